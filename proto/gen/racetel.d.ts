@@ -1175,6 +1175,7 @@ export namespace racetel {
             ingestInstance?: (string|null);
             batchSequence?: (number|Long|null);
             framesDroppedTotal?: (number|Long|null);
+            ingestStats?: (racetel.v1.IIngestStats|null);
         }
 
         class PublishRequest implements IPublishRequest {
@@ -1183,11 +1184,40 @@ export namespace racetel {
             public ingestInstance: string;
             public batchSequence: (number|Long);
             public framesDroppedTotal: (number|Long);
+            public ingestStats?: (racetel.v1.IIngestStats|null);
             public static create(properties?: racetel.v1.IPublishRequest): racetel.v1.PublishRequest;
             public static encode(message: racetel.v1.IPublishRequest, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.PublishRequest;
             public static fromObject(object: { [k: string]: any }): racetel.v1.PublishRequest;
             public static toObject(message: racetel.v1.PublishRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            public toJSON(): { [k: string]: any };
+            public static getTypeUrl(typeUrlPrefix?: string): string;
+        }
+
+        interface IIngestStats {
+            packetsReceived?: (number|Long|null);
+            packetsDecoded?: (number|Long|null);
+            packetsDroppedByReason?: ({ [k: string]: (number|Long) }|null);
+            sessionsActive?: (number|null);
+            framesEmitted?: (number|Long|null);
+            framesDroppedQueue?: (number|Long|null);
+            lastPacketAgeS?: (number|null);
+        }
+
+        class IngestStats implements IIngestStats {
+            constructor(properties?: racetel.v1.IIngestStats);
+            public packetsReceived: (number|Long);
+            public packetsDecoded: (number|Long);
+            public packetsDroppedByReason: { [k: string]: (number|Long) };
+            public sessionsActive: number;
+            public framesEmitted: (number|Long);
+            public framesDroppedQueue: (number|Long);
+            public lastPacketAgeS: number;
+            public static create(properties?: racetel.v1.IIngestStats): racetel.v1.IngestStats;
+            public static encode(message: racetel.v1.IIngestStats, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.IngestStats;
+            public static fromObject(object: { [k: string]: any }): racetel.v1.IngestStats;
+            public static toObject(message: racetel.v1.IngestStats, options?: $protobuf.IConversionOptions): { [k: string]: any };
             public toJSON(): { [k: string]: any };
             public static getTypeUrl(typeUrlPrefix?: string): string;
         }

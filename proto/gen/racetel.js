@@ -12583,6 +12583,7 @@ export const racetel = $root.racetel = (() => {
              * @property {string|null} [ingestInstance] PublishRequest ingestInstance
              * @property {number|Long|null} [batchSequence] PublishRequest batchSequence
              * @property {number|Long|null} [framesDroppedTotal] PublishRequest framesDroppedTotal
+             * @property {racetel.v1.IIngestStats|null} [ingestStats] PublishRequest ingestStats
              */
 
             /**
@@ -12634,6 +12635,14 @@ export const racetel = $root.racetel = (() => {
             PublishRequest.prototype.framesDroppedTotal = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
             /**
+             * PublishRequest ingestStats.
+             * @member {racetel.v1.IIngestStats|null|undefined} ingestStats
+             * @memberof racetel.v1.PublishRequest
+             * @instance
+             */
+            PublishRequest.prototype.ingestStats = null;
+
+            /**
              * Creates a new PublishRequest instance using the specified properties.
              * @function create
              * @memberof racetel.v1.PublishRequest
@@ -12670,6 +12679,8 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.batchSequence);
                 if (message.framesDroppedTotal != null && Object.hasOwnProperty.call(message, "framesDroppedTotal"))
                     writer.uint32(/* id 4, wireType 0 =*/32).uint64(message.framesDroppedTotal);
+                if (message.ingestStats != null && Object.hasOwnProperty.call(message, "ingestStats"))
+                    $root.racetel.v1.IngestStats.encode(message.ingestStats, writer.uint32(/* id 5, wireType 2 =*/42).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -12723,6 +12734,10 @@ export const racetel = $root.racetel = (() => {
                         }
                     case 4: {
                             message.framesDroppedTotal = reader.uint64();
+                            break;
+                        }
+                    case 5: {
+                            message.ingestStats = $root.racetel.v1.IngestStats.decode(reader, reader.uint32(), undefined, long + 1);
                             break;
                         }
                     default:
@@ -12786,6 +12801,11 @@ export const racetel = $root.racetel = (() => {
                         message.framesDroppedTotal = object.framesDroppedTotal;
                     else if (typeof object.framesDroppedTotal === "object")
                         message.framesDroppedTotal = new $util.LongBits(object.framesDroppedTotal.low >>> 0, object.framesDroppedTotal.high >>> 0).toNumber(true);
+                if (object.ingestStats != null) {
+                    if (!$util.isObject(object.ingestStats))
+                        throw TypeError(".racetel.v1.PublishRequest.ingestStats: object expected");
+                    message.ingestStats = $root.racetel.v1.IngestStats.fromObject(object.ingestStats, long + 1);
+                }
                 return message;
             };
 
@@ -12820,6 +12840,7 @@ export const racetel = $root.racetel = (() => {
                         object.framesDroppedTotal = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
                     } else
                         object.framesDroppedTotal = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                    object.ingestStats = null;
                 }
                 if (message.frames && message.frames.length) {
                     object.frames = [];
@@ -12842,6 +12863,8 @@ export const racetel = $root.racetel = (() => {
                         object.framesDroppedTotal = options.longs === String ? String(message.framesDroppedTotal) : message.framesDroppedTotal;
                     else
                         object.framesDroppedTotal = options.longs === String ? $util.Long.prototype.toString.call(message.framesDroppedTotal) : options.longs === Number ? new $util.LongBits(message.framesDroppedTotal.low >>> 0, message.framesDroppedTotal.high >>> 0).toNumber(true) : message.framesDroppedTotal;
+                if (message.ingestStats != null && Object.hasOwnProperty.call(message, "ingestStats"))
+                    object.ingestStats = $root.racetel.v1.IngestStats.toObject(message.ingestStats, options, q + 1);
                 return object;
             };
 
@@ -12872,6 +12895,440 @@ export const racetel = $root.racetel = (() => {
             };
 
             return PublishRequest;
+        })();
+
+        v1.IngestStats = (function() {
+
+            /**
+             * Properties of an IngestStats.
+             * @memberof racetel.v1
+             * @interface IIngestStats
+             * @property {number|Long|null} [packetsReceived] IngestStats packetsReceived
+             * @property {number|Long|null} [packetsDecoded] IngestStats packetsDecoded
+             * @property {Object.<string,number|Long>|null} [packetsDroppedByReason] IngestStats packetsDroppedByReason
+             * @property {number|null} [sessionsActive] IngestStats sessionsActive
+             * @property {number|Long|null} [framesEmitted] IngestStats framesEmitted
+             * @property {number|Long|null} [framesDroppedQueue] IngestStats framesDroppedQueue
+             * @property {number|null} [lastPacketAgeS] IngestStats lastPacketAgeS
+             */
+
+            /**
+             * Constructs a new IngestStats.
+             * @memberof racetel.v1
+             * @classdesc Represents an IngestStats.
+             * @implements IIngestStats
+             * @constructor
+             * @param {racetel.v1.IIngestStats=} [properties] Properties to set
+             */
+            function IngestStats(properties) {
+                this.packetsDroppedByReason = {};
+                if (properties)
+                    for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            /**
+             * IngestStats packetsReceived.
+             * @member {number|Long} packetsReceived
+             * @memberof racetel.v1.IngestStats
+             * @instance
+             */
+            IngestStats.prototype.packetsReceived = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * IngestStats packetsDecoded.
+             * @member {number|Long} packetsDecoded
+             * @memberof racetel.v1.IngestStats
+             * @instance
+             */
+            IngestStats.prototype.packetsDecoded = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * IngestStats packetsDroppedByReason.
+             * @member {Object.<string,number|Long>} packetsDroppedByReason
+             * @memberof racetel.v1.IngestStats
+             * @instance
+             */
+            IngestStats.prototype.packetsDroppedByReason = $util.emptyObject;
+
+            /**
+             * IngestStats sessionsActive.
+             * @member {number} sessionsActive
+             * @memberof racetel.v1.IngestStats
+             * @instance
+             */
+            IngestStats.prototype.sessionsActive = 0;
+
+            /**
+             * IngestStats framesEmitted.
+             * @member {number|Long} framesEmitted
+             * @memberof racetel.v1.IngestStats
+             * @instance
+             */
+            IngestStats.prototype.framesEmitted = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * IngestStats framesDroppedQueue.
+             * @member {number|Long} framesDroppedQueue
+             * @memberof racetel.v1.IngestStats
+             * @instance
+             */
+            IngestStats.prototype.framesDroppedQueue = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * IngestStats lastPacketAgeS.
+             * @member {number} lastPacketAgeS
+             * @memberof racetel.v1.IngestStats
+             * @instance
+             */
+            IngestStats.prototype.lastPacketAgeS = 0;
+
+            /**
+             * Creates a new IngestStats instance using the specified properties.
+             * @function create
+             * @memberof racetel.v1.IngestStats
+             * @static
+             * @param {racetel.v1.IIngestStats=} [properties] Properties to set
+             * @returns {racetel.v1.IngestStats} IngestStats instance
+             */
+            IngestStats.create = function create(properties) {
+                return new IngestStats(properties);
+            };
+
+            /**
+             * Encodes the specified IngestStats message. Does not implicitly {@link racetel.v1.IngestStats.verify|verify} messages.
+             * @function encode
+             * @memberof racetel.v1.IngestStats
+             * @static
+             * @param {racetel.v1.IIngestStats} message IngestStats message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            IngestStats.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.packetsReceived != null && Object.hasOwnProperty.call(message, "packetsReceived"))
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.packetsReceived);
+                if (message.packetsDecoded != null && Object.hasOwnProperty.call(message, "packetsDecoded"))
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.packetsDecoded);
+                if (message.packetsDroppedByReason != null && Object.hasOwnProperty.call(message, "packetsDroppedByReason"))
+                    for (let keys = Object.keys(message.packetsDroppedByReason), i = 0; i < keys.length; ++i)
+                        writer.uint32(/* id 3, wireType 2 =*/26).fork().uint32(/* id 1, wireType 2 =*/10).string(keys[i]).uint32(/* id 2, wireType 0 =*/16).uint64(message.packetsDroppedByReason[keys[i]]).ldelim();
+                if (message.sessionsActive != null && Object.hasOwnProperty.call(message, "sessionsActive"))
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.sessionsActive);
+                if (message.framesEmitted != null && Object.hasOwnProperty.call(message, "framesEmitted"))
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.framesEmitted);
+                if (message.framesDroppedQueue != null && Object.hasOwnProperty.call(message, "framesDroppedQueue"))
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.framesDroppedQueue);
+                if (message.lastPacketAgeS != null && Object.hasOwnProperty.call(message, "lastPacketAgeS"))
+                    writer.uint32(/* id 7, wireType 1 =*/57).double(message.lastPacketAgeS);
+                return writer;
+            };
+
+            /**
+             * Decodes an IngestStats message from the specified reader or buffer.
+             * @function decode
+             * @memberof racetel.v1.IngestStats
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {racetel.v1.IngestStats} IngestStats
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            IngestStats.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let end, message, key, value;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.racetel.v1.IngestStats();
+                while (reader.pos < end) {
+                    let tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.packetsReceived = reader.uint64();
+                            break;
+                        }
+                    case 2: {
+                            message.packetsDecoded = reader.uint64();
+                            break;
+                        }
+                    case 3: {
+                            if (message.packetsDroppedByReason === $util.emptyObject)
+                                message.packetsDroppedByReason = {};
+                            let end2 = reader.uint32() + reader.pos;
+                            if (end2 > reader.len)
+                                throw RangeError("index out of range");
+                            reader.len = end2;
+                            key = "";
+                            value = 0;
+                            while (reader.pos < end2) {
+                                let tag2 = reader.uint32();
+                                switch (tag2 >>> 3) {
+                                case 1:
+                                    key = reader.string();
+                                    break;
+                                case 2:
+                                    value = reader.uint64();
+                                    break;
+                                default:
+                                    reader.skipType(tag2 & 7, long);
+                                    break;
+                                }
+                            }
+                            if (reader.pos !== end2)
+                                throw RangeError("index out of range");
+                            reader.len = end;
+                            if (key === "__proto__")
+                                $util.makeProp(message.packetsDroppedByReason, key);
+                            message.packetsDroppedByReason[key] = value;
+                            break;
+                        }
+                    case 4: {
+                            message.sessionsActive = reader.uint32();
+                            break;
+                        }
+                    case 5: {
+                            message.framesEmitted = reader.uint64();
+                            break;
+                        }
+                    case 6: {
+                            message.framesDroppedQueue = reader.uint64();
+                            break;
+                        }
+                    case 7: {
+                            message.lastPacketAgeS = reader.double();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            /**
+             * Creates an IngestStats message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof racetel.v1.IngestStats
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {racetel.v1.IngestStats} IngestStats
+             */
+            IngestStats.fromObject = function fromObject(object, long) {
+                if (object instanceof $root.racetel.v1.IngestStats)
+                    return object;
+                if (!$util.isObject(object))
+                    throw TypeError(".racetel.v1.IngestStats: object expected");
+                if (long === undefined)
+                    long = 0;
+                if (long > $util.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let message = new $root.racetel.v1.IngestStats();
+                if (object.packetsReceived != null)
+                    if ($util.Long)
+                        message.packetsReceived = $util.Long.fromValue(object.packetsReceived, true);
+                    else if (typeof object.packetsReceived === "string")
+                        message.packetsReceived = parseInt(object.packetsReceived, 10);
+                    else if (typeof object.packetsReceived === "number")
+                        message.packetsReceived = object.packetsReceived;
+                    else if (typeof object.packetsReceived === "object")
+                        message.packetsReceived = new $util.LongBits(object.packetsReceived.low >>> 0, object.packetsReceived.high >>> 0).toNumber(true);
+                if (object.packetsDecoded != null)
+                    if ($util.Long)
+                        message.packetsDecoded = $util.Long.fromValue(object.packetsDecoded, true);
+                    else if (typeof object.packetsDecoded === "string")
+                        message.packetsDecoded = parseInt(object.packetsDecoded, 10);
+                    else if (typeof object.packetsDecoded === "number")
+                        message.packetsDecoded = object.packetsDecoded;
+                    else if (typeof object.packetsDecoded === "object")
+                        message.packetsDecoded = new $util.LongBits(object.packetsDecoded.low >>> 0, object.packetsDecoded.high >>> 0).toNumber(true);
+                if (object.packetsDroppedByReason) {
+                    if (!$util.isObject(object.packetsDroppedByReason))
+                        throw TypeError(".racetel.v1.IngestStats.packetsDroppedByReason: object expected");
+                    message.packetsDroppedByReason = {};
+                    for (let keys = Object.keys(object.packetsDroppedByReason), i = 0; i < keys.length; ++i) {
+                        if (keys[i] === "__proto__")
+                            $util.makeProp(message.packetsDroppedByReason, keys[i]);
+                        if ($util.Long)
+                            message.packetsDroppedByReason[keys[i]] = $util.Long.fromValue(object.packetsDroppedByReason[keys[i]], true);
+                        else if (typeof object.packetsDroppedByReason[keys[i]] === "string")
+                            message.packetsDroppedByReason[keys[i]] = parseInt(object.packetsDroppedByReason[keys[i]], 10);
+                        else if (typeof object.packetsDroppedByReason[keys[i]] === "number")
+                            message.packetsDroppedByReason[keys[i]] = object.packetsDroppedByReason[keys[i]];
+                        else if (typeof object.packetsDroppedByReason[keys[i]] === "object")
+                            message.packetsDroppedByReason[keys[i]] = new $util.LongBits(object.packetsDroppedByReason[keys[i]].low >>> 0, object.packetsDroppedByReason[keys[i]].high >>> 0).toNumber(true);
+                    }
+                }
+                if (object.sessionsActive != null)
+                    message.sessionsActive = object.sessionsActive >>> 0;
+                if (object.framesEmitted != null)
+                    if ($util.Long)
+                        message.framesEmitted = $util.Long.fromValue(object.framesEmitted, true);
+                    else if (typeof object.framesEmitted === "string")
+                        message.framesEmitted = parseInt(object.framesEmitted, 10);
+                    else if (typeof object.framesEmitted === "number")
+                        message.framesEmitted = object.framesEmitted;
+                    else if (typeof object.framesEmitted === "object")
+                        message.framesEmitted = new $util.LongBits(object.framesEmitted.low >>> 0, object.framesEmitted.high >>> 0).toNumber(true);
+                if (object.framesDroppedQueue != null)
+                    if ($util.Long)
+                        message.framesDroppedQueue = $util.Long.fromValue(object.framesDroppedQueue, true);
+                    else if (typeof object.framesDroppedQueue === "string")
+                        message.framesDroppedQueue = parseInt(object.framesDroppedQueue, 10);
+                    else if (typeof object.framesDroppedQueue === "number")
+                        message.framesDroppedQueue = object.framesDroppedQueue;
+                    else if (typeof object.framesDroppedQueue === "object")
+                        message.framesDroppedQueue = new $util.LongBits(object.framesDroppedQueue.low >>> 0, object.framesDroppedQueue.high >>> 0).toNumber(true);
+                if (object.lastPacketAgeS != null)
+                    message.lastPacketAgeS = Number(object.lastPacketAgeS);
+                return message;
+            };
+
+            /**
+             * Creates a plain object from an IngestStats message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof racetel.v1.IngestStats
+             * @static
+             * @param {racetel.v1.IngestStats} message IngestStats
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            IngestStats.toObject = function toObject(message, options, q) {
+                if (!options)
+                    options = {};
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                let object = {};
+                if (options.objects || options.defaults)
+                    object.packetsDroppedByReason = {};
+                if (options.defaults) {
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.packetsReceived = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                    } else
+                        object.packetsReceived = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.packetsDecoded = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                    } else
+                        object.packetsDecoded = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                    object.sessionsActive = 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.framesEmitted = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                    } else
+                        object.framesEmitted = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.framesDroppedQueue = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                    } else
+                        object.framesDroppedQueue = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                    object.lastPacketAgeS = 0;
+                }
+                if (message.packetsReceived != null && Object.hasOwnProperty.call(message, "packetsReceived"))
+                    if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                        object.packetsReceived = typeof message.packetsReceived === "number" ? BigInt(message.packetsReceived) : $util.Long.fromBits(message.packetsReceived.low >>> 0, message.packetsReceived.high >>> 0, true).toBigInt();
+                    else if (typeof message.packetsReceived === "number")
+                        object.packetsReceived = options.longs === String ? String(message.packetsReceived) : message.packetsReceived;
+                    else
+                        object.packetsReceived = options.longs === String ? $util.Long.prototype.toString.call(message.packetsReceived) : options.longs === Number ? new $util.LongBits(message.packetsReceived.low >>> 0, message.packetsReceived.high >>> 0).toNumber(true) : message.packetsReceived;
+                if (message.packetsDecoded != null && Object.hasOwnProperty.call(message, "packetsDecoded"))
+                    if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                        object.packetsDecoded = typeof message.packetsDecoded === "number" ? BigInt(message.packetsDecoded) : $util.Long.fromBits(message.packetsDecoded.low >>> 0, message.packetsDecoded.high >>> 0, true).toBigInt();
+                    else if (typeof message.packetsDecoded === "number")
+                        object.packetsDecoded = options.longs === String ? String(message.packetsDecoded) : message.packetsDecoded;
+                    else
+                        object.packetsDecoded = options.longs === String ? $util.Long.prototype.toString.call(message.packetsDecoded) : options.longs === Number ? new $util.LongBits(message.packetsDecoded.low >>> 0, message.packetsDecoded.high >>> 0).toNumber(true) : message.packetsDecoded;
+                let keys2;
+                if (message.packetsDroppedByReason && (keys2 = Object.keys(message.packetsDroppedByReason)).length) {
+                    object.packetsDroppedByReason = {};
+                    for (let j = 0; j < keys2.length; ++j) {
+                        if (keys2[j] === "__proto__")
+                            $util.makeProp(object.packetsDroppedByReason, keys2[j]);
+                        if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                            object.packetsDroppedByReason[keys2[j]] = typeof message.packetsDroppedByReason[keys2[j]] === "number" ? BigInt(message.packetsDroppedByReason[keys2[j]]) : $util.Long.fromBits(message.packetsDroppedByReason[keys2[j]].low >>> 0, message.packetsDroppedByReason[keys2[j]].high >>> 0, true).toBigInt();
+                        else if (typeof message.packetsDroppedByReason[keys2[j]] === "number")
+                            object.packetsDroppedByReason[keys2[j]] = options.longs === String ? String(message.packetsDroppedByReason[keys2[j]]) : message.packetsDroppedByReason[keys2[j]];
+                        else
+                            object.packetsDroppedByReason[keys2[j]] = options.longs === String ? $util.Long.prototype.toString.call(message.packetsDroppedByReason[keys2[j]]) : options.longs === Number ? new $util.LongBits(message.packetsDroppedByReason[keys2[j]].low >>> 0, message.packetsDroppedByReason[keys2[j]].high >>> 0).toNumber(true) : message.packetsDroppedByReason[keys2[j]];
+                    }
+                }
+                if (message.sessionsActive != null && Object.hasOwnProperty.call(message, "sessionsActive"))
+                    object.sessionsActive = message.sessionsActive;
+                if (message.framesEmitted != null && Object.hasOwnProperty.call(message, "framesEmitted"))
+                    if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                        object.framesEmitted = typeof message.framesEmitted === "number" ? BigInt(message.framesEmitted) : $util.Long.fromBits(message.framesEmitted.low >>> 0, message.framesEmitted.high >>> 0, true).toBigInt();
+                    else if (typeof message.framesEmitted === "number")
+                        object.framesEmitted = options.longs === String ? String(message.framesEmitted) : message.framesEmitted;
+                    else
+                        object.framesEmitted = options.longs === String ? $util.Long.prototype.toString.call(message.framesEmitted) : options.longs === Number ? new $util.LongBits(message.framesEmitted.low >>> 0, message.framesEmitted.high >>> 0).toNumber(true) : message.framesEmitted;
+                if (message.framesDroppedQueue != null && Object.hasOwnProperty.call(message, "framesDroppedQueue"))
+                    if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                        object.framesDroppedQueue = typeof message.framesDroppedQueue === "number" ? BigInt(message.framesDroppedQueue) : $util.Long.fromBits(message.framesDroppedQueue.low >>> 0, message.framesDroppedQueue.high >>> 0, true).toBigInt();
+                    else if (typeof message.framesDroppedQueue === "number")
+                        object.framesDroppedQueue = options.longs === String ? String(message.framesDroppedQueue) : message.framesDroppedQueue;
+                    else
+                        object.framesDroppedQueue = options.longs === String ? $util.Long.prototype.toString.call(message.framesDroppedQueue) : options.longs === Number ? new $util.LongBits(message.framesDroppedQueue.low >>> 0, message.framesDroppedQueue.high >>> 0).toNumber(true) : message.framesDroppedQueue;
+                if (message.lastPacketAgeS != null && Object.hasOwnProperty.call(message, "lastPacketAgeS"))
+                    object.lastPacketAgeS = options.json && !isFinite(message.lastPacketAgeS) ? String(message.lastPacketAgeS) : message.lastPacketAgeS;
+                return object;
+            };
+
+            /**
+             * Converts this IngestStats to JSON.
+             * @function toJSON
+             * @memberof racetel.v1.IngestStats
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            IngestStats.prototype.toJSON = function toJSON() {
+                return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the default type url for IngestStats
+             * @function getTypeUrl
+             * @memberof racetel.v1.IngestStats
+             * @static
+             * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns {string} The default type url
+             */
+            IngestStats.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+                if (typeUrlPrefix === undefined) {
+                    typeUrlPrefix = "type.googleapis.com";
+                }
+                return typeUrlPrefix + "/racetel.v1.IngestStats";
+            };
+
+            return IngestStats;
         })();
 
         v1.PublishResponse = (function() {
