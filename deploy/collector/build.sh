@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds racetel's OpenTelemetry Collector from manifest.yaml with the pinned ocb, into
+# ~/.cache/racetel/otelcol-<sha256 of manifest>/, and prints the binary's path (last line of stdout).
+# A build for the same manifest is reused: delete that folder to force a rebuild.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+OCB_VERSION=v0.152.0   # keep equal to the component versions in manifest.yaml
+
+command -v go >/dev/null || { echo "collector: 'go' is not installed (needed to build the collector)" >&2; exit 1; }
+
+cache="${RACETEL_CACHE_DIR:-$HOME/.cache/racetel}"
+sum=$(sha256sum "$here/manifest.yaml" | cut -d' ' -f1)
+out="$cache/otelcol-$sum"
+bin="$out/otelcol-racetel"
+if [ -x "$bin" ]; then
+  echo "$bin"
+  exit 0
+fi
+
+export GOBIN="$cache/bin"
+mkdir -p "$GOBIN"
+ocb="$GOBIN/ocb-$OCB_VERSION"
+if [ ! -x "$ocb" ]; then
+  echo "collector: go install go.opentelemetry.io/collector/cmd/builder@$OCB_VERSION" >&2
+  go install "go.opentelemetry.io/collector/cmd/builder@$OCB_VERSION"
+  mv "$GOBIN/builder" "$ocb"
+fi
+
+# Build in a scratch folder and move into place at the end, so an interrupted build never looks cached.
+work=$(mktemp -d "$cache/otelcol-build.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+sed "s#output_path: .*#output_path: $work/src#" "$here/manifest.yaml" > "$work/manifest.yaml"
+echo "collector: building with ocb $OCB_VERSION (several minutes on a cold Go cache)" >&2
+"$ocb" --config "$work/manifest.yaml" >&2
+mkdir -p "$out"
+mv "$work/src/otelcol-racetel" "$bin"
+cp "$here/manifest.yaml" "$out/manifest.yaml"
+echo "$bin"
