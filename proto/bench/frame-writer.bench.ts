@@ -1,0 +1,70 @@
+// Frames/s for encoding a CarTelemetry frame into 64 KiB batches: FrameWriter vs protobufjs' Writer.
+// Prints figures only; the machine is shared, so compare the ratio, not the absolute numbers.
+import protobuf from "protobufjs";
+import { FrameWriter, racetel } from "@racetel/proto";
+
+const v1 = racetel.v1;
+const wheels = (base: number) => ({ frontLeft: base + 0.5, frontRight: base + 1.25, rearLeft: base + 2.75, rearRight: base + 3.5 });
+const frame = v1.Frame.create({
+  labels: { source: "f1:192.168.1.20", game: v1.Game.GAME_F1, format: "2024", sessionId: "13949873643212287015", carIndex: 7, driver: "PÉREZ", team: "Red Bull Racing", track: "Silverstone" },
+  receiveTimeUnixNano: 1_732_412_345_123_456,
+  sessionTimeS: 1234.567,
+  gameFrame: 98765,
+  telemetry: {
+    speedMps: 83.5, throttle: 0.93, brake: 0, clutch: 0, steering: -0.12, gear: 7, engineRpm: 11250, suggestedGear: 0, drsOpen: true,
+    tyreSurfaceTemperatureCelsius: wheels(95), tyreInnerTemperatureCelsius: wheels(101), tyreCoreTemperatureCelsius: wheels(0),
+    tyrePressureKpa: wheels(160), brakeTemperatureCelsius: wheels(540), engineTemperatureCelsius: 112, revLights: 0.8,
+  },
+});
+const BATCH_BYTES = 64 * 1024;
+const seconds = Number(process.env["BENCH_SECONDS"] ?? 1.5);
+
+function run(name: string, encodeOne: () => void, flush: () => number): number {
+  // Warm up so both paths are optimised before timing.
+  for (let i = 0; i < 20_000; i++) { encodeOne(); if ((i & 255) === 255) flush(); }
+  flush();
+  let frames = 0;
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(Math.round(seconds * 1e9));
+  let now = start;
+  while (now < deadline) {
+    for (let i = 0; i < 1000; i++) {
+      encodeOne();
+      frames++;
+    }
+    now = process.hrtime.bigint();
+  }
+  flush();
+  const rate = frames / (Number(now - start) / 1e9);
+  console.log(`${name.padEnd(48)} ${Math.round(rate).toLocaleString("en-US").padStart(12)} frames/s`);
+  return rate;
+}
+
+const single = v1.Frame.encode(frame).finish().length;
+console.log(`CarTelemetry frame: ${single} bytes; batches of ${BATCH_BYTES} bytes; ${seconds} s per run`);
+
+// protobufjs as ingest would use it without FrameWriter: one Writer per frame, bytes appended to the batch.
+let parts: Uint8Array[] = [];
+let partBytes = 0;
+const ref = run("protobufjs Writer (encode+finish per frame)", () => {
+  const bytes = v1.Frame.encode(frame).finish();
+  parts.push(bytes);
+  partBytes += bytes.length;
+  if (partBytes >= BATCH_BYTES) { Buffer.concat(parts); parts = []; partBytes = 0; }
+}, () => { parts = []; partBytes = 0; return 0; });
+
+// protobufjs with one Writer per batch (fork/ldelim per frame), the best protobufjs can do.
+let batchWriter = protobuf.Writer.create();
+const refBatch = run("protobufjs Writer (one Writer per batch)", () => {
+  v1.Frame.encode(frame, batchWriter.uint32(10).fork()).ldelim();
+  if (batchWriter.len >= BATCH_BYTES) { batchWriter.finish(); batchWriter = protobuf.Writer.create(); }
+}, () => { batchWriter = protobuf.Writer.create(); return 0; });
+
+const w = new FrameWriter(BATCH_BYTES + 4096);
+const fast = run("FrameWriter (message() into a reused buffer)", () => {
+  w.message(1, v1.Frame, frame);
+  if (w.length >= BATCH_BYTES) w.take();
+}, () => w.take().length);
+
+console.log(`ratio FrameWriter / protobufjs per frame: ${(fast / ref).toFixed(2)}x`);
+console.log(`ratio FrameWriter / protobufjs per batch: ${(fast / refBatch).toFixed(2)}x`);
