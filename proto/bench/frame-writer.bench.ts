@@ -21,7 +21,7 @@ const seconds = Number(process.env["BENCH_SECONDS"] ?? 1.5);
 
 function run(name: string, encodeOne: () => void, flush: () => number): number {
   // Warm up so both paths are optimised before timing.
-  for (let i = 0; i < 20_000; i++) { encodeOne(); if ((i & 255) === 255) flush(); }
+  for (let i = 0; i < 200_000; i++) { encodeOne(); if ((i & 255) === 255) flush(); }
   flush();
   let frames = 0;
   const start = process.hrtime.bigint();

@@ -47,6 +47,8 @@ function varint32Size(value: number): number {
 /** Writes protobuf wire format into one reusable Buffer; see the module comment. */
 export class FrameWriter {
   private buf: Buffer;
+  /** buf.length, kept as a plain field: the capacity check runs on every write. */
+  private cap: number;
   private pos = 0;
   /** Start offsets of open sub-messages (the reserved length byte). */
   private readonly forks: number[] = [];
@@ -62,6 +64,7 @@ export class FrameWriter {
       throw new RangeError(`FrameWriter: initialCapacity must be an integer >= 16, got ${initialCapacity}`);
     }
     this.buf = Buffer.allocUnsafe(initialCapacity);
+    this.cap = initialCapacity;
   }
 
   /** Bytes written so far (including any open sub-message). */
@@ -81,7 +84,7 @@ export class FrameWriter {
 
   /** Bytes the buffer holds before it has to grow. */
   get capacity(): number {
-    return this.buf.length;
+    return this.cap;
   }
 
   /** This writer typed as a protobufjs Writer, for generated `encode(message, writer)` calls. */
@@ -189,7 +192,10 @@ export class FrameWriter {
 
   uint32(value: number): this {
     this.ensure(5);
-    this.pos = this.writeVarint32At(this.pos, value >>> 0);
+    value >>>= 0;
+    // Tags and small values are one byte: skip the loop.
+    if (value < 0x80) this.buf[this.pos++] = value;
+    else this.pos = this.writeVarint32At(this.pos, value);
     return this;
   }
 
@@ -313,13 +319,17 @@ export class FrameWriter {
 
   /** Makes room for `bytes` more bytes after pos, doubling the buffer as needed. */
   private ensure(bytes: number): void {
-    const needed = this.pos + bytes;
-    if (needed <= this.buf.length) return;
-    let capacity = this.buf.length * 2;
+    // Kept tiny so V8 inlines it; growing is the rare case.
+    if (this.pos + bytes > this.cap) this.grow(this.pos + bytes);
+  }
+
+  private grow(needed: number): void {
+    let capacity = this.cap * 2;
     while (capacity < needed) capacity *= 2;
     const grown = Buffer.allocUnsafe(capacity);
     this.buf.copy(grown, 0, 0, this.pos);
     this.buf = grown;
+    this.cap = capacity;
   }
 
   /** Writes an unsigned 32-bit varint at `at` (room already ensured); returns the offset after it. */
