@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cache/racetel/bin:$(PATH)
 
-.PHONY: deps build test bench e2e bench-e2e collector gen lint helm cluster up down
+.PHONY: deps build test bench e2e bench-e2e collector gen lint helm cluster up down helm-sync helm-lint images
 
 deps:            ## install Debian/Python/Go/npm dependencies of the tests
 	bash .ci/deps.sh
@@ -21,3 +21,24 @@ gen:             ## regenerate proto/gen from proto/racetel/v1
 
 lint:
 	npm run lint
+
+helm-sync:       ## copy deploy/collector/config.yaml and grafana/dashboards/*.json into the chart
+	node deploy/helm/sync-files.mjs
+
+helm-lint: helm-sync  ## helm lint --strict and render the chart (helm comes from `make deps`)
+	helm lint --strict deploy/helm/racetel
+	helm template racetel deploy/helm/racetel >/dev/null
+
+images:          ## build the ingest and rpc images with Docker
+	docker build -f ingest/Dockerfile -t racetel/ingest:dev .
+	docker build -f rpc/Dockerfile -t racetel/rpc:dev .
+
+cluster:         ## local kind cluster "racetel" (ctlptl + registry, or kind) with UDP 20777/9996 mapped
+	bash deploy/kind/cluster.sh up
+
+up: cluster helm-sync  ## the whole stack on kind through Tilt; Grafana on http://localhost:3000
+	@command -v tilt >/dev/null || { echo "tilt is missing: install Tilt >= v0.33 (https://docs.tilt.dev/install.html)" >&2; exit 1; }
+	tilt up
+
+down:            ## tilt down and delete the cluster
+	bash deploy/kind/cluster.sh down
