@@ -1,0 +1,166 @@
+// rpc's typed config: defaults, validate() with messages a user understands, and the one place where
+// flags and environment variables map onto it (names: docs/architecture.md).
+import { hostname } from "node:os";
+import { parseArgs } from "node:util";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+export interface RpcConfig {
+  grpc: { host: string; port: number };
+  http: { host: string; port: number };
+  /** TLS for the gRPC port: server certificate and key, and a client CA to require client certificates (mTLS). */
+  tls: { certFile: string; keyFile: string; clientCaFile: string };
+  otlpEndpoint: string;
+  exportIntervalMs: number;
+  /** Data points per OTLP request. */
+  exportBatchSize: number;
+  carTimeoutMs: number;
+  sessionTimeoutMs: number;
+  /** Collections a finished lap stays observed. */
+  lapHoldCollections: number;
+  /** Frames buffered per subscriber before frames are skipped. */
+  subscriberBufferFrames: number;
+  logLevel: string;
+  instance: string;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function defaultConfig(): RpcConfig {
+  return {
+    grpc: { host: "0.0.0.0", port: 50051 },
+    http: { host: "0.0.0.0", port: 9465 },
+    tls: { certFile: "", keyFile: "", clientCaFile: "" },
+    otlpEndpoint: "http://127.0.0.1:4317",
+    exportIntervalMs: 250,
+    exportBatchSize: 8192,
+    carTimeoutMs: 10_000,
+    sessionTimeoutMs: 30_000,
+    lapHoldCollections: 8,
+    subscriberBufferFrames: 20_000,
+    logLevel: "info",
+    instance: hostname(),
+  };
+}
+
+function checkPort(problems: string[], what: string, port: number): void {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`${what} must be a port number 0..65535, got ${port}`);
+}
+
+/** Returns every problem of the config (empty when usable). */
+export function validate(c: RpcConfig): string[] {
+  const problems: string[] = [];
+  checkPort(problems, "gRPC port (--port / RACETEL_RPC_PORT)", c.grpc.port);
+  checkPort(problems, "HTTP port (--http-port / RACETEL_RPC_HTTP_PORT)", c.http.port);
+  if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(c.otlpEndpoint)) problems.push(`OTLP endpoint (--otlp-endpoint / OTEL_EXPORTER_OTLP_ENDPOINT) must look like http://host:4317, got "${c.otlpEndpoint}"`);
+  if (!Number.isInteger(c.exportIntervalMs) || c.exportIntervalMs < 10 || c.exportIntervalMs > 600_000) problems.push(`export interval (--export-interval / OTEL_METRIC_EXPORT_INTERVAL) must be 10..600000 ms, got ${c.exportIntervalMs}`);
+  if (!Number.isInteger(c.exportBatchSize) || c.exportBatchSize < 100) problems.push(`--export-batch must be at least 100 data points, got ${c.exportBatchSize}`);
+  if (!(c.carTimeoutMs >= 100)) problems.push(`--car-timeout must be at least 0.1 s, got ${c.carTimeoutMs / 1000} s`);
+  if (!(c.sessionTimeoutMs >= c.carTimeoutMs)) problems.push(`--session-timeout (${c.sessionTimeoutMs / 1000} s) must be at least --car-timeout (${c.carTimeoutMs / 1000} s)`);
+  if (!Number.isInteger(c.lapHoldCollections) || c.lapHoldCollections < 1 || c.lapHoldCollections > 1000) problems.push(`--lap-hold must be 1..1000 collections, got ${c.lapHoldCollections}`);
+  if (!Number.isInteger(c.subscriberBufferFrames) || c.subscriberBufferFrames < 1) problems.push(`--subscriber-buffer must be a positive number of frames, got ${c.subscriberBufferFrames}`);
+  if (!(LOG_LEVELS as readonly string[]).includes(c.logLevel)) problems.push(`log level (--log-level / RACETEL_LOG_LEVEL) must be one of ${LOG_LEVELS.join(", ")}, got "${c.logLevel}"`);
+  if ((c.tls.certFile === "") !== (c.tls.keyFile === "")) problems.push("--tls-cert and --tls-key go together (RACETEL_RPC_TLS_CERT / RACETEL_RPC_TLS_KEY)");
+  if (c.tls.clientCaFile !== "" && c.tls.certFile === "") problems.push("--tls-client-ca (mTLS) needs --tls-cert and --tls-key");
+  if (c.instance.trim() === "") problems.push("--instance must not be empty");
+  return problems;
+}
+
+export const rpcFlagOptions = {
+  host: { type: "string" },
+  port: { type: "string" },
+  "http-port": { type: "string" },
+  "otlp-endpoint": { type: "string" },
+  "export-interval": { type: "string" },
+  "export-batch": { type: "string" },
+  "car-timeout": { type: "string" },
+  "session-timeout": { type: "string" },
+  "lap-hold": { type: "string" },
+  "subscriber-buffer": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  "tls-client-ca": { type: "string" },
+  "log-level": { type: "string" },
+  instance: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export const rpcFlagUsage = `Flags (environment variable in brackets):
+  --host HOST             gRPC listen address (RACETEL_RPC_HOST, default 0.0.0.0)
+  --port N                gRPC port for Publish and Subscribe (RACETEL_RPC_PORT, default 50051)
+  --http-port N           /metrics and /healthz port (RACETEL_RPC_HTTP_PORT, default 9465)
+  --otlp-endpoint URL     OTLP/gRPC collector (OTEL_EXPORTER_OTLP_ENDPOINT, default http://127.0.0.1:4317)
+  --export-interval DUR   metric export interval, e.g. 250ms or 1s (OTEL_METRIC_EXPORT_INTERVAL in ms, default 250ms)
+  --export-batch N        data points per OTLP request (default 8192)
+  --car-timeout DUR       stop reporting a silent car after this (RACETEL_CAR_TIMEOUT, default 10s)
+  --session-timeout DUR   forget a silent session after this (RACETEL_SESSION_TIMEOUT, default 30s)
+  --lap-hold N            collections a finished lap stays reported (default 8)
+  --subscriber-buffer N   frames buffered per Subscribe stream before skipping (default 20000)
+  --tls-cert FILE         server certificate (PEM) for the gRPC port (RACETEL_RPC_TLS_CERT)
+  --tls-key FILE          its private key (RACETEL_RPC_TLS_KEY)
+  --tls-client-ca FILE    require client certificates signed by this CA: mTLS (RACETEL_RPC_TLS_CLIENT_CA)
+  --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (RACETEL_LOG_LEVEL, default info)
+  --instance NAME         rpc_instance attribute of rpc's own metrics (default: host name)`;
+
+type Env = Record<string, string | undefined>;
+
+function integer(problems: string[], what: string, text: string): number {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) {
+    problems.push(`${what} must be a whole number, got "${text}"`);
+    return Number.NaN;
+  }
+  return Number(t);
+}
+
+/** Parses "250ms", "1.5s", "2m" or a bare number of `bareUnitMs`. */
+export function parseDurationMs(text: string, bareUnitMs: number): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
+  if (m === null) return Number.NaN;
+  const n = Number(m[1]);
+  const unit = m[2];
+  return Math.round(unit === "ms" ? n : unit === "s" ? n * 1000 : unit === "m" ? n * 60_000 : n * bareUnitMs);
+}
+
+function duration(problems: string[], what: string, text: string, bareUnitMs: number): number {
+  const ms = parseDurationMs(text, bareUnitMs);
+  if (Number.isNaN(ms)) problems.push(`${what} must be a duration such as 250ms, 10s or 2m, got "${text}"`);
+  return ms;
+}
+
+/** Flags and environment onto the config; throws ConfigError listing every problem. Returns undefined for --help. */
+export function configFromArgs(argv: string[], env: Env = process.env): RpcConfig | undefined {
+  let flags: ReturnType<typeof parseArgs<{ options: typeof rpcFlagOptions; strict: true; allowPositionals: false }>>["values"];
+  try {
+    flags = parseArgs({ args: argv, options: rpcFlagOptions, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  if (flags.help === true) return undefined;
+  const c = defaultConfig();
+  const problems: string[] = [];
+  const pick = (flag: string | undefined, envName: string): string | undefined => flag ?? (env[envName] !== undefined && env[envName] !== "" ? env[envName] : undefined);
+  const v = (x: string | undefined): x is string => x !== undefined;
+  let s: string | undefined;
+  if (v((s = pick(flags.host, "RACETEL_RPC_HOST")))) c.grpc.host = s;
+  if (v((s = pick(flags.port, "RACETEL_RPC_PORT")))) c.grpc.port = integer(problems, "gRPC port (--port / RACETEL_RPC_PORT)", s);
+  if (v((s = pick(flags["http-port"], "RACETEL_RPC_HTTP_PORT")))) c.http.port = integer(problems, "HTTP port (--http-port / RACETEL_RPC_HTTP_PORT)", s);
+  if (v((s = pick(flags["otlp-endpoint"], "OTEL_EXPORTER_OTLP_ENDPOINT")))) c.otlpEndpoint = s;
+  if (v(flags["export-interval"])) c.exportIntervalMs = duration(problems, "--export-interval", flags["export-interval"], 1);
+  else if (v(env.OTEL_METRIC_EXPORT_INTERVAL) && env.OTEL_METRIC_EXPORT_INTERVAL !== "") c.exportIntervalMs = integer(problems, "OTEL_METRIC_EXPORT_INTERVAL (milliseconds)", env.OTEL_METRIC_EXPORT_INTERVAL);
+  if (v(flags["export-batch"])) c.exportBatchSize = integer(problems, "--export-batch", flags["export-batch"]);
+  if (v((s = pick(flags["car-timeout"], "RACETEL_CAR_TIMEOUT")))) c.carTimeoutMs = duration(problems, "--car-timeout", s, 1000);
+  if (v((s = pick(flags["session-timeout"], "RACETEL_SESSION_TIMEOUT")))) c.sessionTimeoutMs = duration(problems, "--session-timeout", s, 1000);
+  if (v(flags["lap-hold"])) c.lapHoldCollections = integer(problems, "--lap-hold", flags["lap-hold"]);
+  if (v(flags["subscriber-buffer"])) c.subscriberBufferFrames = integer(problems, "--subscriber-buffer", flags["subscriber-buffer"]);
+  if (v((s = pick(flags["tls-cert"], "RACETEL_RPC_TLS_CERT")))) c.tls.certFile = s;
+  if (v((s = pick(flags["tls-key"], "RACETEL_RPC_TLS_KEY")))) c.tls.keyFile = s;
+  if (v((s = pick(flags["tls-client-ca"], "RACETEL_RPC_TLS_CLIENT_CA")))) c.tls.clientCaFile = s;
+  if (v((s = pick(flags["log-level"], "RACETEL_LOG_LEVEL")))) c.logLevel = s;
+  if (v(flags.instance)) c.instance = flags.instance;
+  if (problems.length === 0) problems.push(...validate(c));
+  if (problems.length > 0) throw new ConfigError(problems.join("\n"));
+  return c;
+}

@@ -1,0 +1,59 @@
+// rpc's own counters, shown as Prometheus text on the HTTP port and exported as racetel.rpc.* metrics.
+
+export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+export class RpcCounters {
+  framesReceived = 0;
+  framesAccepted = 0;
+  batchesReceived = 0;
+  /** Rejected frames by reason (fixed vocabulary, see validate.ts). */
+  readonly rejected = new Map<string, number>();
+  /** Batches whose sequence number skipped ahead (ingest lost them). */
+  batchGaps = 0;
+  publishStreams = 0;
+  subscribers = 0;
+  subscriberFramesSkipped = 0;
+  exportFailures = 0;
+  exportsSucceeded = 0;
+  carsActive = 0;
+  carsExpired = 0;
+
+  reject(reason: string, n = 1): void {
+    this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + n);
+  }
+
+  rejectedTotal(): number {
+    let n = 0;
+    for (const v of this.rejected.values()) n += v;
+    return n;
+  }
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+}
+
+function series(out: string[], name: string, type: "counter" | "gauge", help: string, value: number): void {
+  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
+}
+
+/** Renders the counters in Prometheus text format 0.0.4 (per scrape, never per frame). */
+export function renderPrometheus(c: RpcCounters, extra: { sessions: number; ingestInstances: number }): string {
+  const out: string[] = [];
+  series(out, "racetel_rpc_frames_received_total", "counter", "Frames received on Publish streams.", c.framesReceived);
+  series(out, "racetel_rpc_frames_accepted_total", "counter", "Frames that passed validation.", c.framesAccepted);
+  series(out, "racetel_rpc_batches_received_total", "counter", "PublishRequest batches received.", c.batchesReceived);
+  out.push("# HELP racetel_rpc_frames_rejected_total Frames rejected by validation, by reason.", "# TYPE racetel_rpc_frames_rejected_total counter");
+  for (const reason of [...c.rejected.keys()].sort()) out.push(`racetel_rpc_frames_rejected_total{reason="${escapeLabel(reason)}"} ${c.rejected.get(reason)}`);
+  series(out, "racetel_rpc_batch_gaps_total", "counter", "Gaps in batch sequence numbers (batches ingest dropped).", c.batchGaps);
+  series(out, "racetel_rpc_publish_streams", "gauge", "Open Publish streams.", c.publishStreams);
+  series(out, "racetel_rpc_subscribers", "gauge", "Open Subscribe streams.", c.subscribers);
+  series(out, "racetel_rpc_subscriber_frames_skipped_total", "counter", "Frames skipped because a subscriber read too slowly.", c.subscriberFramesSkipped);
+  series(out, "racetel_rpc_export_failures_total", "counter", "Failed OTLP exports.", c.exportFailures);
+  series(out, "racetel_rpc_exports_total", "counter", "Successful OTLP exports.", c.exportsSucceeded);
+  series(out, "racetel_rpc_cars_active", "gauge", "Cars reported in the last collection.", c.carsActive);
+  series(out, "racetel_rpc_cars_expired_total", "counter", "Cars that went silent and stopped being reported.", c.carsExpired);
+  series(out, "racetel_rpc_sessions_active", "gauge", "Sessions with state in rpc.", extra.sessions);
+  series(out, "racetel_rpc_ingest_instances", "gauge", "ingest instances that sent stats recently.", extra.ingestInstances);
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,38 @@
+// /healthz and /metrics (Prometheus text) on the HTTP port, like ingest.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "./counters.js";
+import type { RpcCounters } from "./counters.js";
+import type { TelemetryStore } from "./metrics/store.js";
+
+export interface HealthSource {
+  counters: RpcCounters;
+  store: TelemetryStore;
+  /** True once the gRPC port is bound. */
+  serving(): boolean;
+}
+
+export async function startHttpServer(host: string, port: number, src: HealthSource): Promise<{ server: http.Server; port: number }> {
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/healthz") {
+      const ok = src.serving();
+      res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: ok ? "ok" : "starting", publishStreams: src.counters.publishStreams, subscribers: src.counters.subscribers, carsActive: src.counters.carsActive, exportFailures: src.counters.exportFailures }));
+    } else if (path === "/metrics") {
+      res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE });
+      res.end(renderPrometheus(src.counters, { sessions: src.store.sessions.size, ingestInstances: src.store.ingest.size }));
+    } else {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("not found: try /healthz or /metrics\n");
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}

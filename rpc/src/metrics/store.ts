@@ -1,0 +1,311 @@
+// Latest state per (session, car), overwritten in place by each frame. Reporting reads it once per
+// collection, so the cost of metrics depends on cars x channels, not on the packet rate.
+import type { Attributes } from "@opentelemetry/api";
+import { racetel } from "@racetel/proto";
+import {
+  CAR_CHANNELS, CAR_GROUPS, LAP_METRICS, WHEELS, WHEEL_CHANNELS, WHEEL_GROUPS,
+  damageChannels, damageWheelChannels, lapChannels, motionChannels, readFinishedLap, sessionChannels,
+  statusChannels, telemetryChannels, telemetryWheelChannels,
+} from "./channels.js";
+import type { Channel, WheelChannel } from "./channels.js";
+
+type Frame = racetel.v1.IFrame;
+type Labels = racetel.v1.IFrameLabels;
+
+const GAME_NAMES: Record<number, string> = {
+  [racetel.v1.Game.GAME_F1]: "f1",
+  [racetel.v1.Game.GAME_ACC]: "acc",
+  [racetel.v1.Game.GAME_F1_SIMULATED]: "f1_simulated",
+};
+
+/** The `game` attribute value for a Game enum number. */
+export function gameName(game: number | null | undefined): string {
+  return GAME_NAMES[game ?? 0] ?? "unspecified";
+}
+
+// Event names: SessionEventType without its prefix, lowercased ("fastest_lap"); built once.
+const EVENT_NAMES: string[] = [];
+for (const [name, value] of Object.entries(racetel.v1.SessionEventType)) {
+  if (typeof value === "number") EVENT_NAMES[value] = name.replace(/^SESSION_EVENT_TYPE_/, "").toLowerCase();
+}
+export function eventName(type: number | null | undefined): string {
+  return EVENT_NAMES[type ?? 0] ?? "unspecified";
+}
+
+interface EventCount {
+  count: number;
+  attrs: Attributes;
+}
+
+/** A finished lap, reported for a few collections and then dropped. */
+export interface LapRecord {
+  lap: number;
+  values: Float64Array;
+  /** Tyre wear delta per wheel, in WHEELS order; NaN when the frame had none. */
+  wearDelta: Float64Array;
+  attrs: Attributes;
+  wheelAttrs: Attributes[];
+  collectionsLeft: number;
+}
+
+/** Counts attribute sets handed to the SDK, which memoises every one it ever sees (see otel.ts). */
+export interface AttributeSetCounter {
+  created: number;
+}
+
+function fillFrom<P>(channels: Channel<P>[], payload: P, out: Float64Array, offset: number): void {
+  for (let i = 0; i < channels.length; i++) out[offset + i] = channels[i]!.read(payload);
+}
+
+function fillWheelsFrom<P>(channels: WheelChannel<P>[], payload: P, out: Float64Array, group: number): void {
+  for (let i = 0; i < channels.length; i++) {
+    const w = channels[i]!.read(payload);
+    if (w === null || w === undefined) continue;
+    const base = (group + i) * 4;
+    out[base] = w.frontLeft ?? 0;
+    out[base + 1] = w.frontRight ?? 0;
+    out[base + 2] = w.rearLeft ?? 0;
+    out[base + 3] = w.rearRight ?? 0;
+  }
+}
+
+/** One car of one session. */
+export class CarState {
+  readonly values = new Float64Array(CAR_CHANNELS.length).fill(Number.NaN);
+  /** WHEEL_CHANNELS.length x 4 wheels, channel-major. */
+  readonly wheels = new Float64Array(WHEEL_CHANNELS.length * 4).fill(Number.NaN);
+  attrs: Attributes = {};
+  wheelAttrs: Attributes[] = [];
+  readonly laps: LapRecord[] = [];
+  readonly events = new Map<string, EventCount>();
+  lastSeenMs = 0;
+  private driver = "\u0000";
+  private team = "\u0000";
+  private track = "\u0000";
+  private source = "\u0000";
+  private game = "\u0000";
+
+  constructor(
+    readonly sessionId: string,
+    readonly carIndex: number,
+    private readonly counter: AttributeSetCounter,
+  ) {}
+
+  /** Rebuilds the attribute objects when a label changed (rare: driver names arrive after the first frames). */
+  relabel(labels: Labels): void {
+    const driver = labels.driver ?? "";
+    const team = labels.team ?? "";
+    const track = labels.track ?? "";
+    const source = labels.source ?? "";
+    const game = gameName(labels.game);
+    if (driver === this.driver && team === this.team && track === this.track && source === this.source && game === this.game) return;
+    this.driver = driver;
+    this.team = team;
+    this.track = track;
+    this.source = source;
+    this.game = game;
+    this.attrs = {
+      session_id: this.sessionId, car_index: String(this.carIndex), driver, team, game, track, source,
+    };
+    this.wheelAttrs = WHEELS.map((wheel) => ({ ...this.attrs, wheel }));
+    this.counter.created += 1 + WHEELS.length;
+    // Lap and event attribute sets are derived from the car's; rebuild them too.
+    for (const lap of this.laps) this.setLapAttrs(lap);
+    for (const [event, e] of this.events) e.attrs = { ...this.attrs, event };
+  }
+
+  private setLapAttrs(rec: LapRecord): void {
+    rec.attrs = { ...this.attrs, lap: String(rec.lap) };
+    rec.wheelAttrs = WHEELS.map((wheel) => ({ ...rec.attrs, wheel }));
+    this.counter.created += 1 + WHEELS.length;
+  }
+
+  addLap(lap: racetel.v1.IFinishedLap, holdCollections: number): void {
+    const number = lap.lapNumber ?? 0;
+    let rec = this.laps.find((r) => r.lap === number);
+    if (rec === undefined) {
+      rec = { lap: number, values: new Float64Array(LAP_METRICS.length), wearDelta: new Float64Array(4), attrs: {}, wheelAttrs: [], collectionsLeft: 0 };
+      this.setLapAttrs(rec);
+      this.laps.push(rec);
+    }
+    readFinishedLap(lap, rec.values);
+    const w = lap.tyreWearDelta;
+    if (w === null || w === undefined) rec.wearDelta.fill(Number.NaN);
+    else {
+      rec.wearDelta[0] = w.frontLeft ?? 0;
+      rec.wearDelta[1] = w.frontRight ?? 0;
+      rec.wearDelta[2] = w.rearLeft ?? 0;
+      rec.wearDelta[3] = w.rearRight ?? 0;
+    }
+    rec.collectionsLeft = holdCollections;
+  }
+
+  countEvent(event: string): void {
+    let e = this.events.get(event);
+    if (e === undefined) {
+      e = { count: 0, attrs: { ...this.attrs, event } };
+      this.events.set(event, e);
+      this.counter.created += 1;
+    }
+    e.count += 1;
+  }
+}
+
+/** One session: its session-wide channels and its cars. */
+export class SessionState {
+  readonly values = new Float64Array(sessionChannels.length).fill(Number.NaN);
+  readonly cars = new Map<number, CarState>();
+  readonly events = new Map<string, EventCount>();
+  attrs: Attributes = {};
+  lastSeenMs = 0;
+  private track = "\u0000";
+  private source = "\u0000";
+  private game = "\u0000";
+
+  constructor(readonly id: string, private readonly counter: AttributeSetCounter) {}
+
+  relabel(labels: Labels): void {
+    const track = labels.track ?? "";
+    const source = labels.source ?? "";
+    const game = gameName(labels.game);
+    if (track === this.track && source === this.source && game === this.game) return;
+    this.track = track;
+    this.source = source;
+    this.game = game;
+    this.attrs = { session_id: this.id, game, track, source };
+    this.counter.created += 1;
+    for (const [event, e] of this.events) e.attrs = { ...this.attrs, event };
+  }
+
+  countEvent(event: string): void {
+    let e = this.events.get(event);
+    if (e === undefined) {
+      e = { count: 0, attrs: { ...this.attrs, event } };
+      this.events.set(event, e);
+      this.counter.created += 1;
+    }
+    e.count += 1;
+  }
+}
+
+/** ingest's counters as last reported, per ingest instance. */
+export interface IngestRecord {
+  instance: string;
+  stats: racetel.v1.IIngestStats;
+  framesDroppedTotal: number;
+  lastSeenMs: number;
+}
+
+export interface StoreOptions {
+  carTimeoutMs: number;
+  sessionTimeoutMs: number;
+  lapHoldCollections: number;
+}
+
+/** All live sessions and cars. apply() is the per-frame hot path: it only overwrites numbers. */
+export class TelemetryStore {
+  readonly sessions = new Map<string, SessionState>();
+  readonly ingest = new Map<string, IngestRecord>();
+  readonly attributeSets: AttributeSetCounter = { created: 0 };
+  carsLive = 0;
+
+  constructor(private readonly options: StoreOptions) {}
+
+  private session(id: string, labels: Labels, nowMs: number): SessionState {
+    let s = this.sessions.get(id);
+    if (s === undefined) {
+      s = new SessionState(id, this.attributeSets);
+      this.sessions.set(id, s);
+    }
+    s.relabel(labels);
+    s.lastSeenMs = nowMs;
+    return s;
+  }
+
+  private car(session: SessionState, carIndex: number, labels: Labels, nowMs: number): CarState {
+    let c = session.cars.get(carIndex);
+    if (c === undefined) {
+      c = new CarState(session.id, carIndex, this.attributeSets);
+      session.cars.set(carIndex, c);
+      this.carsLive += 1;
+    }
+    c.relabel(labels);
+    c.lastSeenMs = nowMs;
+    return c;
+  }
+
+  /** Records one (validated) frame. */
+  apply(frame: Frame, nowMs: number): void {
+    const labels = frame.labels!;
+    const session = this.session(labels.sessionId!, labels, nowMs);
+    const carIndex = labels.carIndex;
+    const kind = (frame as racetel.v1.Frame).payload;
+    if (carIndex === null || carIndex === undefined) {
+      if (kind === "session") fillFrom(sessionChannels, frame.session!, session.values, 0);
+      else if (kind === "event") session.countEvent(eventName(frame.event!.type));
+      return;
+    }
+    const car = this.car(session, carIndex, labels, nowMs);
+    switch (kind) {
+      case "telemetry":
+        fillFrom(telemetryChannels, frame.telemetry!, car.values, CAR_GROUPS.telemetry);
+        fillWheelsFrom(telemetryWheelChannels, frame.telemetry!, car.wheels, WHEEL_GROUPS.telemetry);
+        break;
+      case "motion":
+        fillFrom(motionChannels, frame.motion!, car.values, CAR_GROUPS.motion);
+        break;
+      case "lap":
+        fillFrom(lapChannels, frame.lap!, car.values, CAR_GROUPS.lap);
+        break;
+      case "status":
+        fillFrom(statusChannels, frame.status!, car.values, CAR_GROUPS.status);
+        break;
+      case "damage":
+        fillFrom(damageChannels, frame.damage!, car.values, CAR_GROUPS.damage);
+        fillWheelsFrom(damageWheelChannels, frame.damage!, car.wheels, WHEEL_GROUPS.damage);
+        break;
+      case "finishedLap":
+        car.addLap(frame.finishedLap!, this.options.lapHoldCollections);
+        break;
+      case "event":
+        car.countEvent(eventName(frame.event!.type));
+        break;
+      default:
+        // Participant, setup, game-specific extras: labels only (already applied above).
+        break;
+    }
+  }
+
+  /** Records an ingest instance's counters. */
+  applyIngest(instance: string, stats: racetel.v1.IIngestStats | null | undefined, framesDroppedTotal: number, nowMs: number): void {
+    let rec = this.ingest.get(instance);
+    if (rec === undefined) {
+      rec = { instance, stats: {}, framesDroppedTotal: 0, lastSeenMs: nowMs };
+      this.ingest.set(instance, rec);
+      this.attributeSets.created += 1;
+    }
+    if (stats !== null && stats !== undefined) rec.stats = stats;
+    rec.framesDroppedTotal = framesDroppedTotal;
+    rec.lastSeenMs = nowMs;
+  }
+
+  /** Forgets silent cars, sessions and ingest instances; returns how many cars were dropped. */
+  expire(nowMs: number): number {
+    let dropped = 0;
+    for (const [id, session] of this.sessions) {
+      const sessionSilent = nowMs - session.lastSeenMs > this.options.sessionTimeoutMs;
+      for (const [index, car] of session.cars) {
+        if (sessionSilent || nowMs - car.lastSeenMs > this.options.carTimeoutMs) {
+          session.cars.delete(index);
+          dropped++;
+        }
+      }
+      if (sessionSilent) this.sessions.delete(id);
+    }
+    for (const [instance, rec] of this.ingest) {
+      if (nowMs - rec.lastSeenMs > this.options.sessionTimeoutMs) this.ingest.delete(instance);
+    }
+    this.carsLive -= dropped;
+    return dropped;
+  }
+}

@@ -1,0 +1,134 @@
+// The gRPC side of rpc. Handlers stay thin: count, hand frames to the store and the subscriber hub,
+// and map failures to status codes (bad bytes -> INVALID_ARGUMENT, shutting down -> UNAVAILABLE).
+import * as grpc from "@grpc/grpc-js";
+import { ingestServiceDefinition, racetel, telemetryServiceDefinition } from "@racetel/proto";
+import type { RpcCounters } from "./counters.js";
+import type { RateLimitedLog } from "./log.js";
+import type { TelemetryStore } from "./metrics/store.js";
+import type { SubscriberHub } from "./subscribers.js";
+import { validateFrame } from "./validate.js";
+import { toNumber } from "./int64.js";
+
+/** A request that failed to decode; the handler counts it and ends the stream with INVALID_ARGUMENT. */
+class Undecodable {
+  constructor(readonly message: string, readonly bytes: number) {}
+}
+
+// Same method as the generated definition, but decoding never throws inside grpc-js: a bad batch is
+// counted and answered with INVALID_ARGUMENT by the handler.
+const publishMethod = {
+  ...ingestServiceDefinition.publish,
+  requestDeserialize: (bytes: Buffer): racetel.v1.PublishRequest | Undecodable => {
+    try {
+      return racetel.v1.PublishRequest.decode(bytes);
+    } catch (err) {
+      return new Undecodable((err as Error).message, bytes.length);
+    }
+  },
+};
+
+export interface PublishContext {
+  store: TelemetryStore;
+  hub: SubscriberHub;
+  counters: RpcCounters;
+  log: RateLimitedLog;
+  now: () => number;
+}
+
+/** Handles one batch: validate each frame, record it, fan it out. Returns rejected frames. */
+export function handleBatch(ctx: PublishContext, req: racetel.v1.PublishRequest): number {
+  const { store, hub, counters } = ctx;
+  const nowMs = ctx.now();
+  const frames = req.frames;
+  counters.batchesReceived++;
+  counters.framesReceived += frames.length;
+  let rejected = 0;
+  const fanOut = hub.size > 0;
+  for (let i = 0; i < frames.length; i++) {
+    const frame = frames[i] as racetel.v1.Frame;
+    const reason = validateFrame(frame);
+    if (reason !== undefined) {
+      rejected++;
+      counters.reject(reason);
+      ctx.log.warn(`reject:${reason}`, { reason, sessionId: frame.labels?.sessionId, carIndex: frame.labels?.carIndex, payload: frame.payload, ingest: req.ingestInstance }, "frame rejected");
+      continue;
+    }
+    store.apply(frame, nowMs);
+    if (fanOut) hub.publish(frame);
+  }
+  counters.framesAccepted += frames.length - rejected;
+  if (req.ingestInstance !== "") {
+    const stats = req.ingestStats ?? undefined;
+    store.applyIngest(req.ingestInstance, stats, toNumber(req.framesDroppedTotal), nowMs);
+  }
+  return rejected;
+}
+
+function publishHandler(ctx: PublishContext, isClosing: () => boolean) {
+  return (call: grpc.ServerReadableStream<racetel.v1.PublishRequest | Undecodable, racetel.v1.IPublishResponse>, callback: grpc.sendUnaryData<racetel.v1.IPublishResponse>): void => {
+    const { counters } = ctx;
+    counters.publishStreams++;
+    let accepted = 0;
+    let rejected = 0;
+    let lastSequence = -1;
+    let finished = false;
+    const finish = (err: Partial<grpc.StatusObject> | null): void => {
+      if (finished) return;
+      finished = true;
+      counters.publishStreams--;
+      if (err !== null) callback(err);
+      else callback(null, { framesAccepted: accepted, framesRejected: rejected });
+    };
+    call.on("data", (req: racetel.v1.PublishRequest | Undecodable) => {
+      if (finished) return;
+      if (req instanceof Undecodable) {
+        counters.reject("decode_error");
+        ctx.log.warn("reject:decode_error", { bytes: req.bytes, err: req.message, peer: call.getPeer() }, "undecodable PublishRequest");
+        finish({ code: grpc.status.INVALID_ARGUMENT, details: `PublishRequest does not decode: ${req.message}` });
+        return;
+      }
+      if (isClosing()) {
+        finish({ code: grpc.status.UNAVAILABLE, details: "rpc is shutting down" });
+        return;
+      }
+      const sequence = toNumber(req.batchSequence);
+      if (lastSequence >= 0 && sequence > lastSequence + 1) counters.batchGaps++;
+      lastSequence = sequence;
+      const r = handleBatch(ctx, req);
+      rejected += r;
+      accepted += req.frames.length - r;
+    });
+    call.on("end", () => finish(null));
+    call.on("error", () => finish({ code: grpc.status.CANCELLED, details: "stream error" }));
+    call.on("cancelled", () => finish({ code: grpc.status.CANCELLED, details: "cancelled" }));
+  };
+}
+
+export interface GrpcServerOptions {
+  host: string;
+  port: number;
+  credentials: grpc.ServerCredentials;
+}
+
+/** Binds the gRPC server; resolves with the bound port. */
+export async function startGrpcServer(ctx: PublishContext, opts: GrpcServerOptions, isClosing: () => boolean): Promise<{ server: grpc.Server; port: number }> {
+  const server = new grpc.Server({
+    // Batches are up to ~64 KiB; allow headroom for big ones but refuse absurd messages.
+    "grpc.max_receive_message_length": 16 * 1024 * 1024,
+    // Long-lived streams: notice dead peers.
+    "grpc.keepalive_time_ms": 30_000,
+    "grpc.keepalive_timeout_ms": 10_000,
+    "grpc.keepalive_permit_without_calls": 1,
+  });
+  server.addService({ publish: publishMethod } as unknown as grpc.ServiceDefinition, {
+    publish: publishHandler(ctx, isClosing) as grpc.UntypedHandleCall,
+  });
+  server.addService(telemetryServiceDefinition as unknown as grpc.ServiceDefinition, {
+    subscribe: ctx.hub.handle as grpc.UntypedHandleCall,
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const address = opts.host.includes(":") && !opts.host.startsWith("[") ? `[${opts.host}]:${opts.port}` : `${opts.host}:${opts.port}`;
+    server.bindAsync(address, opts.credentials, (err, bound) => (err ? reject(err) : resolve(bound)));
+  });
+  return { server, port };
+}

@@ -1,0 +1,106 @@
+// Wires rpc together: store, metrics pipeline, gRPC server (Publish, Subscribe) and the HTTP port.
+import { readFileSync } from "node:fs";
+import type http from "node:http";
+import * as grpc from "@grpc/grpc-js";
+import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-grpc";
+import type { PushMetricExporter } from "@opentelemetry/sdk-metrics";
+import type { RpcConfig } from "./config.js";
+import { RpcCounters } from "./counters.js";
+import { startHttpServer } from "./http.js";
+import { RateLimitedLog } from "./log.js";
+import type { Logger } from "./log.js";
+import { CountingExporter, MetricsPipeline } from "./metrics/otel.js";
+import { TelemetryStore } from "./metrics/store.js";
+import { startGrpcServer } from "./server.js";
+import { SubscriberHub } from "./subscribers.js";
+
+export interface RpcServiceOptions {
+  /** Replaces the OTLP exporter (tests read metrics back through InMemoryMetricExporter). */
+  exporter?: PushMetricExporter;
+  /** SDK memo clean-up threshold, see OtelOptions. */
+  rebuildAfterAttributeSets?: number;
+}
+
+function serverCredentials(config: RpcConfig): grpc.ServerCredentials {
+  const { certFile, keyFile, clientCaFile } = config.tls;
+  if (certFile === "") return grpc.ServerCredentials.createInsecure();
+  const ca = clientCaFile === "" ? null : readFileSync(clientCaFile);
+  return grpc.ServerCredentials.createSsl(ca, [{ cert_chain: readFileSync(certFile), private_key: readFileSync(keyFile) }], ca !== null);
+}
+
+/** A running rpc: call start(), then stop() to close everything. */
+export class RpcService {
+  readonly counters = new RpcCounters();
+  readonly store: TelemetryStore;
+  readonly hub: SubscriberHub;
+  readonly pipeline: MetricsPipeline;
+  private grpcServer: grpc.Server | undefined;
+  private httpServer: http.Server | undefined;
+  private closing = false;
+  grpcPort = 0;
+  httpPort = 0;
+
+  constructor(readonly config: RpcConfig, private readonly logger: Logger, options: RpcServiceOptions = {}) {
+    this.store = new TelemetryStore({
+      carTimeoutMs: config.carTimeoutMs,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      lapHoldCollections: config.lapHoldCollections,
+    });
+    this.hub = new SubscriberHub(config.subscriberBufferFrames, this.counters);
+    const inner = options.exporter ?? new OTLPMetricExporter({
+      url: config.otlpEndpoint,
+      // Give up on one request well before the next few intervals pile up behind it.
+      timeoutMillis: Math.max(1000, config.exportIntervalMs * 4),
+    });
+    const exporter = new CountingExporter(inner, this.counters, new RateLimitedLog(logger, 30_000, 2));
+    this.pipeline = new MetricsPipeline(this.store, exporter, this.counters, {
+      exportIntervalMs: config.exportIntervalMs,
+      instance: config.instance,
+      maxExportBatchSize: config.exportBatchSize,
+      rebuildAfterAttributeSets: options.rebuildAfterAttributeSets ?? 50_000,
+      cardinalityLimit: 1_000_000,
+    });
+  }
+
+  async start(): Promise<void> {
+    const log = new RateLimitedLog(this.logger, 10_000, 3);
+    const ctx = { store: this.store, hub: this.hub, counters: this.counters, log, now: Date.now };
+    const grpcBound = await startGrpcServer(ctx, { host: this.config.grpc.host, port: this.config.grpc.port, credentials: serverCredentials(this.config) }, () => this.closing);
+    this.grpcServer = grpcBound.server;
+    this.grpcPort = grpcBound.port;
+    const httpBound = await startHttpServer(this.config.http.host, this.config.http.port, {
+      counters: this.counters,
+      store: this.store,
+      serving: () => this.grpcServer !== undefined && !this.closing,
+    });
+    this.httpServer = httpBound.server;
+    this.httpPort = httpBound.port;
+    this.pipeline.start();
+  }
+
+  /** Stops accepting, ends streams, exports one last time. */
+  async stop(): Promise<void> {
+    this.closing = true;
+    this.hub.closeAll();
+    const server = this.grpcServer;
+    this.grpcServer = undefined;
+    if (server !== undefined) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { server.forceShutdown(); resolve(); }, 2000);
+        server.tryShutdown(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+    await new Promise<void>((resolve) => (this.httpServer ? this.httpServer.close(() => resolve()) : resolve()));
+    this.httpServer?.closeAllConnections();
+    await this.pipeline.stop();
+  }
+
+  /** Immediately drops every connection (tests: "rpc crashed"). */
+  kill(): void {
+    this.closing = true;
+    this.grpcServer?.forceShutdown();
+    this.httpServer?.closeAllConnections();
+    this.httpServer?.close();
+    void this.pipeline.stop();
+  }
+}
