@@ -42,3 +42,12 @@ up: cluster helm-sync  ## the whole stack on kind through Tilt; Grafana on http:
 
 down:            ## tilt down and delete the cluster
 	bash deploy/kind/cluster.sh down
+
+collector:       ## build the OpenTelemetry Collector (ocb, pinned manifest), cached in ~/.cache/racetel
+	bash deploy/collector/build.sh
+
+e2e: deps collector  ## end-to-end tests: influxd + collector + rpc + ingest as real processes
+	node scripts/test.mjs e2e/
+
+bench-e2e: deps collector  ## datagram -> queryable-in-InfluxDB latency and points/s
+	node scripts/bench.mjs e2e/bench/
