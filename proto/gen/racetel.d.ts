@@ -30,6 +30,11 @@ export namespace racetel {
             tyresOut?: (number|null);
             ballastKg?: (number|null);
             airDensityKgpm3?: (number|null);
+            lightsStage?: (number|null);
+            rainLights?: (boolean|null);
+            flashingLights?: (boolean|null);
+            wiperLevel?: (number|null);
+            carLocation?: (string|null);
         }
 
         class AccCarExtras implements IAccCarExtras {
@@ -58,6 +63,11 @@ export namespace racetel {
             public tyresOut: number;
             public ballastKg: number;
             public airDensityKgpm3: number;
+            public lightsStage: number;
+            public rainLights: boolean;
+            public flashingLights: boolean;
+            public wiperLevel: number;
+            public carLocation: string;
             public static create(properties?: racetel.v1.IAccCarExtras): racetel.v1.AccCarExtras;
             public static encode(message: racetel.v1.IAccCarExtras, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.AccCarExtras;
@@ -80,6 +90,9 @@ export namespace racetel {
             pitWindowStartMs?: (number|null);
             pitWindowEndMs?: (number|null);
             phase?: (string|null);
+            yellowFlagSector1?: (boolean|null);
+            yellowFlagSector2?: (boolean|null);
+            yellowFlagSector3?: (boolean|null);
         }
 
         class AccSessionExtras implements IAccSessionExtras {
@@ -96,6 +109,9 @@ export namespace racetel {
             public pitWindowStartMs: number;
             public pitWindowEndMs: number;
             public phase: string;
+            public yellowFlagSector1: boolean;
+            public yellowFlagSector2: boolean;
+            public yellowFlagSector3: boolean;
             public static create(properties?: racetel.v1.IAccSessionExtras): racetel.v1.AccSessionExtras;
             public static encode(message: racetel.v1.IAccSessionExtras, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.AccSessionExtras;
@@ -130,6 +146,28 @@ export namespace racetel {
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.PerWheelFloat;
             public static fromObject(object: { [k: string]: any }): racetel.v1.PerWheelFloat;
             public static toObject(message: racetel.v1.PerWheelFloat, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            public toJSON(): { [k: string]: any };
+            public static getTypeUrl(typeUrlPrefix?: string): string;
+        }
+
+        interface IPerWheelString {
+            frontLeft?: (string|null);
+            frontRight?: (string|null);
+            rearLeft?: (string|null);
+            rearRight?: (string|null);
+        }
+
+        class PerWheelString implements IPerWheelString {
+            constructor(properties?: racetel.v1.IPerWheelString);
+            public frontLeft: string;
+            public frontRight: string;
+            public rearLeft: string;
+            public rearRight: string;
+            public static create(properties?: racetel.v1.IPerWheelString): racetel.v1.PerWheelString;
+            public static encode(message: racetel.v1.IPerWheelString, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.PerWheelString;
+            public static fromObject(object: { [k: string]: any }): racetel.v1.PerWheelString;
+            public static toObject(message: racetel.v1.PerWheelString, options?: $protobuf.IConversionOptions): { [k: string]: any };
             public toJSON(): { [k: string]: any };
             public static getTypeUrl(typeUrlPrefix?: string): string;
         }
@@ -197,6 +235,9 @@ export namespace racetel {
             brakeTemperatureCelsius?: (racetel.v1.IPerWheelFloat|null);
             engineTemperatureCelsius?: (number|null);
             revLights?: (number|null);
+            wheelSurface?: (racetel.v1.IPerWheelString|null);
+            brakePressureBar?: (racetel.v1.IPerWheelFloat|null);
+            turboBoostBar?: (number|null);
         }
 
         class CarTelemetry implements ICarTelemetry {
@@ -217,6 +258,9 @@ export namespace racetel {
             public brakeTemperatureCelsius?: (racetel.v1.IPerWheelFloat|null);
             public engineTemperatureCelsius: number;
             public revLights: number;
+            public wheelSurface?: (racetel.v1.IPerWheelString|null);
+            public brakePressureBar?: (racetel.v1.IPerWheelFloat|null);
+            public turboBoostBar: number;
             public static create(properties?: racetel.v1.ICarTelemetry): racetel.v1.CarTelemetry;
             public static encode(message: racetel.v1.ICarTelemetry, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.CarTelemetry;
@@ -270,6 +314,12 @@ export namespace racetel {
             frontRideHeightM?: (number|null);
             rearRideHeightM?: (number|null);
             centreOfGravityHeightM?: (number|null);
+            suspensionVelocityMps?: (racetel.v1.IPerWheelFloat|null);
+            suspensionAccelerationMps2?: (racetel.v1.IPerWheelFloat|null);
+            angularAccelerationRadps2?: (racetel.v1.IVector3|null);
+            wheelCamberRad?: (racetel.v1.IPerWheelFloat|null);
+            wheelCamberGainRad?: (racetel.v1.IPerWheelFloat|null);
+            chassisPitchRad?: (number|null);
         }
 
         class CarMotionDetail implements ICarMotionDetail {
@@ -285,6 +335,12 @@ export namespace racetel {
             public frontRideHeightM: number;
             public rearRideHeightM: number;
             public centreOfGravityHeightM: number;
+            public suspensionVelocityMps?: (racetel.v1.IPerWheelFloat|null);
+            public suspensionAccelerationMps2?: (racetel.v1.IPerWheelFloat|null);
+            public angularAccelerationRadps2?: (racetel.v1.IVector3|null);
+            public wheelCamberRad?: (racetel.v1.IPerWheelFloat|null);
+            public wheelCamberGainRad?: (racetel.v1.IPerWheelFloat|null);
+            public chassisPitchRad: number;
             public static create(properties?: racetel.v1.ICarMotionDetail): racetel.v1.CarMotionDetail;
             public static encode(message: racetel.v1.ICarMotionDetail, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.CarMotionDetail;
@@ -348,6 +404,12 @@ export namespace racetel {
             deltaToBestMs?: (number|null);
             pitLaneTimerActive?: (boolean|null);
             pitLaneTimeMs?: (number|null);
+            pitStopTimeMs?: (number|null);
+            cornerCuttingWarnings?: (number|null);
+            speedTrapFastestMps?: (number|null);
+            safetyCarDeltaS?: (number|null);
+            estimatedLapTimeMs?: (number|null);
+            classPosition?: (number|null);
         }
 
         class LapState implements ILapState {
@@ -378,6 +440,12 @@ export namespace racetel {
             public deltaToBestMs: number;
             public pitLaneTimerActive: boolean;
             public pitLaneTimeMs: number;
+            public pitStopTimeMs: number;
+            public cornerCuttingWarnings: number;
+            public speedTrapFastestMps: number;
+            public safetyCarDeltaS: number;
+            public estimatedLapTimeMs: number;
+            public classPosition: number;
             public static create(properties?: racetel.v1.ILapState): racetel.v1.LapState;
             public static encode(message: racetel.v1.ILapState, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.LapState;
@@ -413,6 +481,11 @@ export namespace racetel {
             mgukPowerW?: (number|null);
             tractionControlActive?: (boolean|null);
             absActive?: (boolean|null);
+            drsActivationDistanceM?: (number|null);
+            ersHarvestedMgukThisLapJ?: (number|null);
+            ersHarvestedMguhThisLapJ?: (number|null);
+            tyreVisualCompoundName?: (string|null);
+            networkPaused?: (boolean|null);
         }
 
         class CarStatus implements ICarStatus {
@@ -442,6 +515,11 @@ export namespace racetel {
             public mgukPowerW: number;
             public tractionControlActive: boolean;
             public absActive: boolean;
+            public drsActivationDistanceM: number;
+            public ersHarvestedMgukThisLapJ: number;
+            public ersHarvestedMguhThisLapJ: number;
+            public tyreVisualCompoundName: string;
+            public networkPaused: boolean;
             public static create(properties?: racetel.v1.ICarStatus): racetel.v1.CarStatus;
             public static encode(message: racetel.v1.ICarStatus, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.CarStatus;
@@ -481,6 +559,7 @@ export namespace racetel {
             bodyDamageLeft?: (number|null);
             bodyDamageRight?: (number|null);
             bodyDamageCentre?: (number|null);
+            tyreBlisters?: (racetel.v1.IPerWheelFloat|null);
         }
 
         class CarDamage implements ICarDamage {
@@ -514,6 +593,7 @@ export namespace racetel {
             public bodyDamageLeft: number;
             public bodyDamageRight: number;
             public bodyDamageCentre: number;
+            public tyreBlisters?: (racetel.v1.IPerWheelFloat|null);
             public static create(properties?: racetel.v1.ICarDamage): racetel.v1.CarDamage;
             public static encode(message: racetel.v1.ICarDamage, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.CarDamage;
@@ -1005,6 +1085,8 @@ export namespace racetel {
             telemetryPublic?: (boolean|null);
             carModel?: (string|null);
             platform?: (string|null);
+            carClass?: (string|null);
+            driverCategory?: (string|null);
         }
 
         class Participant implements IParticipant {
@@ -1020,6 +1102,8 @@ export namespace racetel {
             public telemetryPublic: boolean;
             public carModel: string;
             public platform: string;
+            public carClass: string;
+            public driverCategory: string;
             public static create(properties?: racetel.v1.IParticipant): racetel.v1.Participant;
             public static encode(message: racetel.v1.IParticipant, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.Participant;
@@ -1086,6 +1170,24 @@ export namespace racetel {
             public static getTypeUrl(typeUrlPrefix?: string): string;
         }
 
+        interface IMarshalZone {
+            startFraction?: (number|null);
+            flag?: (racetel.v1.Flag|null);
+        }
+
+        class MarshalZone implements IMarshalZone {
+            constructor(properties?: racetel.v1.IMarshalZone);
+            public startFraction: number;
+            public flag: racetel.v1.Flag;
+            public static create(properties?: racetel.v1.IMarshalZone): racetel.v1.MarshalZone;
+            public static encode(message: racetel.v1.IMarshalZone, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.MarshalZone;
+            public static fromObject(object: { [k: string]: any }): racetel.v1.MarshalZone;
+            public static toObject(message: racetel.v1.MarshalZone, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            public toJSON(): { [k: string]: any };
+            public static getTypeUrl(typeUrlPrefix?: string): string;
+        }
+
         interface ISessionInfo {
             gameVersion?: (string|null);
             sessionType?: (racetel.v1.SessionType|null);
@@ -1116,6 +1218,11 @@ export namespace racetel {
             virtualSafetyCarPeriods?: (number|null);
             redFlagPeriods?: (number|null);
             sectorCount?: (number|null);
+            paused?: (boolean|null);
+            timeOfDayS?: (number|null);
+            sector2StartM?: (number|null);
+            sector3StartM?: (number|null);
+            marshalZones?: (racetel.v1.IMarshalZone[]|null);
         }
 
         class SessionInfo implements ISessionInfo {
@@ -1149,6 +1256,11 @@ export namespace racetel {
             public virtualSafetyCarPeriods: number;
             public redFlagPeriods: number;
             public sectorCount: number;
+            public paused: boolean;
+            public timeOfDayS: number;
+            public sector2StartM: number;
+            public sector3StartM: number;
+            public marshalZones: racetel.v1.IMarshalZone[];
             public static create(properties?: racetel.v1.ISessionInfo): racetel.v1.SessionInfo;
             public static encode(message: racetel.v1.ISessionInfo, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.SessionInfo;

@@ -57,6 +57,11 @@ export const racetel = $root.racetel = (() => {
              * @property {number|null} [tyresOut] AccCarExtras tyresOut
              * @property {number|null} [ballastKg] AccCarExtras ballastKg
              * @property {number|null} [airDensityKgpm3] AccCarExtras airDensityKgpm3
+             * @property {number|null} [lightsStage] AccCarExtras lightsStage
+             * @property {boolean|null} [rainLights] AccCarExtras rainLights
+             * @property {boolean|null} [flashingLights] AccCarExtras flashingLights
+             * @property {number|null} [wiperLevel] AccCarExtras wiperLevel
+             * @property {string|null} [carLocation] AccCarExtras carLocation
              */
 
             /**
@@ -267,6 +272,46 @@ export const racetel = $root.racetel = (() => {
             AccCarExtras.prototype.airDensityKgpm3 = 0;
 
             /**
+             * AccCarExtras lightsStage.
+             * @member {number} lightsStage
+             * @memberof racetel.v1.AccCarExtras
+             * @instance
+             */
+            AccCarExtras.prototype.lightsStage = 0;
+
+            /**
+             * AccCarExtras rainLights.
+             * @member {boolean} rainLights
+             * @memberof racetel.v1.AccCarExtras
+             * @instance
+             */
+            AccCarExtras.prototype.rainLights = false;
+
+            /**
+             * AccCarExtras flashingLights.
+             * @member {boolean} flashingLights
+             * @memberof racetel.v1.AccCarExtras
+             * @instance
+             */
+            AccCarExtras.prototype.flashingLights = false;
+
+            /**
+             * AccCarExtras wiperLevel.
+             * @member {number} wiperLevel
+             * @memberof racetel.v1.AccCarExtras
+             * @instance
+             */
+            AccCarExtras.prototype.wiperLevel = 0;
+
+            /**
+             * AccCarExtras carLocation.
+             * @member {string} carLocation
+             * @memberof racetel.v1.AccCarExtras
+             * @instance
+             */
+            AccCarExtras.prototype.carLocation = "";
+
+            /**
              * Creates a new AccCarExtras instance using the specified properties.
              * @function create
              * @memberof racetel.v1.AccCarExtras
@@ -342,6 +387,16 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 23, wireType 5 =*/189).float(message.ballastKg);
                 if (message.airDensityKgpm3 != null && Object.hasOwnProperty.call(message, "airDensityKgpm3"))
                     writer.uint32(/* id 24, wireType 5 =*/197).float(message.airDensityKgpm3);
+                if (message.lightsStage != null && Object.hasOwnProperty.call(message, "lightsStage"))
+                    writer.uint32(/* id 25, wireType 0 =*/200).uint32(message.lightsStage);
+                if (message.rainLights != null && Object.hasOwnProperty.call(message, "rainLights"))
+                    writer.uint32(/* id 26, wireType 0 =*/208).bool(message.rainLights);
+                if (message.flashingLights != null && Object.hasOwnProperty.call(message, "flashingLights"))
+                    writer.uint32(/* id 27, wireType 0 =*/216).bool(message.flashingLights);
+                if (message.wiperLevel != null && Object.hasOwnProperty.call(message, "wiperLevel"))
+                    writer.uint32(/* id 28, wireType 0 =*/224).uint32(message.wiperLevel);
+                if (message.carLocation != null && Object.hasOwnProperty.call(message, "carLocation"))
+                    writer.uint32(/* id 29, wireType 2 =*/234).string(message.carLocation);
                 return writer;
             };
 
@@ -475,6 +530,26 @@ export const racetel = $root.racetel = (() => {
                             message.airDensityKgpm3 = reader.float();
                             break;
                         }
+                    case 25: {
+                            message.lightsStage = reader.uint32();
+                            break;
+                        }
+                    case 26: {
+                            message.rainLights = reader.bool();
+                            break;
+                        }
+                    case 27: {
+                            message.flashingLights = reader.bool();
+                            break;
+                        }
+                    case 28: {
+                            message.wiperLevel = reader.uint32();
+                            break;
+                        }
+                    case 29: {
+                            message.carLocation = reader.string();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -566,6 +641,16 @@ export const racetel = $root.racetel = (() => {
                     message.ballastKg = Number(object.ballastKg);
                 if (object.airDensityKgpm3 != null)
                     message.airDensityKgpm3 = Number(object.airDensityKgpm3);
+                if (object.lightsStage != null)
+                    message.lightsStage = object.lightsStage >>> 0;
+                if (object.rainLights != null)
+                    message.rainLights = Boolean(object.rainLights);
+                if (object.flashingLights != null)
+                    message.flashingLights = Boolean(object.flashingLights);
+                if (object.wiperLevel != null)
+                    message.wiperLevel = object.wiperLevel >>> 0;
+                if (object.carLocation != null)
+                    message.carLocation = String(object.carLocation);
                 return message;
             };
 
@@ -611,6 +696,11 @@ export const racetel = $root.racetel = (() => {
                     object.tyresOut = 0;
                     object.ballastKg = 0;
                     object.airDensityKgpm3 = 0;
+                    object.lightsStage = 0;
+                    object.rainLights = false;
+                    object.flashingLights = false;
+                    object.wiperLevel = 0;
+                    object.carLocation = "";
                 }
                 if (message.tyreTreadInnerCelsius != null && Object.hasOwnProperty.call(message, "tyreTreadInnerCelsius"))
                     object.tyreTreadInnerCelsius = $root.racetel.v1.PerWheelFloat.toObject(message.tyreTreadInnerCelsius, options, q + 1);
@@ -660,6 +750,16 @@ export const racetel = $root.racetel = (() => {
                     object.ballastKg = options.json && !isFinite(message.ballastKg) ? String(message.ballastKg) : message.ballastKg;
                 if (message.airDensityKgpm3 != null && Object.hasOwnProperty.call(message, "airDensityKgpm3"))
                     object.airDensityKgpm3 = options.json && !isFinite(message.airDensityKgpm3) ? String(message.airDensityKgpm3) : message.airDensityKgpm3;
+                if (message.lightsStage != null && Object.hasOwnProperty.call(message, "lightsStage"))
+                    object.lightsStage = message.lightsStage;
+                if (message.rainLights != null && Object.hasOwnProperty.call(message, "rainLights"))
+                    object.rainLights = message.rainLights;
+                if (message.flashingLights != null && Object.hasOwnProperty.call(message, "flashingLights"))
+                    object.flashingLights = message.flashingLights;
+                if (message.wiperLevel != null && Object.hasOwnProperty.call(message, "wiperLevel"))
+                    object.wiperLevel = message.wiperLevel;
+                if (message.carLocation != null && Object.hasOwnProperty.call(message, "carLocation"))
+                    object.carLocation = message.carLocation;
                 return object;
             };
 
@@ -710,6 +810,9 @@ export const racetel = $root.racetel = (() => {
              * @property {number|null} [pitWindowStartMs] AccSessionExtras pitWindowStartMs
              * @property {number|null} [pitWindowEndMs] AccSessionExtras pitWindowEndMs
              * @property {string|null} [phase] AccSessionExtras phase
+             * @property {boolean|null} [yellowFlagSector1] AccSessionExtras yellowFlagSector1
+             * @property {boolean|null} [yellowFlagSector2] AccSessionExtras yellowFlagSector2
+             * @property {boolean|null} [yellowFlagSector3] AccSessionExtras yellowFlagSector3
              */
 
             /**
@@ -824,6 +927,30 @@ export const racetel = $root.racetel = (() => {
             AccSessionExtras.prototype.phase = "";
 
             /**
+             * AccSessionExtras yellowFlagSector1.
+             * @member {boolean} yellowFlagSector1
+             * @memberof racetel.v1.AccSessionExtras
+             * @instance
+             */
+            AccSessionExtras.prototype.yellowFlagSector1 = false;
+
+            /**
+             * AccSessionExtras yellowFlagSector2.
+             * @member {boolean} yellowFlagSector2
+             * @memberof racetel.v1.AccSessionExtras
+             * @instance
+             */
+            AccSessionExtras.prototype.yellowFlagSector2 = false;
+
+            /**
+             * AccSessionExtras yellowFlagSector3.
+             * @member {boolean} yellowFlagSector3
+             * @memberof racetel.v1.AccSessionExtras
+             * @instance
+             */
+            AccSessionExtras.prototype.yellowFlagSector3 = false;
+
+            /**
              * Creates a new AccSessionExtras instance using the specified properties.
              * @function create
              * @memberof racetel.v1.AccSessionExtras
@@ -875,6 +1002,12 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 11, wireType 0 =*/88).uint32(message.pitWindowEndMs);
                 if (message.phase != null && Object.hasOwnProperty.call(message, "phase"))
                     writer.uint32(/* id 12, wireType 2 =*/98).string(message.phase);
+                if (message.yellowFlagSector1 != null && Object.hasOwnProperty.call(message, "yellowFlagSector1"))
+                    writer.uint32(/* id 13, wireType 0 =*/104).bool(message.yellowFlagSector1);
+                if (message.yellowFlagSector2 != null && Object.hasOwnProperty.call(message, "yellowFlagSector2"))
+                    writer.uint32(/* id 14, wireType 0 =*/112).bool(message.yellowFlagSector2);
+                if (message.yellowFlagSector3 != null && Object.hasOwnProperty.call(message, "yellowFlagSector3"))
+                    writer.uint32(/* id 15, wireType 0 =*/120).bool(message.yellowFlagSector3);
                 return writer;
             };
 
@@ -960,6 +1093,18 @@ export const racetel = $root.racetel = (() => {
                             message.phase = reader.string();
                             break;
                         }
+                    case 13: {
+                            message.yellowFlagSector1 = reader.bool();
+                            break;
+                        }
+                    case 14: {
+                            message.yellowFlagSector2 = reader.bool();
+                            break;
+                        }
+                    case 15: {
+                            message.yellowFlagSector3 = reader.bool();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -1015,6 +1160,12 @@ export const racetel = $root.racetel = (() => {
                     message.pitWindowEndMs = object.pitWindowEndMs >>> 0;
                 if (object.phase != null)
                     message.phase = String(object.phase);
+                if (object.yellowFlagSector1 != null)
+                    message.yellowFlagSector1 = Boolean(object.yellowFlagSector1);
+                if (object.yellowFlagSector2 != null)
+                    message.yellowFlagSector2 = Boolean(object.yellowFlagSector2);
+                if (object.yellowFlagSector3 != null)
+                    message.yellowFlagSector3 = Boolean(object.yellowFlagSector3);
                 return message;
             };
 
@@ -1048,6 +1199,9 @@ export const racetel = $root.racetel = (() => {
                     object.pitWindowStartMs = 0;
                     object.pitWindowEndMs = 0;
                     object.phase = "";
+                    object.yellowFlagSector1 = false;
+                    object.yellowFlagSector2 = false;
+                    object.yellowFlagSector3 = false;
                 }
                 if (message.trackGripStatus != null && Object.hasOwnProperty.call(message, "trackGripStatus"))
                     object.trackGripStatus = message.trackGripStatus;
@@ -1073,6 +1227,12 @@ export const racetel = $root.racetel = (() => {
                     object.pitWindowEndMs = message.pitWindowEndMs;
                 if (message.phase != null && Object.hasOwnProperty.call(message, "phase"))
                     object.phase = message.phase;
+                if (message.yellowFlagSector1 != null && Object.hasOwnProperty.call(message, "yellowFlagSector1"))
+                    object.yellowFlagSector1 = message.yellowFlagSector1;
+                if (message.yellowFlagSector2 != null && Object.hasOwnProperty.call(message, "yellowFlagSector2"))
+                    object.yellowFlagSector2 = message.yellowFlagSector2;
+                if (message.yellowFlagSector3 != null && Object.hasOwnProperty.call(message, "yellowFlagSector3"))
+                    object.yellowFlagSector3 = message.yellowFlagSector3;
                 return object;
             };
 
@@ -1374,6 +1534,259 @@ export const racetel = $root.racetel = (() => {
             };
 
             return PerWheelFloat;
+        })();
+
+        v1.PerWheelString = (function() {
+
+            /**
+             * Properties of a PerWheelString.
+             * @memberof racetel.v1
+             * @interface IPerWheelString
+             * @property {string|null} [frontLeft] PerWheelString frontLeft
+             * @property {string|null} [frontRight] PerWheelString frontRight
+             * @property {string|null} [rearLeft] PerWheelString rearLeft
+             * @property {string|null} [rearRight] PerWheelString rearRight
+             */
+
+            /**
+             * Constructs a new PerWheelString.
+             * @memberof racetel.v1
+             * @classdesc Represents a PerWheelString.
+             * @implements IPerWheelString
+             * @constructor
+             * @param {racetel.v1.IPerWheelString=} [properties] Properties to set
+             */
+            function PerWheelString(properties) {
+                if (properties)
+                    for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            /**
+             * PerWheelString frontLeft.
+             * @member {string} frontLeft
+             * @memberof racetel.v1.PerWheelString
+             * @instance
+             */
+            PerWheelString.prototype.frontLeft = "";
+
+            /**
+             * PerWheelString frontRight.
+             * @member {string} frontRight
+             * @memberof racetel.v1.PerWheelString
+             * @instance
+             */
+            PerWheelString.prototype.frontRight = "";
+
+            /**
+             * PerWheelString rearLeft.
+             * @member {string} rearLeft
+             * @memberof racetel.v1.PerWheelString
+             * @instance
+             */
+            PerWheelString.prototype.rearLeft = "";
+
+            /**
+             * PerWheelString rearRight.
+             * @member {string} rearRight
+             * @memberof racetel.v1.PerWheelString
+             * @instance
+             */
+            PerWheelString.prototype.rearRight = "";
+
+            /**
+             * Creates a new PerWheelString instance using the specified properties.
+             * @function create
+             * @memberof racetel.v1.PerWheelString
+             * @static
+             * @param {racetel.v1.IPerWheelString=} [properties] Properties to set
+             * @returns {racetel.v1.PerWheelString} PerWheelString instance
+             */
+            PerWheelString.create = function create(properties) {
+                return new PerWheelString(properties);
+            };
+
+            /**
+             * Encodes the specified PerWheelString message. Does not implicitly {@link racetel.v1.PerWheelString.verify|verify} messages.
+             * @function encode
+             * @memberof racetel.v1.PerWheelString
+             * @static
+             * @param {racetel.v1.IPerWheelString} message PerWheelString message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            PerWheelString.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.frontLeft != null && Object.hasOwnProperty.call(message, "frontLeft"))
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.frontLeft);
+                if (message.frontRight != null && Object.hasOwnProperty.call(message, "frontRight"))
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.frontRight);
+                if (message.rearLeft != null && Object.hasOwnProperty.call(message, "rearLeft"))
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.rearLeft);
+                if (message.rearRight != null && Object.hasOwnProperty.call(message, "rearRight"))
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.rearRight);
+                return writer;
+            };
+
+            /**
+             * Decodes a PerWheelString message from the specified reader or buffer.
+             * @function decode
+             * @memberof racetel.v1.PerWheelString
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {racetel.v1.PerWheelString} PerWheelString
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            PerWheelString.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.racetel.v1.PerWheelString();
+                while (reader.pos < end) {
+                    let tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.frontLeft = reader.string();
+                            break;
+                        }
+                    case 2: {
+                            message.frontRight = reader.string();
+                            break;
+                        }
+                    case 3: {
+                            message.rearLeft = reader.string();
+                            break;
+                        }
+                    case 4: {
+                            message.rearRight = reader.string();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            /**
+             * Creates a PerWheelString message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof racetel.v1.PerWheelString
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {racetel.v1.PerWheelString} PerWheelString
+             */
+            PerWheelString.fromObject = function fromObject(object, long) {
+                if (object instanceof $root.racetel.v1.PerWheelString)
+                    return object;
+                if (!$util.isObject(object))
+                    throw TypeError(".racetel.v1.PerWheelString: object expected");
+                if (long === undefined)
+                    long = 0;
+                if (long > $util.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let message = new $root.racetel.v1.PerWheelString();
+                if (object.frontLeft != null)
+                    message.frontLeft = String(object.frontLeft);
+                if (object.frontRight != null)
+                    message.frontRight = String(object.frontRight);
+                if (object.rearLeft != null)
+                    message.rearLeft = String(object.rearLeft);
+                if (object.rearRight != null)
+                    message.rearRight = String(object.rearRight);
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a PerWheelString message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof racetel.v1.PerWheelString
+             * @static
+             * @param {racetel.v1.PerWheelString} message PerWheelString
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            PerWheelString.toObject = function toObject(message, options, q) {
+                if (!options)
+                    options = {};
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.frontLeft = "";
+                    object.frontRight = "";
+                    object.rearLeft = "";
+                    object.rearRight = "";
+                }
+                if (message.frontLeft != null && Object.hasOwnProperty.call(message, "frontLeft"))
+                    object.frontLeft = message.frontLeft;
+                if (message.frontRight != null && Object.hasOwnProperty.call(message, "frontRight"))
+                    object.frontRight = message.frontRight;
+                if (message.rearLeft != null && Object.hasOwnProperty.call(message, "rearLeft"))
+                    object.rearLeft = message.rearLeft;
+                if (message.rearRight != null && Object.hasOwnProperty.call(message, "rearRight"))
+                    object.rearRight = message.rearRight;
+                return object;
+            };
+
+            /**
+             * Converts this PerWheelString to JSON.
+             * @function toJSON
+             * @memberof racetel.v1.PerWheelString
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            PerWheelString.prototype.toJSON = function toJSON() {
+                return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the default type url for PerWheelString
+             * @function getTypeUrl
+             * @memberof racetel.v1.PerWheelString
+             * @static
+             * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns {string} The default type url
+             */
+            PerWheelString.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+                if (typeUrlPrefix === undefined) {
+                    typeUrlPrefix = "type.googleapis.com";
+                }
+                return typeUrlPrefix + "/racetel.v1.PerWheelString";
+            };
+
+            return PerWheelString;
         })();
 
         v1.Vector3 = (function() {
@@ -1691,6 +2104,9 @@ export const racetel = $root.racetel = (() => {
              * @property {racetel.v1.IPerWheelFloat|null} [brakeTemperatureCelsius] CarTelemetry brakeTemperatureCelsius
              * @property {number|null} [engineTemperatureCelsius] CarTelemetry engineTemperatureCelsius
              * @property {number|null} [revLights] CarTelemetry revLights
+             * @property {racetel.v1.IPerWheelString|null} [wheelSurface] CarTelemetry wheelSurface
+             * @property {racetel.v1.IPerWheelFloat|null} [brakePressureBar] CarTelemetry brakePressureBar
+             * @property {number|null} [turboBoostBar] CarTelemetry turboBoostBar
              */
 
             /**
@@ -1837,6 +2253,30 @@ export const racetel = $root.racetel = (() => {
             CarTelemetry.prototype.revLights = 0;
 
             /**
+             * CarTelemetry wheelSurface.
+             * @member {racetel.v1.IPerWheelString|null|undefined} wheelSurface
+             * @memberof racetel.v1.CarTelemetry
+             * @instance
+             */
+            CarTelemetry.prototype.wheelSurface = null;
+
+            /**
+             * CarTelemetry brakePressureBar.
+             * @member {racetel.v1.IPerWheelFloat|null|undefined} brakePressureBar
+             * @memberof racetel.v1.CarTelemetry
+             * @instance
+             */
+            CarTelemetry.prototype.brakePressureBar = null;
+
+            /**
+             * CarTelemetry turboBoostBar.
+             * @member {number} turboBoostBar
+             * @memberof racetel.v1.CarTelemetry
+             * @instance
+             */
+            CarTelemetry.prototype.turboBoostBar = 0;
+
+            /**
              * Creates a new CarTelemetry instance using the specified properties.
              * @function create
              * @memberof racetel.v1.CarTelemetry
@@ -1896,6 +2336,12 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 15, wireType 5 =*/125).float(message.engineTemperatureCelsius);
                 if (message.revLights != null && Object.hasOwnProperty.call(message, "revLights"))
                     writer.uint32(/* id 16, wireType 5 =*/133).float(message.revLights);
+                if (message.wheelSurface != null && Object.hasOwnProperty.call(message, "wheelSurface"))
+                    $root.racetel.v1.PerWheelString.encode(message.wheelSurface, writer.uint32(/* id 17, wireType 2 =*/138).fork(), q + 1).ldelim();
+                if (message.brakePressureBar != null && Object.hasOwnProperty.call(message, "brakePressureBar"))
+                    $root.racetel.v1.PerWheelFloat.encode(message.brakePressureBar, writer.uint32(/* id 18, wireType 2 =*/146).fork(), q + 1).ldelim();
+                if (message.turboBoostBar != null && Object.hasOwnProperty.call(message, "turboBoostBar"))
+                    writer.uint32(/* id 19, wireType 5 =*/157).float(message.turboBoostBar);
                 return writer;
             };
 
@@ -1997,6 +2443,18 @@ export const racetel = $root.racetel = (() => {
                             message.revLights = reader.float();
                             break;
                         }
+                    case 17: {
+                            message.wheelSurface = $root.racetel.v1.PerWheelString.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 18: {
+                            message.brakePressureBar = $root.racetel.v1.PerWheelFloat.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 19: {
+                            message.turboBoostBar = reader.float();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -2075,6 +2533,18 @@ export const racetel = $root.racetel = (() => {
                     message.engineTemperatureCelsius = Number(object.engineTemperatureCelsius);
                 if (object.revLights != null)
                     message.revLights = Number(object.revLights);
+                if (object.wheelSurface != null) {
+                    if (!$util.isObject(object.wheelSurface))
+                        throw TypeError(".racetel.v1.CarTelemetry.wheelSurface: object expected");
+                    message.wheelSurface = $root.racetel.v1.PerWheelString.fromObject(object.wheelSurface, long + 1);
+                }
+                if (object.brakePressureBar != null) {
+                    if (!$util.isObject(object.brakePressureBar))
+                        throw TypeError(".racetel.v1.CarTelemetry.brakePressureBar: object expected");
+                    message.brakePressureBar = $root.racetel.v1.PerWheelFloat.fromObject(object.brakePressureBar, long + 1);
+                }
+                if (object.turboBoostBar != null)
+                    message.turboBoostBar = Number(object.turboBoostBar);
                 return message;
             };
 
@@ -2112,6 +2582,9 @@ export const racetel = $root.racetel = (() => {
                     object.brakeTemperatureCelsius = null;
                     object.engineTemperatureCelsius = 0;
                     object.revLights = 0;
+                    object.wheelSurface = null;
+                    object.brakePressureBar = null;
+                    object.turboBoostBar = 0;
                 }
                 if (message.speedMps != null && Object.hasOwnProperty.call(message, "speedMps"))
                     object.speedMps = options.json && !isFinite(message.speedMps) ? String(message.speedMps) : message.speedMps;
@@ -2145,6 +2618,12 @@ export const racetel = $root.racetel = (() => {
                     object.engineTemperatureCelsius = options.json && !isFinite(message.engineTemperatureCelsius) ? String(message.engineTemperatureCelsius) : message.engineTemperatureCelsius;
                 if (message.revLights != null && Object.hasOwnProperty.call(message, "revLights"))
                     object.revLights = options.json && !isFinite(message.revLights) ? String(message.revLights) : message.revLights;
+                if (message.wheelSurface != null && Object.hasOwnProperty.call(message, "wheelSurface"))
+                    object.wheelSurface = $root.racetel.v1.PerWheelString.toObject(message.wheelSurface, options, q + 1);
+                if (message.brakePressureBar != null && Object.hasOwnProperty.call(message, "brakePressureBar"))
+                    object.brakePressureBar = $root.racetel.v1.PerWheelFloat.toObject(message.brakePressureBar, options, q + 1);
+                if (message.turboBoostBar != null && Object.hasOwnProperty.call(message, "turboBoostBar"))
+                    object.turboBoostBar = options.json && !isFinite(message.turboBoostBar) ? String(message.turboBoostBar) : message.turboBoostBar;
                 return object;
             };
 
@@ -2556,6 +3035,12 @@ export const racetel = $root.racetel = (() => {
              * @property {number|null} [frontRideHeightM] CarMotionDetail frontRideHeightM
              * @property {number|null} [rearRideHeightM] CarMotionDetail rearRideHeightM
              * @property {number|null} [centreOfGravityHeightM] CarMotionDetail centreOfGravityHeightM
+             * @property {racetel.v1.IPerWheelFloat|null} [suspensionVelocityMps] CarMotionDetail suspensionVelocityMps
+             * @property {racetel.v1.IPerWheelFloat|null} [suspensionAccelerationMps2] CarMotionDetail suspensionAccelerationMps2
+             * @property {racetel.v1.IVector3|null} [angularAccelerationRadps2] CarMotionDetail angularAccelerationRadps2
+             * @property {racetel.v1.IPerWheelFloat|null} [wheelCamberRad] CarMotionDetail wheelCamberRad
+             * @property {racetel.v1.IPerWheelFloat|null} [wheelCamberGainRad] CarMotionDetail wheelCamberGainRad
+             * @property {number|null} [chassisPitchRad] CarMotionDetail chassisPitchRad
              */
 
             /**
@@ -2662,6 +3147,54 @@ export const racetel = $root.racetel = (() => {
             CarMotionDetail.prototype.centreOfGravityHeightM = 0;
 
             /**
+             * CarMotionDetail suspensionVelocityMps.
+             * @member {racetel.v1.IPerWheelFloat|null|undefined} suspensionVelocityMps
+             * @memberof racetel.v1.CarMotionDetail
+             * @instance
+             */
+            CarMotionDetail.prototype.suspensionVelocityMps = null;
+
+            /**
+             * CarMotionDetail suspensionAccelerationMps2.
+             * @member {racetel.v1.IPerWheelFloat|null|undefined} suspensionAccelerationMps2
+             * @memberof racetel.v1.CarMotionDetail
+             * @instance
+             */
+            CarMotionDetail.prototype.suspensionAccelerationMps2 = null;
+
+            /**
+             * CarMotionDetail angularAccelerationRadps2.
+             * @member {racetel.v1.IVector3|null|undefined} angularAccelerationRadps2
+             * @memberof racetel.v1.CarMotionDetail
+             * @instance
+             */
+            CarMotionDetail.prototype.angularAccelerationRadps2 = null;
+
+            /**
+             * CarMotionDetail wheelCamberRad.
+             * @member {racetel.v1.IPerWheelFloat|null|undefined} wheelCamberRad
+             * @memberof racetel.v1.CarMotionDetail
+             * @instance
+             */
+            CarMotionDetail.prototype.wheelCamberRad = null;
+
+            /**
+             * CarMotionDetail wheelCamberGainRad.
+             * @member {racetel.v1.IPerWheelFloat|null|undefined} wheelCamberGainRad
+             * @memberof racetel.v1.CarMotionDetail
+             * @instance
+             */
+            CarMotionDetail.prototype.wheelCamberGainRad = null;
+
+            /**
+             * CarMotionDetail chassisPitchRad.
+             * @member {number} chassisPitchRad
+             * @memberof racetel.v1.CarMotionDetail
+             * @instance
+             */
+            CarMotionDetail.prototype.chassisPitchRad = 0;
+
+            /**
              * Creates a new CarMotionDetail instance using the specified properties.
              * @function create
              * @memberof racetel.v1.CarMotionDetail
@@ -2711,6 +3244,18 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 10, wireType 5 =*/85).float(message.rearRideHeightM);
                 if (message.centreOfGravityHeightM != null && Object.hasOwnProperty.call(message, "centreOfGravityHeightM"))
                     writer.uint32(/* id 11, wireType 5 =*/93).float(message.centreOfGravityHeightM);
+                if (message.suspensionVelocityMps != null && Object.hasOwnProperty.call(message, "suspensionVelocityMps"))
+                    $root.racetel.v1.PerWheelFloat.encode(message.suspensionVelocityMps, writer.uint32(/* id 12, wireType 2 =*/98).fork(), q + 1).ldelim();
+                if (message.suspensionAccelerationMps2 != null && Object.hasOwnProperty.call(message, "suspensionAccelerationMps2"))
+                    $root.racetel.v1.PerWheelFloat.encode(message.suspensionAccelerationMps2, writer.uint32(/* id 13, wireType 2 =*/106).fork(), q + 1).ldelim();
+                if (message.angularAccelerationRadps2 != null && Object.hasOwnProperty.call(message, "angularAccelerationRadps2"))
+                    $root.racetel.v1.Vector3.encode(message.angularAccelerationRadps2, writer.uint32(/* id 14, wireType 2 =*/114).fork(), q + 1).ldelim();
+                if (message.wheelCamberRad != null && Object.hasOwnProperty.call(message, "wheelCamberRad"))
+                    $root.racetel.v1.PerWheelFloat.encode(message.wheelCamberRad, writer.uint32(/* id 15, wireType 2 =*/122).fork(), q + 1).ldelim();
+                if (message.wheelCamberGainRad != null && Object.hasOwnProperty.call(message, "wheelCamberGainRad"))
+                    $root.racetel.v1.PerWheelFloat.encode(message.wheelCamberGainRad, writer.uint32(/* id 16, wireType 2 =*/130).fork(), q + 1).ldelim();
+                if (message.chassisPitchRad != null && Object.hasOwnProperty.call(message, "chassisPitchRad"))
+                    writer.uint32(/* id 17, wireType 5 =*/141).float(message.chassisPitchRad);
                 return writer;
             };
 
@@ -2792,6 +3337,30 @@ export const racetel = $root.racetel = (() => {
                             message.centreOfGravityHeightM = reader.float();
                             break;
                         }
+                    case 12: {
+                            message.suspensionVelocityMps = $root.racetel.v1.PerWheelFloat.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 13: {
+                            message.suspensionAccelerationMps2 = $root.racetel.v1.PerWheelFloat.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 14: {
+                            message.angularAccelerationRadps2 = $root.racetel.v1.Vector3.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 15: {
+                            message.wheelCamberRad = $root.racetel.v1.PerWheelFloat.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 16: {
+                            message.wheelCamberGainRad = $root.racetel.v1.PerWheelFloat.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 17: {
+                            message.chassisPitchRad = reader.float();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -2866,6 +3435,33 @@ export const racetel = $root.racetel = (() => {
                     message.rearRideHeightM = Number(object.rearRideHeightM);
                 if (object.centreOfGravityHeightM != null)
                     message.centreOfGravityHeightM = Number(object.centreOfGravityHeightM);
+                if (object.suspensionVelocityMps != null) {
+                    if (!$util.isObject(object.suspensionVelocityMps))
+                        throw TypeError(".racetel.v1.CarMotionDetail.suspensionVelocityMps: object expected");
+                    message.suspensionVelocityMps = $root.racetel.v1.PerWheelFloat.fromObject(object.suspensionVelocityMps, long + 1);
+                }
+                if (object.suspensionAccelerationMps2 != null) {
+                    if (!$util.isObject(object.suspensionAccelerationMps2))
+                        throw TypeError(".racetel.v1.CarMotionDetail.suspensionAccelerationMps2: object expected");
+                    message.suspensionAccelerationMps2 = $root.racetel.v1.PerWheelFloat.fromObject(object.suspensionAccelerationMps2, long + 1);
+                }
+                if (object.angularAccelerationRadps2 != null) {
+                    if (!$util.isObject(object.angularAccelerationRadps2))
+                        throw TypeError(".racetel.v1.CarMotionDetail.angularAccelerationRadps2: object expected");
+                    message.angularAccelerationRadps2 = $root.racetel.v1.Vector3.fromObject(object.angularAccelerationRadps2, long + 1);
+                }
+                if (object.wheelCamberRad != null) {
+                    if (!$util.isObject(object.wheelCamberRad))
+                        throw TypeError(".racetel.v1.CarMotionDetail.wheelCamberRad: object expected");
+                    message.wheelCamberRad = $root.racetel.v1.PerWheelFloat.fromObject(object.wheelCamberRad, long + 1);
+                }
+                if (object.wheelCamberGainRad != null) {
+                    if (!$util.isObject(object.wheelCamberGainRad))
+                        throw TypeError(".racetel.v1.CarMotionDetail.wheelCamberGainRad: object expected");
+                    message.wheelCamberGainRad = $root.racetel.v1.PerWheelFloat.fromObject(object.wheelCamberGainRad, long + 1);
+                }
+                if (object.chassisPitchRad != null)
+                    message.chassisPitchRad = Number(object.chassisPitchRad);
                 return message;
             };
 
@@ -2898,6 +3494,12 @@ export const racetel = $root.racetel = (() => {
                     object.frontRideHeightM = 0;
                     object.rearRideHeightM = 0;
                     object.centreOfGravityHeightM = 0;
+                    object.suspensionVelocityMps = null;
+                    object.suspensionAccelerationMps2 = null;
+                    object.angularAccelerationRadps2 = null;
+                    object.wheelCamberRad = null;
+                    object.wheelCamberGainRad = null;
+                    object.chassisPitchRad = 0;
                 }
                 if (message.suspensionPositionM != null && Object.hasOwnProperty.call(message, "suspensionPositionM"))
                     object.suspensionPositionM = $root.racetel.v1.PerWheelFloat.toObject(message.suspensionPositionM, options, q + 1);
@@ -2921,6 +3523,18 @@ export const racetel = $root.racetel = (() => {
                     object.rearRideHeightM = options.json && !isFinite(message.rearRideHeightM) ? String(message.rearRideHeightM) : message.rearRideHeightM;
                 if (message.centreOfGravityHeightM != null && Object.hasOwnProperty.call(message, "centreOfGravityHeightM"))
                     object.centreOfGravityHeightM = options.json && !isFinite(message.centreOfGravityHeightM) ? String(message.centreOfGravityHeightM) : message.centreOfGravityHeightM;
+                if (message.suspensionVelocityMps != null && Object.hasOwnProperty.call(message, "suspensionVelocityMps"))
+                    object.suspensionVelocityMps = $root.racetel.v1.PerWheelFloat.toObject(message.suspensionVelocityMps, options, q + 1);
+                if (message.suspensionAccelerationMps2 != null && Object.hasOwnProperty.call(message, "suspensionAccelerationMps2"))
+                    object.suspensionAccelerationMps2 = $root.racetel.v1.PerWheelFloat.toObject(message.suspensionAccelerationMps2, options, q + 1);
+                if (message.angularAccelerationRadps2 != null && Object.hasOwnProperty.call(message, "angularAccelerationRadps2"))
+                    object.angularAccelerationRadps2 = $root.racetel.v1.Vector3.toObject(message.angularAccelerationRadps2, options, q + 1);
+                if (message.wheelCamberRad != null && Object.hasOwnProperty.call(message, "wheelCamberRad"))
+                    object.wheelCamberRad = $root.racetel.v1.PerWheelFloat.toObject(message.wheelCamberRad, options, q + 1);
+                if (message.wheelCamberGainRad != null && Object.hasOwnProperty.call(message, "wheelCamberGainRad"))
+                    object.wheelCamberGainRad = $root.racetel.v1.PerWheelFloat.toObject(message.wheelCamberGainRad, options, q + 1);
+                if (message.chassisPitchRad != null && Object.hasOwnProperty.call(message, "chassisPitchRad"))
+                    object.chassisPitchRad = options.json && !isFinite(message.chassisPitchRad) ? String(message.chassisPitchRad) : message.chassisPitchRad;
                 return object;
             };
 
@@ -3051,6 +3665,12 @@ export const racetel = $root.racetel = (() => {
              * @property {number|null} [deltaToBestMs] LapState deltaToBestMs
              * @property {boolean|null} [pitLaneTimerActive] LapState pitLaneTimerActive
              * @property {number|null} [pitLaneTimeMs] LapState pitLaneTimeMs
+             * @property {number|null} [pitStopTimeMs] LapState pitStopTimeMs
+             * @property {number|null} [cornerCuttingWarnings] LapState cornerCuttingWarnings
+             * @property {number|null} [speedTrapFastestMps] LapState speedTrapFastestMps
+             * @property {number|null} [safetyCarDeltaS] LapState safetyCarDeltaS
+             * @property {number|null} [estimatedLapTimeMs] LapState estimatedLapTimeMs
+             * @property {number|null} [classPosition] LapState classPosition
              */
 
             /**
@@ -3277,6 +3897,54 @@ export const racetel = $root.racetel = (() => {
             LapState.prototype.pitLaneTimeMs = 0;
 
             /**
+             * LapState pitStopTimeMs.
+             * @member {number} pitStopTimeMs
+             * @memberof racetel.v1.LapState
+             * @instance
+             */
+            LapState.prototype.pitStopTimeMs = 0;
+
+            /**
+             * LapState cornerCuttingWarnings.
+             * @member {number} cornerCuttingWarnings
+             * @memberof racetel.v1.LapState
+             * @instance
+             */
+            LapState.prototype.cornerCuttingWarnings = 0;
+
+            /**
+             * LapState speedTrapFastestMps.
+             * @member {number} speedTrapFastestMps
+             * @memberof racetel.v1.LapState
+             * @instance
+             */
+            LapState.prototype.speedTrapFastestMps = 0;
+
+            /**
+             * LapState safetyCarDeltaS.
+             * @member {number} safetyCarDeltaS
+             * @memberof racetel.v1.LapState
+             * @instance
+             */
+            LapState.prototype.safetyCarDeltaS = 0;
+
+            /**
+             * LapState estimatedLapTimeMs.
+             * @member {number} estimatedLapTimeMs
+             * @memberof racetel.v1.LapState
+             * @instance
+             */
+            LapState.prototype.estimatedLapTimeMs = 0;
+
+            /**
+             * LapState classPosition.
+             * @member {number} classPosition
+             * @memberof racetel.v1.LapState
+             * @instance
+             */
+            LapState.prototype.classPosition = 0;
+
+            /**
              * Creates a new LapState instance using the specified properties.
              * @function create
              * @memberof racetel.v1.LapState
@@ -3356,6 +4024,18 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 25, wireType 0 =*/200).bool(message.pitLaneTimerActive);
                 if (message.pitLaneTimeMs != null && Object.hasOwnProperty.call(message, "pitLaneTimeMs"))
                     writer.uint32(/* id 26, wireType 0 =*/208).uint32(message.pitLaneTimeMs);
+                if (message.pitStopTimeMs != null && Object.hasOwnProperty.call(message, "pitStopTimeMs"))
+                    writer.uint32(/* id 27, wireType 0 =*/216).uint32(message.pitStopTimeMs);
+                if (message.cornerCuttingWarnings != null && Object.hasOwnProperty.call(message, "cornerCuttingWarnings"))
+                    writer.uint32(/* id 28, wireType 0 =*/224).uint32(message.cornerCuttingWarnings);
+                if (message.speedTrapFastestMps != null && Object.hasOwnProperty.call(message, "speedTrapFastestMps"))
+                    writer.uint32(/* id 29, wireType 5 =*/237).float(message.speedTrapFastestMps);
+                if (message.safetyCarDeltaS != null && Object.hasOwnProperty.call(message, "safetyCarDeltaS"))
+                    writer.uint32(/* id 30, wireType 5 =*/245).float(message.safetyCarDeltaS);
+                if (message.estimatedLapTimeMs != null && Object.hasOwnProperty.call(message, "estimatedLapTimeMs"))
+                    writer.uint32(/* id 31, wireType 0 =*/248).uint32(message.estimatedLapTimeMs);
+                if (message.classPosition != null && Object.hasOwnProperty.call(message, "classPosition"))
+                    writer.uint32(/* id 32, wireType 0 =*/256).uint32(message.classPosition);
                 return writer;
             };
 
@@ -3495,6 +4175,30 @@ export const racetel = $root.racetel = (() => {
                         }
                     case 26: {
                             message.pitLaneTimeMs = reader.uint32();
+                            break;
+                        }
+                    case 27: {
+                            message.pitStopTimeMs = reader.uint32();
+                            break;
+                        }
+                    case 28: {
+                            message.cornerCuttingWarnings = reader.uint32();
+                            break;
+                        }
+                    case 29: {
+                            message.speedTrapFastestMps = reader.float();
+                            break;
+                        }
+                    case 30: {
+                            message.safetyCarDeltaS = reader.float();
+                            break;
+                        }
+                    case 31: {
+                            message.estimatedLapTimeMs = reader.uint32();
+                            break;
+                        }
+                    case 32: {
+                            message.classPosition = reader.uint32();
                             break;
                         }
                     default:
@@ -3670,6 +4374,18 @@ export const racetel = $root.racetel = (() => {
                     message.pitLaneTimerActive = Boolean(object.pitLaneTimerActive);
                 if (object.pitLaneTimeMs != null)
                     message.pitLaneTimeMs = object.pitLaneTimeMs >>> 0;
+                if (object.pitStopTimeMs != null)
+                    message.pitStopTimeMs = object.pitStopTimeMs >>> 0;
+                if (object.cornerCuttingWarnings != null)
+                    message.cornerCuttingWarnings = object.cornerCuttingWarnings >>> 0;
+                if (object.speedTrapFastestMps != null)
+                    message.speedTrapFastestMps = Number(object.speedTrapFastestMps);
+                if (object.safetyCarDeltaS != null)
+                    message.safetyCarDeltaS = Number(object.safetyCarDeltaS);
+                if (object.estimatedLapTimeMs != null)
+                    message.estimatedLapTimeMs = object.estimatedLapTimeMs >>> 0;
+                if (object.classPosition != null)
+                    message.classPosition = object.classPosition >>> 0;
                 return message;
             };
 
@@ -3717,6 +4433,12 @@ export const racetel = $root.racetel = (() => {
                     object.deltaToBestMs = 0;
                     object.pitLaneTimerActive = false;
                     object.pitLaneTimeMs = 0;
+                    object.pitStopTimeMs = 0;
+                    object.cornerCuttingWarnings = 0;
+                    object.speedTrapFastestMps = 0;
+                    object.safetyCarDeltaS = 0;
+                    object.estimatedLapTimeMs = 0;
+                    object.classPosition = 0;
                 }
                 if (message.lapNumber != null && Object.hasOwnProperty.call(message, "lapNumber"))
                     object.lapNumber = message.lapNumber;
@@ -3770,6 +4492,18 @@ export const racetel = $root.racetel = (() => {
                     object.pitLaneTimerActive = message.pitLaneTimerActive;
                 if (message.pitLaneTimeMs != null && Object.hasOwnProperty.call(message, "pitLaneTimeMs"))
                     object.pitLaneTimeMs = message.pitLaneTimeMs;
+                if (message.pitStopTimeMs != null && Object.hasOwnProperty.call(message, "pitStopTimeMs"))
+                    object.pitStopTimeMs = message.pitStopTimeMs;
+                if (message.cornerCuttingWarnings != null && Object.hasOwnProperty.call(message, "cornerCuttingWarnings"))
+                    object.cornerCuttingWarnings = message.cornerCuttingWarnings;
+                if (message.speedTrapFastestMps != null && Object.hasOwnProperty.call(message, "speedTrapFastestMps"))
+                    object.speedTrapFastestMps = options.json && !isFinite(message.speedTrapFastestMps) ? String(message.speedTrapFastestMps) : message.speedTrapFastestMps;
+                if (message.safetyCarDeltaS != null && Object.hasOwnProperty.call(message, "safetyCarDeltaS"))
+                    object.safetyCarDeltaS = options.json && !isFinite(message.safetyCarDeltaS) ? String(message.safetyCarDeltaS) : message.safetyCarDeltaS;
+                if (message.estimatedLapTimeMs != null && Object.hasOwnProperty.call(message, "estimatedLapTimeMs"))
+                    object.estimatedLapTimeMs = message.estimatedLapTimeMs;
+                if (message.classPosition != null && Object.hasOwnProperty.call(message, "classPosition"))
+                    object.classPosition = message.classPosition;
                 return object;
             };
 
@@ -3833,6 +4567,11 @@ export const racetel = $root.racetel = (() => {
              * @property {number|null} [mgukPowerW] CarStatus mgukPowerW
              * @property {boolean|null} [tractionControlActive] CarStatus tractionControlActive
              * @property {boolean|null} [absActive] CarStatus absActive
+             * @property {number|null} [drsActivationDistanceM] CarStatus drsActivationDistanceM
+             * @property {number|null} [ersHarvestedMgukThisLapJ] CarStatus ersHarvestedMgukThisLapJ
+             * @property {number|null} [ersHarvestedMguhThisLapJ] CarStatus ersHarvestedMguhThisLapJ
+             * @property {string|null} [tyreVisualCompoundName] CarStatus tyreVisualCompoundName
+             * @property {boolean|null} [networkPaused] CarStatus networkPaused
              */
 
             /**
@@ -4050,6 +4789,46 @@ export const racetel = $root.racetel = (() => {
              */
             CarStatus.prototype.absActive = false;
 
+            /**
+             * CarStatus drsActivationDistanceM.
+             * @member {number} drsActivationDistanceM
+             * @memberof racetel.v1.CarStatus
+             * @instance
+             */
+            CarStatus.prototype.drsActivationDistanceM = 0;
+
+            /**
+             * CarStatus ersHarvestedMgukThisLapJ.
+             * @member {number} ersHarvestedMgukThisLapJ
+             * @memberof racetel.v1.CarStatus
+             * @instance
+             */
+            CarStatus.prototype.ersHarvestedMgukThisLapJ = 0;
+
+            /**
+             * CarStatus ersHarvestedMguhThisLapJ.
+             * @member {number} ersHarvestedMguhThisLapJ
+             * @memberof racetel.v1.CarStatus
+             * @instance
+             */
+            CarStatus.prototype.ersHarvestedMguhThisLapJ = 0;
+
+            /**
+             * CarStatus tyreVisualCompoundName.
+             * @member {string} tyreVisualCompoundName
+             * @memberof racetel.v1.CarStatus
+             * @instance
+             */
+            CarStatus.prototype.tyreVisualCompoundName = "";
+
+            /**
+             * CarStatus networkPaused.
+             * @member {boolean} networkPaused
+             * @memberof racetel.v1.CarStatus
+             * @instance
+             */
+            CarStatus.prototype.networkPaused = false;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -4143,6 +4922,16 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 24, wireType 0 =*/192).bool(message.tractionControlActive);
                 if (message.absActive != null && Object.hasOwnProperty.call(message, "absActive"))
                     writer.uint32(/* id 25, wireType 0 =*/200).bool(message.absActive);
+                if (message.drsActivationDistanceM != null && Object.hasOwnProperty.call(message, "drsActivationDistanceM"))
+                    writer.uint32(/* id 26, wireType 5 =*/213).float(message.drsActivationDistanceM);
+                if (message.ersHarvestedMgukThisLapJ != null && Object.hasOwnProperty.call(message, "ersHarvestedMgukThisLapJ"))
+                    writer.uint32(/* id 27, wireType 5 =*/221).float(message.ersHarvestedMgukThisLapJ);
+                if (message.ersHarvestedMguhThisLapJ != null && Object.hasOwnProperty.call(message, "ersHarvestedMguhThisLapJ"))
+                    writer.uint32(/* id 28, wireType 5 =*/229).float(message.ersHarvestedMguhThisLapJ);
+                if (message.tyreVisualCompoundName != null && Object.hasOwnProperty.call(message, "tyreVisualCompoundName"))
+                    writer.uint32(/* id 29, wireType 2 =*/234).string(message.tyreVisualCompoundName);
+                if (message.networkPaused != null && Object.hasOwnProperty.call(message, "networkPaused"))
+                    writer.uint32(/* id 30, wireType 0 =*/240).bool(message.networkPaused);
                 return writer;
             };
 
@@ -4278,6 +5067,26 @@ export const racetel = $root.racetel = (() => {
                         }
                     case 25: {
                             message.absActive = reader.bool();
+                            break;
+                        }
+                    case 26: {
+                            message.drsActivationDistanceM = reader.float();
+                            break;
+                        }
+                    case 27: {
+                            message.ersHarvestedMgukThisLapJ = reader.float();
+                            break;
+                        }
+                    case 28: {
+                            message.ersHarvestedMguhThisLapJ = reader.float();
+                            break;
+                        }
+                    case 29: {
+                            message.tyreVisualCompoundName = reader.string();
+                            break;
+                        }
+                    case 30: {
+                            message.networkPaused = reader.bool();
                             break;
                         }
                     default:
@@ -4453,6 +5262,16 @@ export const racetel = $root.racetel = (() => {
                     message.tractionControlActive = Boolean(object.tractionControlActive);
                 if (object.absActive != null)
                     message.absActive = Boolean(object.absActive);
+                if (object.drsActivationDistanceM != null)
+                    message.drsActivationDistanceM = Number(object.drsActivationDistanceM);
+                if (object.ersHarvestedMgukThisLapJ != null)
+                    message.ersHarvestedMgukThisLapJ = Number(object.ersHarvestedMgukThisLapJ);
+                if (object.ersHarvestedMguhThisLapJ != null)
+                    message.ersHarvestedMguhThisLapJ = Number(object.ersHarvestedMguhThisLapJ);
+                if (object.tyreVisualCompoundName != null)
+                    message.tyreVisualCompoundName = String(object.tyreVisualCompoundName);
+                if (object.networkPaused != null)
+                    message.networkPaused = Boolean(object.networkPaused);
                 return message;
             };
 
@@ -4497,6 +5316,11 @@ export const racetel = $root.racetel = (() => {
                     object.mgukPowerW = 0;
                     object.tractionControlActive = false;
                     object.absActive = false;
+                    object.drsActivationDistanceM = 0;
+                    object.ersHarvestedMgukThisLapJ = 0;
+                    object.ersHarvestedMguhThisLapJ = 0;
+                    object.tyreVisualCompoundName = "";
+                    object.networkPaused = false;
                 }
                 if (message.fuelMassKg != null && Object.hasOwnProperty.call(message, "fuelMassKg")) {
                     object.fuelMassKg = options.json && !isFinite(message.fuelMassKg) ? String(message.fuelMassKg) : message.fuelMassKg;
@@ -4554,6 +5378,16 @@ export const racetel = $root.racetel = (() => {
                     object.tractionControlActive = message.tractionControlActive;
                 if (message.absActive != null && Object.hasOwnProperty.call(message, "absActive"))
                     object.absActive = message.absActive;
+                if (message.drsActivationDistanceM != null && Object.hasOwnProperty.call(message, "drsActivationDistanceM"))
+                    object.drsActivationDistanceM = options.json && !isFinite(message.drsActivationDistanceM) ? String(message.drsActivationDistanceM) : message.drsActivationDistanceM;
+                if (message.ersHarvestedMgukThisLapJ != null && Object.hasOwnProperty.call(message, "ersHarvestedMgukThisLapJ"))
+                    object.ersHarvestedMgukThisLapJ = options.json && !isFinite(message.ersHarvestedMgukThisLapJ) ? String(message.ersHarvestedMgukThisLapJ) : message.ersHarvestedMgukThisLapJ;
+                if (message.ersHarvestedMguhThisLapJ != null && Object.hasOwnProperty.call(message, "ersHarvestedMguhThisLapJ"))
+                    object.ersHarvestedMguhThisLapJ = options.json && !isFinite(message.ersHarvestedMguhThisLapJ) ? String(message.ersHarvestedMguhThisLapJ) : message.ersHarvestedMguhThisLapJ;
+                if (message.tyreVisualCompoundName != null && Object.hasOwnProperty.call(message, "tyreVisualCompoundName"))
+                    object.tyreVisualCompoundName = message.tyreVisualCompoundName;
+                if (message.networkPaused != null && Object.hasOwnProperty.call(message, "networkPaused"))
+                    object.networkPaused = message.networkPaused;
                 return object;
             };
 
@@ -4621,6 +5455,7 @@ export const racetel = $root.racetel = (() => {
              * @property {number|null} [bodyDamageLeft] CarDamage bodyDamageLeft
              * @property {number|null} [bodyDamageRight] CarDamage bodyDamageRight
              * @property {number|null} [bodyDamageCentre] CarDamage bodyDamageCentre
+             * @property {racetel.v1.IPerWheelFloat|null} [tyreBlisters] CarDamage tyreBlisters
              */
 
             /**
@@ -4871,6 +5706,14 @@ export const racetel = $root.racetel = (() => {
             CarDamage.prototype.bodyDamageCentre = 0;
 
             /**
+             * CarDamage tyreBlisters.
+             * @member {racetel.v1.IPerWheelFloat|null|undefined} tyreBlisters
+             * @memberof racetel.v1.CarDamage
+             * @instance
+             */
+            CarDamage.prototype.tyreBlisters = null;
+
+            /**
              * Creates a new CarDamage instance using the specified properties.
              * @function create
              * @memberof racetel.v1.CarDamage
@@ -4956,6 +5799,8 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 28, wireType 5 =*/229).float(message.bodyDamageRight);
                 if (message.bodyDamageCentre != null && Object.hasOwnProperty.call(message, "bodyDamageCentre"))
                     writer.uint32(/* id 29, wireType 5 =*/237).float(message.bodyDamageCentre);
+                if (message.tyreBlisters != null && Object.hasOwnProperty.call(message, "tyreBlisters"))
+                    $root.racetel.v1.PerWheelFloat.encode(message.tyreBlisters, writer.uint32(/* id 30, wireType 2 =*/242).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -5109,6 +5954,10 @@ export const racetel = $root.racetel = (() => {
                             message.bodyDamageCentre = reader.float();
                             break;
                         }
+                    case 30: {
+                            message.tyreBlisters = $root.racetel.v1.PerWheelFloat.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -5216,6 +6065,11 @@ export const racetel = $root.racetel = (() => {
                     message.bodyDamageRight = Number(object.bodyDamageRight);
                 if (object.bodyDamageCentre != null)
                     message.bodyDamageCentre = Number(object.bodyDamageCentre);
+                if (object.tyreBlisters != null) {
+                    if (!$util.isObject(object.tyreBlisters))
+                        throw TypeError(".racetel.v1.CarDamage.tyreBlisters: object expected");
+                    message.tyreBlisters = $root.racetel.v1.PerWheelFloat.fromObject(object.tyreBlisters, long + 1);
+                }
                 return message;
             };
 
@@ -5266,6 +6120,7 @@ export const racetel = $root.racetel = (() => {
                     object.bodyDamageLeft = 0;
                     object.bodyDamageRight = 0;
                     object.bodyDamageCentre = 0;
+                    object.tyreBlisters = null;
                 }
                 if (message.tyreWear != null && Object.hasOwnProperty.call(message, "tyreWear"))
                     object.tyreWear = $root.racetel.v1.PerWheelFloat.toObject(message.tyreWear, options, q + 1);
@@ -5325,6 +6180,8 @@ export const racetel = $root.racetel = (() => {
                     object.bodyDamageRight = options.json && !isFinite(message.bodyDamageRight) ? String(message.bodyDamageRight) : message.bodyDamageRight;
                 if (message.bodyDamageCentre != null && Object.hasOwnProperty.call(message, "bodyDamageCentre"))
                     object.bodyDamageCentre = options.json && !isFinite(message.bodyDamageCentre) ? String(message.bodyDamageCentre) : message.bodyDamageCentre;
+                if (message.tyreBlisters != null && Object.hasOwnProperty.call(message, "tyreBlisters"))
+                    object.tyreBlisters = $root.racetel.v1.PerWheelFloat.toObject(message.tyreBlisters, options, q + 1);
                 return object;
             };
 
@@ -10742,6 +11599,8 @@ export const racetel = $root.racetel = (() => {
              * @property {boolean|null} [telemetryPublic] Participant telemetryPublic
              * @property {string|null} [carModel] Participant carModel
              * @property {string|null} [platform] Participant platform
+             * @property {string|null} [carClass] Participant carClass
+             * @property {string|null} [driverCategory] Participant driverCategory
              */
 
             /**
@@ -10848,6 +11707,22 @@ export const racetel = $root.racetel = (() => {
             Participant.prototype.platform = "";
 
             /**
+             * Participant carClass.
+             * @member {string} carClass
+             * @memberof racetel.v1.Participant
+             * @instance
+             */
+            Participant.prototype.carClass = "";
+
+            /**
+             * Participant driverCategory.
+             * @member {string} driverCategory
+             * @memberof racetel.v1.Participant
+             * @instance
+             */
+            Participant.prototype.driverCategory = "";
+
+            /**
              * Creates a new Participant instance using the specified properties.
              * @function create
              * @memberof racetel.v1.Participant
@@ -10897,6 +11772,10 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 10, wireType 2 =*/82).string(message.carModel);
                 if (message.platform != null && Object.hasOwnProperty.call(message, "platform"))
                     writer.uint32(/* id 11, wireType 2 =*/90).string(message.platform);
+                if (message.carClass != null && Object.hasOwnProperty.call(message, "carClass"))
+                    writer.uint32(/* id 12, wireType 2 =*/98).string(message.carClass);
+                if (message.driverCategory != null && Object.hasOwnProperty.call(message, "driverCategory"))
+                    writer.uint32(/* id 13, wireType 2 =*/106).string(message.driverCategory);
                 return writer;
             };
 
@@ -10978,6 +11857,14 @@ export const racetel = $root.racetel = (() => {
                             message.platform = reader.string();
                             break;
                         }
+                    case 12: {
+                            message.carClass = reader.string();
+                            break;
+                        }
+                    case 13: {
+                            message.driverCategory = reader.string();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -11031,6 +11918,10 @@ export const racetel = $root.racetel = (() => {
                     message.carModel = String(object.carModel);
                 if (object.platform != null)
                     message.platform = String(object.platform);
+                if (object.carClass != null)
+                    message.carClass = String(object.carClass);
+                if (object.driverCategory != null)
+                    message.driverCategory = String(object.driverCategory);
                 return message;
             };
 
@@ -11063,6 +11954,8 @@ export const racetel = $root.racetel = (() => {
                     object.telemetryPublic = false;
                     object.carModel = "";
                     object.platform = "";
+                    object.carClass = "";
+                    object.driverCategory = "";
                 }
                 if (message.driverName != null && Object.hasOwnProperty.call(message, "driverName"))
                     object.driverName = message.driverName;
@@ -11086,6 +11979,10 @@ export const racetel = $root.racetel = (() => {
                     object.carModel = message.carModel;
                 if (message.platform != null && Object.hasOwnProperty.call(message, "platform"))
                     object.platform = message.platform;
+                if (message.carClass != null && Object.hasOwnProperty.call(message, "carClass"))
+                    object.carClass = message.carClass;
+                if (message.driverCategory != null && Object.hasOwnProperty.call(message, "driverCategory"))
+                    object.driverCategory = message.driverCategory;
                 return object;
             };
 
@@ -11565,6 +12462,273 @@ export const racetel = $root.racetel = (() => {
             return WeatherForecast;
         })();
 
+        v1.MarshalZone = (function() {
+
+            /**
+             * Properties of a MarshalZone.
+             * @memberof racetel.v1
+             * @interface IMarshalZone
+             * @property {number|null} [startFraction] MarshalZone startFraction
+             * @property {racetel.v1.Flag|null} [flag] MarshalZone flag
+             */
+
+            /**
+             * Constructs a new MarshalZone.
+             * @memberof racetel.v1
+             * @classdesc Represents a MarshalZone.
+             * @implements IMarshalZone
+             * @constructor
+             * @param {racetel.v1.IMarshalZone=} [properties] Properties to set
+             */
+            function MarshalZone(properties) {
+                if (properties)
+                    for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            /**
+             * MarshalZone startFraction.
+             * @member {number} startFraction
+             * @memberof racetel.v1.MarshalZone
+             * @instance
+             */
+            MarshalZone.prototype.startFraction = 0;
+
+            /**
+             * MarshalZone flag.
+             * @member {racetel.v1.Flag} flag
+             * @memberof racetel.v1.MarshalZone
+             * @instance
+             */
+            MarshalZone.prototype.flag = 0;
+
+            /**
+             * Creates a new MarshalZone instance using the specified properties.
+             * @function create
+             * @memberof racetel.v1.MarshalZone
+             * @static
+             * @param {racetel.v1.IMarshalZone=} [properties] Properties to set
+             * @returns {racetel.v1.MarshalZone} MarshalZone instance
+             */
+            MarshalZone.create = function create(properties) {
+                return new MarshalZone(properties);
+            };
+
+            /**
+             * Encodes the specified MarshalZone message. Does not implicitly {@link racetel.v1.MarshalZone.verify|verify} messages.
+             * @function encode
+             * @memberof racetel.v1.MarshalZone
+             * @static
+             * @param {racetel.v1.IMarshalZone} message MarshalZone message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            MarshalZone.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.startFraction != null && Object.hasOwnProperty.call(message, "startFraction"))
+                    writer.uint32(/* id 1, wireType 5 =*/13).float(message.startFraction);
+                if (message.flag != null && Object.hasOwnProperty.call(message, "flag"))
+                    writer.uint32(/* id 2, wireType 0 =*/16).int32(message.flag);
+                return writer;
+            };
+
+            /**
+             * Decodes a MarshalZone message from the specified reader or buffer.
+             * @function decode
+             * @memberof racetel.v1.MarshalZone
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {racetel.v1.MarshalZone} MarshalZone
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            MarshalZone.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.racetel.v1.MarshalZone();
+                while (reader.pos < end) {
+                    let tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.startFraction = reader.float();
+                            break;
+                        }
+                    case 2: {
+                            message.flag = reader.int32();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            /**
+             * Creates a MarshalZone message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof racetel.v1.MarshalZone
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {racetel.v1.MarshalZone} MarshalZone
+             */
+            MarshalZone.fromObject = function fromObject(object, long) {
+                if (object instanceof $root.racetel.v1.MarshalZone)
+                    return object;
+                if (!$util.isObject(object))
+                    throw TypeError(".racetel.v1.MarshalZone: object expected");
+                if (long === undefined)
+                    long = 0;
+                if (long > $util.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let message = new $root.racetel.v1.MarshalZone();
+                if (object.startFraction != null)
+                    message.startFraction = Number(object.startFraction);
+                switch (object.flag) {
+                default:
+                    if (typeof object.flag === "number") {
+                        message.flag = object.flag;
+                        break;
+                    }
+                    break;
+                case "FLAG_UNSPECIFIED":
+                case 0:
+                    message.flag = 0;
+                    break;
+                case "FLAG_NONE":
+                case 1:
+                    message.flag = 1;
+                    break;
+                case "FLAG_GREEN":
+                case 2:
+                    message.flag = 2;
+                    break;
+                case "FLAG_BLUE":
+                case 3:
+                    message.flag = 3;
+                    break;
+                case "FLAG_YELLOW":
+                case 4:
+                    message.flag = 4;
+                    break;
+                case "FLAG_RED":
+                case 5:
+                    message.flag = 5;
+                    break;
+                case "FLAG_BLACK":
+                case 6:
+                    message.flag = 6;
+                    break;
+                case "FLAG_WHITE":
+                case 7:
+                    message.flag = 7;
+                    break;
+                case "FLAG_CHEQUERED":
+                case 8:
+                    message.flag = 8;
+                    break;
+                case "FLAG_PENALTY":
+                case 9:
+                    message.flag = 9;
+                    break;
+                case "FLAG_BLACK_WHITE":
+                case 10:
+                    message.flag = 10;
+                    break;
+                case "FLAG_ORANGE":
+                case 11:
+                    message.flag = 11;
+                    break;
+                }
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a MarshalZone message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof racetel.v1.MarshalZone
+             * @static
+             * @param {racetel.v1.MarshalZone} message MarshalZone
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            MarshalZone.toObject = function toObject(message, options, q) {
+                if (!options)
+                    options = {};
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.startFraction = 0;
+                    object.flag = options.enums === String ? "FLAG_UNSPECIFIED" : 0;
+                }
+                if (message.startFraction != null && Object.hasOwnProperty.call(message, "startFraction"))
+                    object.startFraction = options.json && !isFinite(message.startFraction) ? String(message.startFraction) : message.startFraction;
+                if (message.flag != null && Object.hasOwnProperty.call(message, "flag"))
+                    object.flag = options.enums === String ? $root.racetel.v1.Flag[message.flag] === undefined ? message.flag : $root.racetel.v1.Flag[message.flag] : message.flag;
+                return object;
+            };
+
+            /**
+             * Converts this MarshalZone to JSON.
+             * @function toJSON
+             * @memberof racetel.v1.MarshalZone
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            MarshalZone.prototype.toJSON = function toJSON() {
+                return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the default type url for MarshalZone
+             * @function getTypeUrl
+             * @memberof racetel.v1.MarshalZone
+             * @static
+             * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns {string} The default type url
+             */
+            MarshalZone.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+                if (typeUrlPrefix === undefined) {
+                    typeUrlPrefix = "type.googleapis.com";
+                }
+                return typeUrlPrefix + "/racetel.v1.MarshalZone";
+            };
+
+            return MarshalZone;
+        })();
+
         v1.SessionInfo = (function() {
 
             /**
@@ -11600,6 +12764,11 @@ export const racetel = $root.racetel = (() => {
              * @property {number|null} [virtualSafetyCarPeriods] SessionInfo virtualSafetyCarPeriods
              * @property {number|null} [redFlagPeriods] SessionInfo redFlagPeriods
              * @property {number|null} [sectorCount] SessionInfo sectorCount
+             * @property {boolean|null} [paused] SessionInfo paused
+             * @property {number|null} [timeOfDayS] SessionInfo timeOfDayS
+             * @property {number|null} [sector2StartM] SessionInfo sector2StartM
+             * @property {number|null} [sector3StartM] SessionInfo sector3StartM
+             * @property {Array.<racetel.v1.IMarshalZone>|null} [marshalZones] SessionInfo marshalZones
              */
 
             /**
@@ -11612,6 +12781,7 @@ export const racetel = $root.racetel = (() => {
              */
             function SessionInfo(properties) {
                 this.forecast = [];
+                this.marshalZones = [];
                 if (properties)
                     for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -11850,6 +13020,46 @@ export const racetel = $root.racetel = (() => {
              */
             SessionInfo.prototype.sectorCount = 0;
 
+            /**
+             * SessionInfo paused.
+             * @member {boolean} paused
+             * @memberof racetel.v1.SessionInfo
+             * @instance
+             */
+            SessionInfo.prototype.paused = false;
+
+            /**
+             * SessionInfo timeOfDayS.
+             * @member {number} timeOfDayS
+             * @memberof racetel.v1.SessionInfo
+             * @instance
+             */
+            SessionInfo.prototype.timeOfDayS = 0;
+
+            /**
+             * SessionInfo sector2StartM.
+             * @member {number} sector2StartM
+             * @memberof racetel.v1.SessionInfo
+             * @instance
+             */
+            SessionInfo.prototype.sector2StartM = 0;
+
+            /**
+             * SessionInfo sector3StartM.
+             * @member {number} sector3StartM
+             * @memberof racetel.v1.SessionInfo
+             * @instance
+             */
+            SessionInfo.prototype.sector3StartM = 0;
+
+            /**
+             * SessionInfo marshalZones.
+             * @member {Array.<racetel.v1.IMarshalZone>} marshalZones
+             * @memberof racetel.v1.SessionInfo
+             * @instance
+             */
+            SessionInfo.prototype.marshalZones = $util.emptyArray;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -11946,6 +13156,17 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 28, wireType 0 =*/224).uint32(message.redFlagPeriods);
                 if (message.sectorCount != null && Object.hasOwnProperty.call(message, "sectorCount"))
                     writer.uint32(/* id 29, wireType 0 =*/232).uint32(message.sectorCount);
+                if (message.paused != null && Object.hasOwnProperty.call(message, "paused"))
+                    writer.uint32(/* id 30, wireType 0 =*/240).bool(message.paused);
+                if (message.timeOfDayS != null && Object.hasOwnProperty.call(message, "timeOfDayS"))
+                    writer.uint32(/* id 31, wireType 5 =*/253).float(message.timeOfDayS);
+                if (message.sector2StartM != null && Object.hasOwnProperty.call(message, "sector2StartM"))
+                    writer.uint32(/* id 32, wireType 5 =*/261).float(message.sector2StartM);
+                if (message.sector3StartM != null && Object.hasOwnProperty.call(message, "sector3StartM"))
+                    writer.uint32(/* id 33, wireType 5 =*/269).float(message.sector3StartM);
+                if (message.marshalZones != null && message.marshalZones.length)
+                    for (let i = 0; i < message.marshalZones.length; ++i)
+                        $root.racetel.v1.MarshalZone.encode(message.marshalZones[i], writer.uint32(/* id 34, wireType 2 =*/274).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -12099,6 +13320,28 @@ export const racetel = $root.racetel = (() => {
                         }
                     case 29: {
                             message.sectorCount = reader.uint32();
+                            break;
+                        }
+                    case 30: {
+                            message.paused = reader.bool();
+                            break;
+                        }
+                    case 31: {
+                            message.timeOfDayS = reader.float();
+                            break;
+                        }
+                    case 32: {
+                            message.sector2StartM = reader.float();
+                            break;
+                        }
+                    case 33: {
+                            message.sector3StartM = reader.float();
+                            break;
+                        }
+                    case 34: {
+                            if (!(message.marshalZones && message.marshalZones.length))
+                                message.marshalZones = [];
+                            message.marshalZones.push($root.racetel.v1.MarshalZone.decode(reader, reader.uint32(), undefined, long + 1));
                             break;
                         }
                     default:
@@ -12358,6 +13601,24 @@ export const racetel = $root.racetel = (() => {
                     message.redFlagPeriods = object.redFlagPeriods >>> 0;
                 if (object.sectorCount != null)
                     message.sectorCount = object.sectorCount >>> 0;
+                if (object.paused != null)
+                    message.paused = Boolean(object.paused);
+                if (object.timeOfDayS != null)
+                    message.timeOfDayS = Number(object.timeOfDayS);
+                if (object.sector2StartM != null)
+                    message.sector2StartM = Number(object.sector2StartM);
+                if (object.sector3StartM != null)
+                    message.sector3StartM = Number(object.sector3StartM);
+                if (object.marshalZones) {
+                    if (!Array.isArray(object.marshalZones))
+                        throw TypeError(".racetel.v1.SessionInfo.marshalZones: array expected");
+                    message.marshalZones = [];
+                    for (let i = 0; i < object.marshalZones.length; ++i) {
+                        if (!$util.isObject(object.marshalZones[i]))
+                            throw TypeError(".racetel.v1.SessionInfo.marshalZones: object expected");
+                        message.marshalZones[i] = $root.racetel.v1.MarshalZone.fromObject(object.marshalZones[i], long + 1);
+                    }
+                }
                 return message;
             };
 
@@ -12378,8 +13639,10 @@ export const racetel = $root.racetel = (() => {
                 if (q > $util.recursionLimit)
                     throw Error("max depth exceeded");
                 let object = {};
-                if (options.arrays || options.defaults)
+                if (options.arrays || options.defaults) {
                     object.forecast = [];
+                    object.marshalZones = [];
+                }
                 if (options.defaults) {
                     object.gameVersion = "";
                     object.sessionType = options.enums === String ? "SESSION_TYPE_UNSPECIFIED" : 0;
@@ -12408,6 +13671,10 @@ export const racetel = $root.racetel = (() => {
                     object.virtualSafetyCarPeriods = 0;
                     object.redFlagPeriods = 0;
                     object.sectorCount = 0;
+                    object.paused = false;
+                    object.timeOfDayS = 0;
+                    object.sector2StartM = 0;
+                    object.sector3StartM = 0;
                 }
                 if (message.gameVersion != null && Object.hasOwnProperty.call(message, "gameVersion"))
                     object.gameVersion = message.gameVersion;
@@ -12473,6 +13740,19 @@ export const racetel = $root.racetel = (() => {
                     object.redFlagPeriods = message.redFlagPeriods;
                 if (message.sectorCount != null && Object.hasOwnProperty.call(message, "sectorCount"))
                     object.sectorCount = message.sectorCount;
+                if (message.paused != null && Object.hasOwnProperty.call(message, "paused"))
+                    object.paused = message.paused;
+                if (message.timeOfDayS != null && Object.hasOwnProperty.call(message, "timeOfDayS"))
+                    object.timeOfDayS = options.json && !isFinite(message.timeOfDayS) ? String(message.timeOfDayS) : message.timeOfDayS;
+                if (message.sector2StartM != null && Object.hasOwnProperty.call(message, "sector2StartM"))
+                    object.sector2StartM = options.json && !isFinite(message.sector2StartM) ? String(message.sector2StartM) : message.sector2StartM;
+                if (message.sector3StartM != null && Object.hasOwnProperty.call(message, "sector3StartM"))
+                    object.sector3StartM = options.json && !isFinite(message.sector3StartM) ? String(message.sector3StartM) : message.sector3StartM;
+                if (message.marshalZones && message.marshalZones.length) {
+                    object.marshalZones = [];
+                    for (let j = 0; j < message.marshalZones.length; ++j)
+                        object.marshalZones[j] = $root.racetel.v1.MarshalZone.toObject(message.marshalZones[j], options, q + 1);
+                }
                 return object;
             };
 
