@@ -1,0 +1,155 @@
+// `racetel replay`: send a capture's datagrams over real UDP, keeping their timing.
+import { createSocket, type Socket } from "node:dgram";
+import { isIPv6 } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
+import { inspectCapture, readCapture } from "../../capture/capture-reader.js";
+import { CaptureFormatError, RecordKind } from "../../capture/rtcap-format.js";
+import { UsageError } from "../../config/usage-error.js";
+import { ProgressLine } from "../../observability/progress-line.js";
+import type { Command } from "../main.js";
+
+interface Target {
+  host: string;
+  port: number;
+}
+
+function parseTarget(text: string, flag: string): Target {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text);
+  if (!match || Number(match[3]) > 65535 || Number(match[3]) === 0) throw new UsageError(`${flag} must be host:port (e.g. 127.0.0.1:20777 or [::1]:20777), got "${text}"`);
+  return { host: match[1] ?? match[2], port: Number(match[3]) };
+}
+
+function parseSpeed(text: string): number {
+  if (text === "max") return Infinity;
+  const speed = Number(text.replace(/x$/, ""));
+  if (!(speed > 0) || !Number.isFinite(speed)) throw new UsageError(`--speed must be a positive number (1, 4, 0.5) or "max", got "${text}"`);
+  return speed;
+}
+
+function bar(fraction: number, width = 24): string {
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%`;
+}
+
+export const command: Command = {
+  name: "replay",
+  summary: "send a capture (.rtcap, F1 clip or unframed F1 dump) over UDP with its original timing",
+  usage: `Usage: racetel replay FILE [--to 127.0.0.1:20777] [--acc-to 127.0.0.1:9996] [--speed 1|4|max] [--loop]
+
+Sends every datagram of FILE over real UDP: F1 datagrams to --to, forwarded ACC pages to --acc-to,
+ACC broadcasting datagrams to --broadcast-to (skipped when not given). Reads .rtcap files, F1 24 clips
+(u32 count, {f32 seconds, u32 length, bytes}) and unframed F1 dumps (timing from the packets' sessionTime).
+A progress bar on stderr shows position and packets/s.
+
+Flags:
+  --to HOST:PORT            F1 target (default 127.0.0.1:20777)
+  --acc-to HOST:PORT        ACC forwarded-page target (default: the --to host, port 9996)
+  --broadcast-to HOST:PORT  target for ACC broadcasting datagrams
+  --speed N|max             1 = real time (default), 4 = four times faster, max = as fast as possible
+  --loop                    start again at the end (until Ctrl-C)`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { to: { type: "string" }, "acc-to": { type: "string" }, "broadcast-to": { type: "string" }, speed: { type: "string" }, loop: { type: "boolean" } },
+      strict: true,
+      allowPositionals: true,
+    });
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "FILE to replay is required" : `one FILE expected, got ${positionals.length}`);
+    const file = positionals[0];
+    const f1Target = parseTarget(values.to ?? "127.0.0.1:20777", "--to");
+    const accTarget = values["acc-to"] !== undefined ? parseTarget(values["acc-to"], "--acc-to") : { host: f1Target.host, port: 9996 };
+    const broadcastTarget = values["broadcast-to"] !== undefined ? parseTarget(values["broadcast-to"], "--broadcast-to") : undefined;
+    const speed = parseSpeed(values.speed ?? "1");
+
+    let info: Awaited<ReturnType<typeof inspectCapture>>;
+    try {
+      info = await inspectCapture(file);
+    } catch (err) {
+      if (err instanceof CaptureFormatError || (err as NodeJS.ErrnoException).code === "ENOENT") throw new UsageError(`${file}: ${(err as Error).message}`);
+      throw err;
+    }
+
+    const sockets = new Map<string, Socket>();
+    const socketFor = (target: Target): Socket => {
+      const type = isIPv6(target.host) ? "udp6" : "udp4";
+      let socket = sockets.get(type);
+      if (!socket) {
+        socket = createSocket(type);
+        sockets.set(type, socket);
+      }
+      return socket;
+    };
+    const send = (socket: Socket, payload: Buffer, target: Target): Promise<void> =>
+      new Promise((resolve, reject) => socket.send(payload, target.port, target.host, (err) => (err ? reject(err) : resolve())));
+
+    let stopped = false;
+    const stop = (): void => {
+      stopped = true;
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+
+    const progress = new ProgressLine();
+    let sent = 0;
+    let skipped = 0;
+    let position = 0;
+    let pass = 1;
+    const started = performance.now();
+    const status = (): string => {
+      const seconds = (performance.now() - started) / 1000;
+      return `${bar(position)} ${sent} packets sent${skipped ? `, ${skipped} skipped` : ""}, ${(seconds > 0 ? sent / seconds : 0).toFixed(0)} packets/s${values.loop ? `, pass ${pass}` : ""}`;
+    };
+
+    // Wall-clock schedule: record time t plays at playStart + (t - firstRecordTime) / speed.
+    let playStartMs = performance.now();
+    let sinceLastYield = 0;
+    try {
+      do {
+        let firstNs = Number.NaN;
+        for await (const record of readCapture(file)) {
+          if (stopped) break;
+          if (Number.isNaN(firstNs)) firstNs = record.receiveTimeUnixNano;
+          if (speed !== Infinity) {
+            const dueMs = playStartMs + (record.receiveTimeUnixNano - firstNs) / 1e6 / speed;
+            const waitMs = dueMs - performance.now();
+            if (waitMs > 1) await sleep(waitMs);
+          }
+          const target = record.kind === RecordKind.F1UdpDatagram ? f1Target : record.kind === RecordKind.AccForwardedPageDatagram ? accTarget : broadcastTarget;
+          position = info.size > 0 ? record.fileOffset / info.size : 1;
+          if (target === undefined) {
+            skipped++;
+          } else if (speed === Infinity && ++sinceLastYield < 32) {
+            // At max speed, wait for the kernel every 32 datagrams so the send queue stays bounded.
+            socketFor(target).send(record.payload, target.port, target.host);
+            sent++;
+          } else {
+            sinceLastYield = 0;
+            await send(socketFor(target), record.payload, target);
+            sent++;
+          }
+          progress.update(status);
+        }
+        position = 1;
+        pass++;
+        playStartMs = performance.now();
+      } while (values.loop && !stopped);
+    } catch (err) {
+      if (err instanceof CaptureFormatError) {
+        progress.done(status);
+        process.stderr.write(`racetel replay: ${file}: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    } finally {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      // Let queued datagrams leave before the sockets close.
+      await sleep(20);
+      for (const socket of sockets.values()) socket.close();
+    }
+    if (values.loop) pass--;
+    progress.done(status);
+    return 0;
+  },
+};

@@ -1,0 +1,32 @@
+// Prometheus text exposition (format 0.0.4) of the ingest counters, written by hand: a dozen
+// series do not need a metrics library.
+import type { IngestCounters } from "./counters.js";
+
+export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+}
+
+function series(out: string[], name: string, type: "counter" | "gauge", help: string, value: number): void {
+  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
+}
+
+/** Renders every ingest metric; called per scrape, never per packet. */
+export function renderPrometheus(counters: IngestCounters, nowMs: number = performance.now()): string {
+  const out: string[] = [];
+  series(out, "racetel_ingest_packets_received_total", "counter", "Datagrams or pages received.", counters.packetsReceived);
+  series(out, "racetel_ingest_bytes_received_total", "counter", "Bytes of datagrams or pages received.", counters.bytesReceived);
+  series(out, "racetel_ingest_packets_decoded_total", "counter", "Datagrams or pages decoded into frames.", counters.packetsDecoded);
+  out.push("# HELP racetel_ingest_packets_dropped_total Datagrams or pages dropped, by reason.", "# TYPE racetel_ingest_packets_dropped_total counter");
+  const reasons = [...counters.packetsDroppedByReason.keys()].sort();
+  for (const reason of reasons) {
+    out.push(`racetel_ingest_packets_dropped_total{reason="${escapeLabel(reason)}"} ${counters.packetsDroppedByReason.get(reason)}`);
+  }
+  series(out, "racetel_ingest_frames_emitted_total", "counter", "racetel.v1 frames produced by the decoders.", counters.framesEmitted);
+  series(out, "racetel_ingest_frames_dropped_queue_total", "counter", "Frames dropped because the output queue was full.", counters.framesDroppedQueue);
+  series(out, "racetel_ingest_batches_sealed_total", "counter", "PublishRequest batches handed to the output.", counters.batchesSealed);
+  series(out, "racetel_ingest_sessions_active", "gauge", "Game sessions seen recently.", counters.sessionsActive());
+  series(out, "racetel_ingest_last_packet_age_seconds", "gauge", "Seconds since the last datagram or page (-1 before the first).", counters.lastPacketAgeSeconds(nowMs));
+  return out.join("\n") + "\n";
+}

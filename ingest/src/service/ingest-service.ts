@@ -1,0 +1,96 @@
+// The ingest service: UDP listeners -> decoders -> frame batcher -> BatchSink, plus /metrics and
+// /healthz. Start-up throws on bad config or busy ports; after that nothing a sender does can stop it.
+import type { Server } from "node:http";
+import { createSourceFilter } from "../config/cidr.js";
+import type { IngestConfig } from "../config/ingest-config.js";
+import { IngestCounters } from "../observability/counters.js";
+import { RateLimitedDropRecorder } from "../observability/drop-recorder.js";
+import { startObservabilityServer } from "../observability/http-server.js";
+import type { Logger } from "../observability/logger.js";
+import { LogOnce } from "../observability/once-logger.js";
+import type { BatchSink } from "../pipeline/batch-sink.js";
+import { FrameBatcher } from "../pipeline/frame-batcher.js";
+import type { DecodeContext, PacketDecoder } from "../sources/source.js";
+import type { SourceDecoders } from "./source-decoders.js";
+import { startUdpListener, type UdpListener } from "./udp-listener.js";
+
+export interface IngestServiceOptions {
+  config: IngestConfig;
+  logger: Logger;
+  output: BatchSink;
+  decoders: SourceDecoders;
+}
+
+export interface BoundPorts {
+  f1: number;
+  /** Undefined when no ACC page decoder is available. */
+  acc: number | undefined;
+  http: number;
+}
+
+export class IngestService {
+  readonly counters = new IngestCounters();
+  readonly batcher: FrameBatcher;
+  private readonly listeners: UdpListener[] = [];
+  private readonly decoders: PacketDecoder[] = [];
+  private http: Server | undefined;
+  private running = false;
+
+  constructor(private readonly options: IngestServiceOptions) {
+    const { config, logger } = options;
+    this.batcher = new FrameBatcher(options.output, this.counters, {
+      maxBytes: config.batch.maxBytes,
+      maxAgeMs: config.batch.maxAgeMs,
+      onEncodeError: (err) => logger.error({ err }, "a decoder emitted a frame that cannot be encoded (bug): frame skipped"),
+    });
+    this.counters.sessionsActive = () => {
+      let n = 0;
+      for (const decoder of this.decoders) n += decoder.activeSessions();
+      return n;
+    };
+  }
+
+  /** Binds every listener and the HTTP port; resolves with the ports actually bound. */
+  async start(): Promise<BoundPorts> {
+    const { config, logger, decoders } = this.options;
+    const filter = createSourceFilter(config.allowCidrs);
+    const drops = new RateLimitedDropRecorder(this.counters, logger);
+    const context: DecodeContext = { sink: this.batcher, drops, advice: new LogOnce(logger) };
+    const common = { recvBufferBytes: config.recvBufferBytes, filter, counters: this.counters, drops, logger };
+    try {
+      const f1Decoder = decoders.f1(context);
+      this.decoders.push(f1Decoder);
+      this.listeners.push(await startUdpListener({ ...common, name: "f1", host: config.f1.host, port: config.f1.port, decoder: f1Decoder }));
+      let accPort: number | undefined;
+      if (decoders.accForwardedPage) {
+        const accDecoder = decoders.accForwardedPage(context);
+        this.decoders.push(accDecoder);
+        const listener = await startUdpListener({ ...common, name: "acc-pages", host: config.acc.host, port: config.acc.port, decoder: accDecoder });
+        this.listeners.push(listener);
+        accPort = listener.port;
+      } else {
+        logger.info("no ACC forwarded-page decoder in this build: UDP port for ACC pages not opened");
+      }
+      this.running = true;
+      const { server, port: httpPort } = await startObservabilityServer(this.counters, { ready: () => this.running }, config.http.host, config.http.port);
+      this.http = server;
+      const ports: BoundPorts = { f1: this.listeners[0].port, acc: accPort, http: httpPort };
+      logger.info({ ports, allowCidrs: config.allowCidrs.length > 0 ? config.allowCidrs : "all" }, "ingest listening");
+      return ports;
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Stops receiving, seals the last batch and closes the HTTP port. Safe to call twice. */
+  async stop(): Promise<void> {
+    this.running = false;
+    const listeners = this.listeners.splice(0);
+    await Promise.all(listeners.map((l) => l.close()));
+    this.batcher.flush();
+    const http = this.http;
+    this.http = undefined;
+    if (http) await new Promise<void>((resolve) => http.close(() => resolve()));
+  }
+}
