@@ -45,6 +45,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const binary = collectorBinary();
   const otlpPort = await freeTcpPort();
   const healthPort = await freeTcpPort();
+  const metricsPort = await freeTcpPort();
   const args = ["--config", collectorConfig];
   for (const override of options.set ?? []) args.push("--set", override);
   const proc = startProcess("otelcol-racetel", binary, args, {
@@ -53,6 +54,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       INFLUXDB_DATABASE: options.database,
       RACETEL_COLLECTOR_OTLP_ENDPOINT: `127.0.0.1:${otlpPort}`,
       RACETEL_COLLECTOR_HEALTH_ENDPOINT: `127.0.0.1:${healthPort}`,
+      RACETEL_COLLECTOR_METRICS_HOST: "127.0.0.1",
+      RACETEL_COLLECTOR_METRICS_PORT: String(metricsPort),
     },
   });
   const healthUrl = `http://127.0.0.1:${healthPort}/`;
