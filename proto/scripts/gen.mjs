@@ -1,13 +1,14 @@
 // Generates the static protobufjs module (gen/racetel.js + gen/racetel.d.ts) from racetel/v1/*.proto.
-// Output is committed, never hand-edited; CI regenerates it and fails on any diff.
+// Output is committed, never hand-edited; CI regenerates it and fails on any diff (scripts/check-gen.mjs).
+// Usage: node scripts/gen.mjs [output dir, default gen/]
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const protoDir = join(root, "racetel", "v1");
-const outDir = join(root, "gen");
+const outDir = process.argv[2] ? resolve(process.argv[2]) : join(root, "gen");
 const bin = (name) => join(root, "..", "node_modules", ".bin", name);
 const files = readdirSync(protoDir).filter((f) => f.endsWith(".proto")).sort().map((f) => join(protoDir, f));
 
