@@ -1,0 +1,5 @@
+// The gRPC BatchSink of ingest (ingest -> rpc).
+export { RpcStreamClient } from "./client.js";
+export type { RpcStreamOptions, RpcTls, StreamLogger, TargetStats } from "./client.js";
+export { BatchQueue } from "./batch-queue.js";
+export { shardBatch, sessionHash } from "./shard.js";

@@ -1,0 +1,106 @@
+// Shared test helpers: an rpc on free loopback ports with the SDK's in-memory exporter, synthetic
+// frames built from the generated racetel.v1 types, and metric look-ups.
+import type { Attributes } from "@opentelemetry/api";
+import { AggregationTemporality, InMemoryMetricExporter } from "@opentelemetry/sdk-metrics";
+import type { GaugeMetricData, MetricData, ResourceMetrics } from "@opentelemetry/sdk-metrics";
+import { racetel } from "@racetel/proto";
+import { createLogger, defaultConfig, RpcService } from "@racetel/rpc";
+import type { RpcConfig } from "@racetel/rpc";
+
+export const TEAMS = ["Mercedes", "Ferrari", "Red Bull Racing", "Williams", "Aston Martin", "Alpine", "Alpha Tauri", "Haas", "McLaren", "Alfa Romeo"];
+
+export function driverName(car: number): string {
+  return `DRIVER ${car}`;
+}
+
+export function labels(sessionId: string, car: number | undefined): racetel.v1.IFrameLabels {
+  const l: racetel.v1.IFrameLabels = { source: "f1:127.0.0.1", game: racetel.v1.Game.GAME_F1, format: "2023", sessionId, track: "Silverstone" };
+  if (car !== undefined) {
+    l.carIndex = car;
+    l.driver = driverName(car);
+    l.team = TEAMS[car % TEAMS.length]!;
+  }
+  return l;
+}
+
+/** Speed of a car at a tick, distinct per car so a mix-up between cars shows. */
+export function speedOf(car: number, tick: number): number {
+  return 50 + car + tick * 0.01;
+}
+
+/** One game tick of a 20-car race: telemetry, motion, lap and status for every car, and the session. */
+export function raceTick(sessionId: string, tick: number, cars = 20): racetel.v1.IFrame[] {
+  const t = BigInt(Date.now()) * 1_000_000n;
+  const frames: racetel.v1.IFrame[] = [];
+  frames.push({ labels: labels(sessionId, undefined), receiveTimeUnixNano: t.toString(), session: { track: "Silverstone", trackLengthM: 5891, totalLaps: 5, weather: racetel.v1.Weather.WEATHER_CLEAR, airTemperatureCelsius: 21, trackTemperatureCelsius: 30, sessionTimeLeftS: 3600 - tick } });
+  for (let car = 0; car < cars; car++) {
+    const l = labels(sessionId, car);
+    frames.push({
+      labels: l, receiveTimeUnixNano: t.toString(), sessionTimeS: tick / 60, gameFrame: tick,
+      telemetry: {
+        speedMps: speedOf(car, tick), throttle: 0.9, brake: 0, steering: -0.1, gear: 7, engineRpm: 11000 + car, drsOpen: car % 2 === 0,
+        tyreSurfaceTemperatureCelsius: { frontLeft: 90 + car, frontRight: 91, rearLeft: 92, rearRight: 93 },
+        tyreInnerTemperatureCelsius: { frontLeft: 100, frontRight: 101, rearLeft: 102, rearRight: 103 },
+        tyrePressureKpa: { frontLeft: 160, frontRight: 161, rearLeft: 150, rearRight: 151 },
+        brakeTemperatureCelsius: { frontLeft: 500, frontRight: 501, rearLeft: 400, rearRight: 401 },
+      },
+    });
+    frames.push({ labels: l, motion: { positionM: { x: car * 10, y: 1, z: -car * 10 }, gForceLateral: 1.5, gForceLongitudinal: -0.2, gForceVertical: 0.1 } });
+    frames.push({ labels: l, lap: { lapNumber: 4, lapDistanceM: 1000 + car + tick, currentLapTimeMs: 30_000 + tick, position: car + 1, gapToCarAheadMs: car === 0 ? 0 : 800, pitStatus: racetel.v1.PitStatus.PIT_STATUS_ON_TRACK } });
+    frames.push({ labels: l, status: { fuelMassKg: 20 - car * 0.1, ersStoreJ: 4e6, tyreCompound: racetel.v1.TyreCompound.TYRE_COMPOUND_MEDIUM, tyreAgeLaps: 3 } });
+  }
+  return frames;
+}
+
+/** Encodes frames as a PublishRequest with only field 1 set, as ingest's batcher does. */
+export function encodeBatch(frames: racetel.v1.IFrame[]): Buffer {
+  const bytes = racetel.v1.PublishRequest.encode({ frames }).finish();
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export interface TestRpc {
+  service: RpcService;
+  exporter: InMemoryMetricExporter;
+  target: string;
+  stop(): Promise<void>;
+}
+
+/** Starts rpc on free loopback ports, exporting into an InMemoryMetricExporter. */
+export async function startTestRpc(overrides: Partial<RpcConfig> = {}, port = 0): Promise<TestRpc> {
+  const config: RpcConfig = { ...defaultConfig(), grpc: { host: "127.0.0.1", port }, http: { host: "127.0.0.1", port: 0 }, exportIntervalMs: 60_000, logLevel: "silent", instance: "rpc-test", ...overrides };
+  const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
+  const service = new RpcService(config, createLogger(config.logLevel), { exporter });
+  await service.start();
+  return { service, exporter, target: `127.0.0.1:${service.grpcPort}`, stop: () => service.stop() };
+}
+
+/** Collects now and returns the metrics of that one collection. */
+export async function collectOnce(rpc: TestRpc): Promise<MetricData[]> {
+  rpc.exporter.reset();
+  await rpc.service.pipeline.flush();
+  const all: ResourceMetrics[] = rpc.exporter.getMetrics();
+  return all.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics));
+}
+
+export function metric(metrics: MetricData[], name: string): GaugeMetricData {
+  const m = metrics.find((x) => x.descriptor.name === name);
+  if (m === undefined) throw new Error(`metric ${name} not exported; got ${metrics.map((x) => x.descriptor.name).join(", ")}`);
+  return m as GaugeMetricData;
+}
+
+/** The value of `name` for the point whose attributes include `match`. */
+export function pointValue(metrics: MetricData[], name: string, match: Attributes): number | undefined {
+  const m = metric(metrics, name);
+  const p = m.dataPoints.find((dp) => Object.entries(match).every(([k, v]) => dp.attributes[k] === v));
+  return p === undefined ? undefined : (p.value as number);
+}
+
+export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const silentLogger = { info: () => {}, warn: () => {} };
