@@ -13,7 +13,7 @@ import type { F1LobbyInfoPacket, F1ParticipantsPacket } from "./layouts/particip
 import type { F1FinalClassificationPacket } from "./layouts/results.js";
 import type { F1SessionPacket } from "./layouts/session.js";
 import { F1Normaliser } from "./normalise.js";
-import { type F1Session, SessionTable } from "./session.js";
+import { F1Session, SessionTable } from "./session.js";
 import { F1_HEADER_SIZE, F1_PACKET_NAMES, F1_PACKET_SIZES, type F1Format, F1PacketId } from "./sizes.js";
 
 /** Drop reasons this decoder counts (via DecodeContext.drops). */
@@ -43,6 +43,7 @@ export class F1Decoder implements PacketDecoder {
   private lastAddress = "";
   private lastSource = "";
   private latestReceiveMs = 0;
+  private readonly menuSessions: Partial<Record<F1Format, F1Session>> = {};
   /** Datagrams of menus (sessionUID 0): decoded, not dropped, no frames. */
   menuPackets = 0;
   /** Decoded datagrams by packet id. */
@@ -82,6 +83,8 @@ export class F1Decoder implements PacketDecoder {
     const h = parsed.header;
     if (h.sessionUidLow === 0 && h.sessionUidHigh === 0) {
       this.menuPackets++;
+      // The multiplayer lobby only exists in menus: its players are the one menu payload worth emitting.
+      if (id === F1PacketId.LobbyInfo) this.emitLobby(parsed as F1LobbyInfoPacket, format, receiveTimeUnixNano, sourceAddress);
       return true;
     }
     const nowMs = receiveTimeUnixNano / 1e6;
@@ -92,13 +95,8 @@ export class F1Decoder implements PacketDecoder {
     }
     session.seenPacketIds |= 1 << id;
     if (h.playerCarIndex !== session.playerCarIndex) session.playerCarIndex = h.playerCarIndex;
-    if (sourceAddress !== this.lastAddress) {
-      this.lastAddress = sourceAddress;
-      this.lastSource = `f1:${hostOf(sourceAddress)}`;
-    }
-    const n = this.normaliser;
-    n.source = this.lastSource;
-    n.receiveTimeUnixNano = receiveTimeUnixNano;
+    this.setSource(sourceAddress);
+    this.normaliser.receiveTimeUnixNano = receiveTimeUnixNano;
     try {
       this.normalise(id, parsed, session);
     } catch {
@@ -130,6 +128,31 @@ export class F1Decoder implements PacketDecoder {
       case F1PacketId.LapPositions: n.lapPositions(p as F1LapPositionsPacket, s); break;
       default: break;
     }
+  }
+
+  /** LobbyInfo of a menu (sessionUID 0): labelled session "0", no session state is created. */
+  private emitLobby(p: F1LobbyInfoPacket, format: F1Format, receiveTimeUnixNano: number, sourceAddress: string): void {
+    let menu = this.menuSessions[format];
+    if (menu === undefined) {
+      menu = new F1Session("0", 0, 0, format, 0);
+      this.menuSessions[format] = menu;
+    }
+    this.setSource(sourceAddress);
+    this.normaliser.receiveTimeUnixNano = receiveTimeUnixNano;
+    try {
+      this.normaliser.lobbyInfo(p, menu);
+    } catch {
+      // counted like any normalisation failure would be; the packet itself was valid
+      this.ctx.drops.drop("decode_error", Buffer.alloc(0));
+    }
+  }
+
+  private setSource(sourceAddress: string): void {
+    if (sourceAddress !== this.lastAddress) {
+      this.lastAddress = sourceAddress;
+      this.lastSource = `f1:${hostOf(sourceAddress)}`;
+    }
+    this.normaliser.source = this.lastSource;
   }
 
   /** Reports once per session what a half-configured game leaves out. */
