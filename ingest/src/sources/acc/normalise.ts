@@ -202,6 +202,7 @@ export class AccShmNormaliser {
     if (page.sessionIndex !== this.sessionIndex || page.session !== this.sessionType) this.refreshSession();
     if (page.packetId === this.lastGraphicsId || !this.staticPage || page.status === 0) return;
     this.lastGraphicsId = page.packetId;
+    this.player.carIndex = page.playerCarID >= 0 ? page.playerCarID : 0;
     const nowMs = receiveTimeUnixNano / 1e6;
     const timeLeftMs = page.sessionTimeLeft;
     if (timeLeftMs > this.maxTimeLeftMs) this.maxTimeLeftMs = timeLeftMs;
@@ -228,7 +229,6 @@ export class AccShmNormaliser {
     this.lastPhysicsId = p.packetId;
     const nowMs = receiveTimeUnixNano / 1e6;
     this.lastDataMs = nowMs;
-    this.player.carIndex = g.playerCarID >= 0 ? g.playerCarID : 0;
     this.participant.aiControlled = p.isAIControlled !== 0;
 
     const t = this.telemetry;
