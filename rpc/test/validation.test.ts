@@ -1,0 +1,73 @@
+// rpc rejects frames it cannot label or whose numbers are impossible, counts them per reason, answers
+// the stream with the counts, and ends a stream whose bytes do not decode with INVALID_ARGUMENT.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import * as grpc from "@grpc/grpc-js";
+import { ingestServiceDefinition, racetel } from "@racetel/proto";
+import { collectOnce, encodeBatch, labels, pointValue, startTestRpc } from "./helpers.js";
+import type { TestRpc } from "./helpers.js";
+
+function publish(target: string, batches: Buffer[]): Promise<{ err: grpc.ServiceError | null; res: racetel.v1.PublishResponse | undefined }> {
+  const client = new grpc.Client(target, grpc.credentials.createInsecure());
+  return new Promise((resolve) => {
+    const call = client.makeClientStreamRequest<Buffer, racetel.v1.PublishResponse>(
+      ingestServiceDefinition.publish.path, (b) => b, (b) => racetel.v1.PublishResponse.decode(b), (err, res) => {
+        client.close();
+        resolve({ err, res });
+      });
+    for (const b of batches) call.write(b);
+    call.end();
+  });
+}
+
+describe("frame validation", () => {
+  let rpc: TestRpc;
+  before(async () => { rpc = await startTestRpc(); });
+  after(async () => { await rpc.stop(); });
+
+  it("rejects bad frames by reason and keeps the good ones", async () => {
+    const good = { labels: labels("900", 1), telemetry: { speedMps: 80, throttle: 1 } };
+    const bad: racetel.v1.IFrame[] = [
+      { telemetry: { speedMps: 10 } }, // no labels
+      { labels: { ...labels("900", 2), sessionId: "" }, telemetry: { speedMps: 10 } },
+      { labels: labels("900", 5000), telemetry: { speedMps: 10 } },
+      { labels: labels("900", 3) }, // no payload
+      { labels: labels("900", 4), telemetry: { speedMps: Number.NaN } },
+      { labels: labels("900", 4), telemetry: { throttle: 3 } },
+      { labels: labels("900", 4), telemetry: { speedMps: 1e30 } },
+      { labels: labels("900", 4), status: { fuelMassKg: -5 } },
+    ];
+    const { err, res } = await publish(rpc.target, [encodeBatch([good, ...bad, good])]);
+    assert.equal(err, null);
+    assert.equal(Number(res!.framesAccepted), 2);
+    assert.equal(Number(res!.framesRejected), bad.length);
+    const r = rpc.service.counters.rejected;
+    assert.equal(r.get("missing_labels"), 1);
+    assert.equal(r.get("missing_session_id"), 1);
+    assert.equal(r.get("car_index_out_of_range"), 1);
+    assert.equal(r.get("missing_payload"), 1);
+    assert.equal(r.get("out_of_range"), 4);
+    const metrics = await collectOnce(rpc);
+    assert.equal(pointValue(metrics, "racetel.car.speed", { car_index: "1" }), 80);
+    assert.equal(pointValue(metrics, "racetel.car.speed", { car_index: "4" }), undefined, "rejected frames never reach the metrics");
+    assert.equal(pointValue(metrics, "racetel.rpc.frames_rejected", { reason: "out_of_range" }), 4);
+  });
+
+  it("answers undecodable bytes with INVALID_ARGUMENT and keeps serving", async () => {
+    const { err } = await publish(rpc.target, [Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01])]);
+    assert.equal(err?.code, grpc.status.INVALID_ARGUMENT);
+    assert.equal(rpc.service.counters.rejected.get("decode_error"), 1);
+    const again = await publish(rpc.target, [encodeBatch([{ labels: labels("900", 1), telemetry: { speedMps: 81 } }])]);
+    assert.equal(again.err, null);
+    assert.equal(Number(again.res!.framesAccepted), 1);
+  });
+
+  it("shows the counters on /metrics and /healthz", async () => {
+    const text = await (await fetch(`http://127.0.0.1:${rpc.service.httpPort}/metrics`)).text();
+    assert.match(text, /racetel_rpc_frames_rejected_total\{reason="out_of_range"\} 4/);
+    assert.match(text, /racetel_rpc_frames_accepted_total 3/);
+    const health = await fetch(`http://127.0.0.1:${rpc.service.httpPort}/healthz`);
+    assert.equal(health.status, 200);
+    assert.equal(((await health.json()) as { status: string }).status, "ok");
+  });
+});
