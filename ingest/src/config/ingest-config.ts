@@ -40,7 +40,7 @@ export function defaultConfig(): IngestConfig {
     acc: { host: "0.0.0.0", port: 9996 },
     allowCidrs: [],
     http: { host: "0.0.0.0", port: 9464 },
-    output: "stdout",
+    output: "grpc",
     rpcTargets: ["127.0.0.1:50051"],
     logLevel: "info",
     recvBufferBytes: 4 * 1024 * 1024,
@@ -106,7 +106,7 @@ export const ingestFlagUsage = `Flags (environment variable in brackets):
   --acc-port N          ACC forwarded-page UDP port (RACETEL_ACC_PORT, default 9996)
   --allow-cidrs LIST    comma-separated allowed sender CIDRs, IPv4 or IPv6 (RACETEL_ALLOW_CIDRS, default all)
   --http-port N         /metrics and /healthz port (RACETEL_INGEST_HTTP_PORT, default 9464)
-  --output stdout|grpc  frames as proto3 JSON lines on stdout, or streamed to rpc (RACETEL_INGEST_OUTPUT, default stdout)
+  --output stdout|grpc  frames as proto3 JSON lines on stdout, or streamed to rpc (RACETEL_INGEST_OUTPUT, default grpc)
   --rpc-targets LIST    comma-separated host:port or dns:///name:port (RACETEL_RPC_TARGETS, default 127.0.0.1:50051)
   --log-level LEVEL     fatal|error|warn|info|debug|trace|silent (RACETEL_LOG_LEVEL, default info)
   --recv-buffer BYTES   UDP socket receive buffer asked of the kernel (default 4194304)

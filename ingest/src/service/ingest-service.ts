@@ -19,6 +19,8 @@ export interface IngestServiceOptions {
   logger: Logger;
   output: BatchSink;
   decoders: SourceDecoders;
+  /** Counters to use (so an output created before the service can report into them). */
+  counters?: IngestCounters;
 }
 
 export interface BoundPorts {
@@ -29,7 +31,7 @@ export interface BoundPorts {
 }
 
 export class IngestService {
-  readonly counters = new IngestCounters();
+  readonly counters: IngestCounters;
   readonly batcher: FrameBatcher;
   private readonly listeners: UdpListener[] = [];
   private readonly decoders: PacketDecoder[] = [];
@@ -38,6 +40,7 @@ export class IngestService {
 
   constructor(private readonly options: IngestServiceOptions) {
     const { config, logger } = options;
+    this.counters = options.counters ?? new IngestCounters();
     this.batcher = new FrameBatcher(options.output, this.counters, {
       maxBytes: config.batch.maxBytes,
       maxAgeMs: config.batch.maxAgeMs,

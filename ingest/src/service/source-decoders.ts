@@ -1,5 +1,6 @@
-// Which decoder serves which listener. The F1 decoder is built by the F1 source (ingest/src/sources/f1);
-// the ACC forwarded-page decoder plugs in at `accForwardedPageDecoder` once the ACC source has one.
+// Which decoder serves which listener (and which .rtcap record kind in `racetel decode`).
+import { AccForwardDecoder } from "../sources/acc/forward-decoder.js";
+import { F1Decoder } from "../sources/f1/index.js";
 import type { DecodeContext, PacketDecoder } from "../sources/source.js";
 
 export type DecoderFactory = (context: DecodeContext) => PacketDecoder;
@@ -9,11 +10,14 @@ export interface SourceDecoders {
   f1: DecoderFactory;
   /** Decodes ACC shared-memory pages forwarded over UDP (port 9996); the ACC listener is bound only when set. */
   accForwardedPage?: DecoderFactory;
-  /** Decodes inbound ACC broadcasting-protocol datagrams (used by `racetel decode` for .rtcap kind 3). */
+  /** Decodes inbound ACC broadcasting-protocol datagrams (.rtcap kind 3 in `racetel decode`); not yet in this build. */
   accBroadcasting?: DecoderFactory;
 }
 
 /** The decoders shipped with racetel. */
-export async function defaultSourceDecoders(): Promise<SourceDecoders> {
-  throw new Error("not yet: the F1 decoder (ingest/src/sources/f1) has not landed");
+export function defaultSourceDecoders(): SourceDecoders {
+  return {
+    f1: (context) => new F1Decoder(context),
+    accForwardedPage: (context) => new AccForwardDecoder(context),
+  };
 }

@@ -78,7 +78,7 @@ Flags:
       sink = { emit: (_frame: Frame) => void counters.framesEmitted++ };
     }
     const context: DecodeContext = { sink, drops, advice: new LogOnce(logger) };
-    const factories = await defaultSourceDecoders();
+    const factories = defaultSourceDecoders();
     const decoders = new Map<RecordKind, PacketDecoder>();
     const decoderFor = (kind: RecordKind): PacketDecoder | undefined => {
       let decoder = decoders.get(kind);

@@ -1,15 +1,32 @@
 // `racetel ingest`: the ingest service (UDP in, racetel.v1 frames out).
-import { ConfigError, ingestFlagUsage, parseIngestFlags, resolveIngestConfig, type IngestConfig } from "../../config/ingest-config.js";
+import { ingestFlagUsage, parseIngestFlags, resolveIngestConfig, type IngestConfig } from "../../config/ingest-config.js";
 import { createLogger, type Logger } from "../../observability/logger.js";
+import { IngestCounters } from "../../observability/counters.js";
+import { snapshotIngestStats } from "../../observability/ingest-stats.js";
 import type { BatchSink } from "../../pipeline/batch-sink.js";
 import { JsonLinesBatchSink } from "../../pipeline/stdout-sink.js";
 import { IngestService } from "../../service/ingest-service.js";
 import { defaultSourceDecoders } from "../../service/source-decoders.js";
+import { RpcStreamClient } from "../../stream/index.js";
 import type { Command } from "../main.js";
 
-function createOutput(config: IngestConfig, _logger: Logger): BatchSink {
-  if (config.output === "stdout") return new JsonLinesBatchSink(process.stdout);
-  throw new ConfigError("--output grpc: not yet: the gRPC stream client (ingest/src/stream) has not landed; use --output stdout");
+interface Output {
+  sink: BatchSink;
+  close(): void;
+}
+
+function createOutput(config: IngestConfig, logger: Logger, counters: IngestCounters): Output {
+  if (config.output === "stdout") return { sink: new JsonLinesBatchSink(process.stdout), close: () => undefined };
+  const client = new RpcStreamClient({
+    targets: config.rpcTargets,
+    instance: config.instanceName,
+    logger,
+    stats: () => snapshotIngestStats(counters),
+    onDrop: (frames) => {
+      counters.framesDroppedQueue += frames;
+    },
+  });
+  return { sink: client, close: () => client.close() };
 }
 
 export const command: Command = {
@@ -26,7 +43,9 @@ ${ingestFlagUsage}`,
     const { flags } = parseIngestFlags(argv);
     const config = resolveIngestConfig(flags);
     const logger = createLogger(config.logLevel);
-    const service = new IngestService({ config, logger, output: createOutput(config, logger), decoders: await defaultSourceDecoders() });
+    const counters = new IngestCounters();
+    const output = createOutput(config, logger, counters);
+    const service = new IngestService({ config, logger, counters, output: output.sink, decoders: defaultSourceDecoders() });
     await service.start();
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals): void => {
@@ -39,6 +58,7 @@ ${ingestFlagUsage}`,
       process.on("SIGTERM", stop);
     });
     await service.stop();
+    output.close();
     const c = service.counters;
     logger.info({ packetsReceived: c.packetsReceived, packetsDecoded: c.packetsDecoded, packetsDropped: c.packetsDropped(), framesEmitted: c.framesEmitted }, "ingest stopped");
     return 0;
