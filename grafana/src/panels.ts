@@ -1,0 +1,189 @@
+// Small builders for Grafana dashboard JSON (schemaVersion 39) with InfluxQL targets on the provisioned
+// racetel InfluxDB datasource. Only what racetel's dashboards use; the output is plain dashboard JSON.
+
+/** The provisioned datasource every panel and variable uses (docs/backend.md, Helm chart). */
+export const DATASOURCE = { type: "influxdb", uid: "racetel-influxdb" } as const;
+/** Every racetel metric is a field of this measurement (collector metrics_schema telegraf-prometheus-v2). */
+export const M = `"prometheus"`;
+
+export const SESSION = `"session_id" = '$session'`;
+export const CAR = `"car_index" = '$car'`;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export interface Target {
+  query: string;
+  alias?: string;
+  format?: "time_series" | "table";
+}
+
+export interface Threshold { color: string; value: number | null }
+
+export interface PanelSpec {
+  type: "timeseries" | "stat" | "gauge" | "table" | "xychart" | "bargauge" | "state-timeline" | "text";
+  title: string;
+  description?: string;
+  w: number;
+  h: number;
+  targets: Target[];
+  unit?: string;
+  decimals?: number;
+  min?: number;
+  max?: number;
+  thresholds?: Threshold[];
+  /** Colour by thresholds (stat, table cells) instead of the palette. */
+  colorByThresholds?: boolean;
+  mappings?: JsonObject[];
+  options?: JsonObject;
+  fieldConfig?: JsonObject;
+  overrides?: JsonObject[];
+  transformations?: JsonObject[];
+}
+
+export interface RowSpec { row: string }
+
+export interface VariableSpec {
+  name: string;
+  label: string;
+  query: string;
+  /** Refresh on time range change (2) for queries using $timeFilter, else on load (1). */
+  timeRangeRefresh?: boolean;
+}
+
+export interface DashboardSpec {
+  uid: string;
+  title: string;
+  description: string;
+  tags: string[];
+  variables: VariableSpec[];
+  panels: (PanelSpec | RowSpec)[];
+  timeFrom?: string;
+  refresh?: string;
+}
+
+/** Colours for tyre carcass temperature: cold below the window, optimal inside, hot above. */
+export function tyreTemperatureSteps(optimalFrom: number, hotFrom: number): Threshold[] {
+  return [
+    { color: "blue", value: null },
+    { color: "green", value: optimalFrom },
+    { color: "red", value: hotFrom },
+  ];
+}
+
+export function variable(spec: VariableSpec): JsonObject {
+  return {
+    name: spec.name,
+    label: spec.label,
+    type: "query",
+    datasource: { ...DATASOURCE },
+    query: spec.query,
+    definition: spec.query,
+    refresh: spec.timeRangeRefresh === true ? 2 : 1,
+    sort: 3, // numerical ascending: car indices and lap numbers read naturally
+    includeAll: false,
+    multi: false,
+    hide: 0,
+    current: {},
+    options: [],
+    regex: "",
+  };
+}
+
+function target(t: Target, refId: string): JsonObject {
+  return {
+    refId,
+    datasource: { ...DATASOURCE },
+    rawQuery: true,
+    query: t.query,
+    resultFormat: t.format ?? "time_series",
+    ...(t.alias !== undefined ? { alias: t.alias } : {}),
+  };
+}
+
+function defaultOptions(type: PanelSpec["type"]): JsonObject {
+  switch (type) {
+    case "stat":
+      return { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false }, colorMode: "value", graphMode: "none", textMode: "auto", justifyMode: "auto", orientation: "auto" };
+    case "gauge":
+      return { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false }, showThresholdMarkers: true, showThresholdLabels: false };
+    case "bargauge":
+      return { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false }, orientation: "horizontal", displayMode: "gradient" };
+    case "timeseries":
+      return { legend: { displayMode: "list", placement: "bottom", showLegend: true }, tooltip: { mode: "multi", sort: "none" } };
+    case "table":
+      return { showHeader: true, cellHeight: "sm" };
+    case "state-timeline":
+      return { showValue: "auto", mergeValues: true, rowHeight: 0.9 };
+    default:
+      return {};
+  }
+}
+
+/** Lays panels out left to right in 24-column rows and numbers them. */
+export function dashboard(spec: DashboardSpec): JsonObject {
+  const panels: JsonObject[] = [];
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  let id = 1;
+  for (const item of spec.panels) {
+    if ("row" in item) {
+      if (x > 0) { y += rowHeight; x = 0; rowHeight = 0; }
+      panels.push({ id: id++, type: "row", title: item.row, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y }, panels: [] });
+      y += 1;
+      continue;
+    }
+    if (x + item.w > 24) { y += rowHeight; x = 0; rowHeight = 0; }
+    const defaults: JsonObject = {
+      ...(item.unit !== undefined ? { unit: item.unit } : {}),
+      ...(item.decimals !== undefined ? { decimals: item.decimals } : {}),
+      ...(item.min !== undefined ? { min: item.min } : {}),
+      ...(item.max !== undefined ? { max: item.max } : {}),
+      thresholds: { mode: "absolute", steps: (item.thresholds ?? [{ color: "green", value: null }]) as unknown as Json[] },
+      color: item.colorByThresholds === true ? { mode: "thresholds" } : { mode: "palette-classic" },
+      mappings: item.mappings ?? [],
+      ...(item.fieldConfig ?? {}),
+    };
+    panels.push({
+      id: id++,
+      type: item.type,
+      title: item.title,
+      ...(item.description !== undefined ? { description: item.description } : {}),
+      datasource: { ...DATASOURCE },
+      gridPos: { h: item.h, w: item.w, x, y },
+      fieldConfig: { defaults, overrides: item.overrides ?? [] },
+      options: { ...defaultOptions(item.type), ...(item.options ?? {}) },
+      targets: item.targets.map((t, i) => target(t, String.fromCharCode(65 + i))),
+      ...(item.transformations !== undefined ? { transformations: item.transformations } : {}),
+    });
+    x += item.w;
+    rowHeight = Math.max(rowHeight, item.h);
+  }
+  return {
+    uid: spec.uid,
+    title: spec.title,
+    description: spec.description,
+    tags: ["racetel", ...spec.tags],
+    editable: true,
+    graphTooltip: 1, // shared crosshair: traces line up across panels
+    schemaVersion: 39,
+    version: 1,
+    timezone: "browser",
+    time: { from: spec.timeFrom ?? "now-5m", to: "now" },
+    refresh: spec.refresh ?? "5s",
+    annotations: { list: [] },
+    links: [{ title: "racetel", type: "dashboards", tags: ["racetel"], asDropdown: true, includeVars: true, keepTime: true }],
+    templating: { list: spec.variables.map(variable) },
+    panels,
+  };
+}
+
+/** Value mappings from enum numbers to text (and colour). */
+export function enumMapping(entries: Record<number, [string, string?]>): JsonObject {
+  const options: JsonObject = {};
+  for (const [value, [text, color]] of Object.entries(entries)) {
+    options[value] = { text, ...(color !== undefined ? { color } : {}), index: Number(value) };
+  }
+  return { type: "value", options };
+}
