@@ -65,3 +65,9 @@ Call with (dict "ctx" $ "secret" "<name>" "key" "<key>").
 {{- randAlphaNum 32 | b64enc }}
 {{- end }}
 {{- end }}
+
+{{/* ConfigMap holding one Grafana dashboard file. Call with (dict "ctx" $ "file" "live-car.json"). */}}
+{{- define "racetel.dashboardConfigMap" -}}
+{{- $slug := regexReplaceAll "[^a-z0-9-]+" (lower (trimSuffix ".json" .file)) "-" }}
+{{- printf "%s-dashboard-%s" (include "racetel.componentName" (dict "ctx" .ctx "component" "grafana")) $slug | trunc 63 | trimSuffix "-" }}
+{{- end }}
