@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { readCapture } from "../../src/capture/capture-reader.js";
 import { RecordKind } from "../../src/capture/rtcap-format.js";
-import { F1_24_CLIP_B, collect, runCli, sharedPath, spawnCli } from "../support.js";
+import { F1_23_DUMP, F1_24_CLIP_B, collect, runCli, sharedPath, spawnCli } from "../support.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "racetel-cli-"));
 
@@ -81,6 +81,13 @@ test("record -> replay -> record round trip over real UDP keeps every datagram, 
   assert.equal(recorded.length, 531);
   recorded.forEach((p, i) => assert.ok(p.equals(original[i]), `datagram ${i} differs`));
 
+  // decode sees the same packets in the recording as in the original clip.
+  const decodedRecording = await runCli(["decode", first]);
+  const decodedClip = await runCli(["decode", clip]);
+  assert.equal(decodedRecording.code, 0, decodedRecording.stderr);
+  assert.equal(decodedRecording.stdout, decodedClip.stdout);
+  assert.match(decodedRecording.stdout, /^total +531 +\d+ +0$/m);
+
   // Replaying the .rtcap itself (with timing, 4x) gives the same datagrams again.
   const second = path.join(dir, "second.rtcap");
   const recorder2 = await startRecorder(second);
@@ -112,4 +119,26 @@ test("replay keeps the capture's timing at the given speed", async () => {
   for await (const r of readCapture(out)) times.push(r.receiveTimeUnixNano);
   const spanS = (times[times.length - 1] - times[0]) / 1e9;
   assert.ok(spanS > 3.0 && spanS < 5.5, `recorded span ${spanS.toFixed(2)} s, expected ~3.5 s`);
+});
+
+test("decode: the summary table and the JSON lines agree on the real race", async () => {
+  const dump = sharedPath(...F1_23_DUMP);
+  const table = await runCli(["decode", dump]);
+  assert.equal(table.code, 0, table.stderr);
+  const total = /^total +(\d+) +(\d+) +(\d+)/m.exec(table.stdout);
+  assert.ok(total, table.stdout);
+  assert.equal(Number(total[1]), 1788);
+  assert.equal(Number(total[3]), 0, "no drops on the real capture");
+  assert.match(table.stdout, /^F1 2023 #06 CarTelemetry +168 +3360 +0/m);
+  const json = await runCli(["decode", "--json", dump]);
+  assert.equal(json.code, 0, json.stderr);
+  const lines = json.stdout.trimEnd().split("\n");
+  assert.equal(lines.length, Number(total[2]));
+  const frame = JSON.parse(lines.find((l) => l.includes('"telemetry"'))!) as { labels: { game: string }; telemetry: object };
+  assert.equal(frame.labels.game, "GAME_F1");
+  const truncated = path.join(dir, "cut.dump");
+  writeFileSync(truncated, readFileSync(dump).subarray(0, 5000));
+  const cut = await runCli(["decode", truncated]);
+  assert.equal(cut.code, 1);
+  assert.match(cut.stderr, /offset \d+/);
 });
