@@ -10,11 +10,11 @@ import protobuf from "protobufjs";
 export const protoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
 /** The racetel.v1 spec loaded by reflection (for walking fields; encoding uses the generated code). */
-export function loadSpec(): protobuf.Root {
+export function loadSpec(options: protobuf.IParseOptions = {}): protobuf.Root {
   const dir = join(protoRoot, "racetel", "v1");
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => (isAbsolute(target) ? target : join(protoRoot, target));
-  root.loadSync(readdirSync(dir).filter((f) => f.endsWith(".proto")).sort().map((f) => join(dir, f)));
+  root.loadSync(readdirSync(dir).filter((f) => f.endsWith(".proto")).sort().map((f) => join(dir, f)), options);
   root.resolveAll();
   return root;
 }
