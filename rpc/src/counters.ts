@@ -15,6 +15,8 @@ export class RpcCounters {
   subscriberFramesSkipped = 0;
   exportFailures = 0;
   exportsSucceeded = 0;
+  /** OTLP exporters rebuilt after persistent failures. */
+  exporterRebuilds = 0;
   carsActive = 0;
   carsExpired = 0;
 
@@ -50,6 +52,7 @@ export function renderPrometheus(c: RpcCounters, extra: { sessions: number; inge
   series(out, "racetel_rpc_subscribers", "gauge", "Open Subscribe streams.", c.subscribers);
   series(out, "racetel_rpc_subscriber_frames_skipped_total", "counter", "Frames skipped because a subscriber read too slowly.", c.subscriberFramesSkipped);
   series(out, "racetel_rpc_export_failures_total", "counter", "Failed OTLP exports.", c.exportFailures);
+  series(out, "racetel_rpc_exporter_rebuilds_total", "counter", "OTLP exporters rebuilt after persistent failures.", c.exporterRebuilds);
   series(out, "racetel_rpc_exports_total", "counter", "Successful OTLP exports.", c.exportsSucceeded);
   series(out, "racetel_rpc_cars_active", "gauge", "Cars reported in the last collection.", c.carsActive);
   series(out, "racetel_rpc_cars_expired_total", "counter", "Cars that went silent and stopped being reported.", c.carsExpired);

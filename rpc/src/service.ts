@@ -47,12 +47,13 @@ export class RpcService {
       lapHoldCollections: config.lapHoldCollections,
     });
     this.hub = new SubscriberHub(config.subscriberBufferFrames, this.counters);
-    const inner = options.exporter ?? new OTLPMetricExporter({
+    const given = options.exporter;
+    const create = given !== undefined ? () => given : () => new OTLPMetricExporter({
       url: config.otlpEndpoint,
-      // Give up on one request well before the next few intervals pile up behind it.
+      // Give up on one request before many intervals pile up behind it.
       timeoutMillis: Math.max(1000, config.exportIntervalMs * 4),
     });
-    const exporter = new CountingExporter(inner, this.counters, new RateLimitedLog(logger, 30_000, 2));
+    const exporter = new CountingExporter(create, this.counters, new RateLimitedLog(logger, 30_000, 2), given !== undefined ? undefined : 5_000);
     this.pipeline = new MetricsPipeline(this.store, exporter, this.counters, {
       exportIntervalMs: config.exportIntervalMs,
       instance: config.instance,

@@ -55,21 +55,48 @@ const RPC_METRICS = [
  * survives MeterProvider rebuilds (the reader's shutdown must not shut the shared exporter).
  */
 export class CountingExporter implements PushMetricExporter {
+  private inner: PushMetricExporter;
+  private consecutiveFailures = 0;
+  private createdAt: number;
+
+  /**
+   * @param create builds the real exporter; when `recreateAfterMs` is set and exports keep failing, a new
+   *   one (a new gRPC channel) is built at most that often, because grpc-js' channel backoff grows to
+   *   two minutes and would delay the recovery after the collector comes back.
+   */
   constructor(
-    private readonly inner: PushMetricExporter,
+    private readonly create: () => PushMetricExporter,
     private readonly counters: RpcCounters,
     private readonly log: RateLimitedLog,
-  ) {}
+    private readonly recreateAfterMs: number | undefined,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.inner = create();
+    this.createdAt = now();
+  }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     this.inner.export(metrics, (result) => {
-      if (result.code === ExportResultCode.SUCCESS) this.counters.exportsSucceeded++;
-      else {
+      if (result.code === ExportResultCode.SUCCESS) {
+        this.counters.exportsSucceeded++;
+        this.consecutiveFailures = 0;
+      } else {
         this.counters.exportFailures++;
-        this.log.warn("export", { err: result.error?.message }, "OTLP export failed; rpc keeps running and retries at the next interval");
+        this.consecutiveFailures++;
+        this.log.warn("export", { err: result.error?.message, consecutiveFailures: this.consecutiveFailures }, "OTLP export failed; rpc keeps running and retries at the next interval");
+        this.maybeRecreate();
       }
       resultCallback(result);
     });
+  }
+
+  private maybeRecreate(): void {
+    if (this.recreateAfterMs === undefined || this.now() - this.createdAt < this.recreateAfterMs) return;
+    const old = this.inner;
+    this.inner = this.create();
+    this.createdAt = this.now();
+    this.counters.exporterRebuilds++;
+    void old.shutdown().catch(() => undefined);
   }
 
   selectAggregationTemporality(): AggregationTemporality {
