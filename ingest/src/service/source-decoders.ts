@@ -17,7 +17,8 @@ export interface SourceDecoders {
 /** The decoders shipped with racetel. */
 export function defaultSourceDecoders(): SourceDecoders {
   return {
-    f1: (context) => new F1Decoder(context),
+    // Room for a LAN event's worth of consoles before least-recently-used sessions are evicted.
+    f1: (context) => new F1Decoder(context, { maxSessions: 64 }),
     accForwardedPage: (context) => new AccForwardDecoder(context),
   };
 }
