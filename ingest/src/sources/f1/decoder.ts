@@ -98,7 +98,7 @@ export class F1Decoder implements PacketDecoder {
     this.setSource(sourceAddress);
     this.normaliser.receiveTimeUnixNano = receiveTimeUnixNano;
     try {
-      this.normalise(id, parsed, session);
+      this.normalise(id, parsed, session, packet);
     } catch {
       // a bug in normalisation must not take the socket loop down: count it like bad input
       return this.drop("decode_error", packet);
@@ -107,7 +107,7 @@ export class F1Decoder implements PacketDecoder {
     return true;
   }
 
-  private normalise(id: number, p: unknown, s: F1Session): void {
+  private normalise(id: number, p: unknown, s: F1Session, raw: Buffer): void {
     const n = this.normaliser;
     switch (id) {
       case F1PacketId.Motion: n.motion(p as F1MotionPacket, s); break;
@@ -115,14 +115,14 @@ export class F1Decoder implements PacketDecoder {
       case F1PacketId.LapData: n.lapData(p as F1LapDataPacket, s); break;
       case F1PacketId.Event: n.event(p as F1EventPacket, s); break;
       case F1PacketId.Participants: n.participants(p as F1ParticipantsPacket, s); break;
-      case F1PacketId.CarSetups: n.carSetups(p as F1CarSetupsPacket, s); break;
+      case F1PacketId.CarSetups: n.carSetups(p as F1CarSetupsPacket, s, raw); break;
       case F1PacketId.CarTelemetry: n.carTelemetry(p as F1CarTelemetryPacket, s); break;
       case F1PacketId.CarStatus: n.carStatus(p as F1CarStatusPacket, s); break;
       case F1PacketId.FinalClassification: n.finalClassification(p as F1FinalClassificationPacket, s); break;
       case F1PacketId.LobbyInfo: n.lobbyInfo(p as F1LobbyInfoPacket, s); break;
       case F1PacketId.CarDamage: n.carDamage(p as F1CarDamagePacket, s); break;
       case F1PacketId.SessionHistory: n.sessionHistory(p as F1SessionHistoryPacket, s); break;
-      case F1PacketId.TyreSets: n.tyreSets(p as F1TyreSetsPacket, s); break;
+      case F1PacketId.TyreSets: n.tyreSets(p as F1TyreSetsPacket, s, raw); break;
       case F1PacketId.MotionEx: n.motionEx(p as F1MotionExPacket); break;
       case F1PacketId.TimeTrial: n.timeTrial(p as F1TimeTrialPacket, s); break;
       case F1PacketId.LapPositions: n.lapPositions(p as F1LapPositionsPacket, s); break;

@@ -5,10 +5,16 @@ import { F1_CAR_SLOTS } from "./sizes.js";
 
 export interface Labels {
   source: string; game: number; format: string; sessionId: string; carIndex: number | null;
-  driver: string; team: string; track: string;
+  /** null until known (left off the wire, read back as ""). */
+  driver: string | null; team: string | null; track: string | null;
 }
 export interface Wheel { frontLeft: number; frontRight: number; rearLeft: number; rearRight: number }
 export interface Vec3 { x: number; y: number; z: number }
+
+/** Scalar fields may be null: left off the wire, read back as the proto3 default (0, false, ""). */
+export type Omittable<P> = { [K in keyof P]: P[K] extends number | boolean | string ? P[K] | null : P[K] };
+/** Wraps a payload factory so its scalar fields accept null. */
+const omittable = <P>(make: () => P) => (): Omittable<P> => make() as Omittable<P>;
 
 /** A frame with labels and header fields always present. */
 export interface BaseFrame {
@@ -93,7 +99,7 @@ export const newFinishedLap = () => ({
   tyreWearDelta: wheel(), tyreCompound: 0, tyreCompoundName: "", position: 0, pitLap: false, origin: 0,
 });
 
-export const newStint = () => ({ tyreCompound: 0, tyreCompoundName: "", endLap: 0 });
+export const newStint = omittable(() => ({ tyreCompound: 0, tyreCompoundName: "", endLap: 0 }));
 export type Stint = ReturnType<typeof newStint>;
 
 export const newFinalResult = () => ({
@@ -101,10 +107,10 @@ export const newFinalResult = () => ({
   bestLapTimeMs: 0, totalRaceTimeS: 0, penaltiesS: 0, penaltiesCount: 0, stints: [] as Stint[],
 });
 
-export const newTyreSet = () => ({
+export const newTyreSet = omittable(() => ({
   setIndex: 0, tyreCompound: 0, tyreCompoundName: "", wear: 0, available: false, fitted: false,
   lifeSpanLaps: 0, usableLifeLaps: 0, lapDeltaTimeMs: 0,
-});
+}));
 export type TyreSet = ReturnType<typeof newTyreSet>;
 
 export const newLobbyPlayer = () => ({
@@ -112,9 +118,9 @@ export const newLobbyPlayer = () => ({
   platform: "",
 });
 
-export const newTimeTrialSet = () => ({
+export const newTimeTrialSet = omittable(() => ({
   carIndex: 0, teamId: 0, lapTimeMs: 0, sector1TimeMs: 0, sector2TimeMs: 0, sector3TimeMs: 0, valid: false,
-});
+}));
 
 export const newEvent = () => ({
   type: 0, code: "", otherCarIndex: null as number | null, lapTimeMs: 0, penaltyType: "", infringement: "",
@@ -123,10 +129,10 @@ export const newEvent = () => ({
 });
 export type EventPayload = ReturnType<typeof newEvent>;
 
-export const newForecast = () => ({
+export const newForecast = omittable(() => ({
   offsetMinutes: 0, sessionType: 0, weather: 0, airTemperatureCelsius: 0, trackTemperatureCelsius: 0,
   rainProbability: 0,
-});
+}));
 export type Forecast = ReturnType<typeof newForecast>;
 
 export const newSessionInfo = () => ({
@@ -138,12 +144,13 @@ export const newSessionInfo = () => ({
   redFlagPeriods: 0, sectorCount: 3,
 });
 
+
 /** Makes one frame per car slot carrying `key: payload()`. */
-function perSlot<K extends string, P>(key: K, payload: () => P): (BaseFrame & Record<K, P>)[] {
-  return Array.from({ length: F1_CAR_SLOTS }, () => Object.assign(base(), { [key]: payload() }) as BaseFrame & Record<K, P>);
+function perSlot<K extends string, P>(key: K, payload: () => P): (BaseFrame & Record<K, Omittable<P>>)[] {
+  return Array.from({ length: F1_CAR_SLOTS }, () => single(key, payload));
 }
-function single<K extends string, P>(key: K, payload: () => P): BaseFrame & Record<K, P> {
-  return Object.assign(base(), { [key]: payload() }) as BaseFrame & Record<K, P>;
+function single<K extends string, P>(key: K, payload: () => P): BaseFrame & Record<K, Omittable<P>> {
+  return Object.assign(base(), { [key]: payload() }) as BaseFrame & Record<K, Omittable<P>>;
 }
 
 /** Every frame object a decoder reuses. */

@@ -14,8 +14,8 @@ import type { F1LobbyInfoPacket, F1ParticipantsPacket } from "./layouts/particip
 import type { F1FinalClassificationPacket } from "./layouts/results.js";
 import type { F1SessionPacket } from "./layouts/session.js";
 import { NameSlot } from "./names.js";
-import { type F1Session, MAX_HISTORY_LAPS } from "./session.js";
-import { F1_CAR_SLOTS } from "./sizes.js";
+import { type F1Session, MAX_HISTORY_LAPS, TYRE_SETS_BYTES } from "./session.js";
+import { F1_CAR_SLOTS, F1_HEADER_SIZE } from "./sizes.js";
 import * as t from "./tables.js";
 
 const KMH_TO_MPS = 1 / 3.6;
@@ -27,6 +27,14 @@ const ORIGIN = racetel.v1.FinishedLapOrigin;
 
 const FORMULAS: readonly string[] = ["F1 Modern", "F1 Classic", "F2", "F1 Generic", "Beta", "Supercars",
   "Esports", "F2 2021", "F1 World", "F1 Elimination"];
+
+/**
+ * Proto3 leaves zero values off the wire; a frame field set to null is skipped by the generated encoder,
+ * so zeros (most damage, penalty and flag fields most of the time) cost no encoding work.
+ */
+function nz<T extends number | boolean | string>(v: T): T | null {
+  return v ? v : null;
+}
 
 /** Milliseconds from the spec's split "minutes part" + "milliseconds part" fields. */
 const ms = (minutes: number, millis: number): number => minutes * 60000 + millis;
@@ -47,9 +55,9 @@ export class F1Normaliser {
     l.format = s.format === 2023 ? "2023" : s.format === 2024 ? "2024" : "2025";
     l.sessionId = s.id;
     l.carIndex = car;
-    l.driver = car === null || car >= F1_CAR_SLOTS ? "" : s.driver[car]!;
-    l.team = car === null || car >= F1_CAR_SLOTS ? "" : s.team[car]!;
-    l.track = s.track;
+    l.driver = car === null || car >= F1_CAR_SLOTS ? null : nz(s.driver[car]!);
+    l.team = car === null || car >= F1_CAR_SLOTS ? null : nz(s.team[car]!);
+    l.track = nz(s.track);
     frame.receiveTimeUnixNano = this.receiveTimeUnixNano;
     frame.sessionTimeS = h.sessionTime;
     frame.gameFrame = h.frameIdentifier;
@@ -102,17 +110,17 @@ export class F1Normaliser {
     s.playerCarIndex = h.playerCarIndex;
     const f = this.frames.session;
     const o = f.session;
-    o.gameVersion = s.gameVersion;
-    o.sessionType = t.sessionType(s.format, p.sessionType);
-    o.track = s.track;
-    o.trackId = p.trackId;
-    o.trackLengthM = p.trackLength;
-    o.totalLaps = p.totalLaps;
-    o.sessionDurationS = p.sessionDuration;
-    o.sessionTimeLeftS = p.sessionTimeLeft;
-    o.weather = t.weather(p.weather);
-    o.airTemperatureCelsius = p.airTemperature;
-    o.trackTemperatureCelsius = p.trackTemperature;
+    o.gameVersion = nz(s.gameVersion);
+    o.sessionType = nz(t.sessionType(s.format, p.sessionType));
+    o.track = nz(s.track);
+    o.trackId = nz(p.trackId);
+    o.trackLengthM = nz(p.trackLength);
+    o.totalLaps = nz(p.totalLaps);
+    o.sessionDurationS = nz(p.sessionDuration);
+    o.sessionTimeLeftS = nz(p.sessionTimeLeft);
+    o.weather = nz(t.weather(p.weather));
+    o.airTemperatureCelsius = nz(p.airTemperature);
+    o.trackTemperatureCelsius = nz(p.trackTemperature);
     let worst = -1;
     let worstFlag = -1;
     const zones = Math.min(p.numMarshalZones, 21);
@@ -121,16 +129,16 @@ export class F1Normaliser {
       const sev = t.flagSeverity(z);
       if (sev > worst) { worst = sev; worstFlag = z; }
     }
-    o.trackFlag = t.flag(worstFlag);
-    o.safetyCarStatus = t.safetyCarStatus(p.safetyCarStatus);
-    o.pitSpeedLimitMps = p.pitSpeedLimit * KMH_TO_MPS;
-    o.networkGame = p.networkGame === 1;
+    o.trackFlag = nz(t.flag(worstFlag));
+    o.safetyCarStatus = nz(t.safetyCarStatus(p.safetyCarStatus));
+    o.pitSpeedLimitMps = nz(p.pitSpeedLimit * KMH_TO_MPS);
+    o.networkGame = nz(p.networkGame === 1);
     o.playerCarIndex = h.playerCarIndex < F1_CAR_SLOTS ? h.playerCarIndex : null;
-    o.activeCars = this.countActive(s);
-    o.series = s.series;
+    o.activeCars = nz(this.countActive(s));
+    o.series = nz(s.series);
     const samples = Math.min(p.numWeatherForecastSamples, p.weatherForecastSamples.length);
     o.forecast.length = 0;
-    o.rainIntensity = 0;
+    o.rainIntensity = nz(0);
     let rainFound = false;
     for (let i = 0; i < samples; i++) {
       const w = p.weatherForecastSamples[i]!;
@@ -144,15 +152,15 @@ export class F1Normaliser {
       o.forecast.push(fc);
       // the "now" sample of the current session gives the rain intensity
       if (!rainFound && w.timeOffset === 0 && w.sessionType === p.sessionType) {
-        o.rainIntensity = fc.rainProbability;
+        o.rainIntensity = nz(fc.rainProbability);
         rainFound = true;
       }
     }
-    o.pitWindowIdealLap = p.pitStopWindowIdealLap;
-    o.pitWindowLatestLap = p.pitStopWindowLatestLap;
-    o.safetyCarPeriods = p.numSafetyCarPeriods;
-    o.virtualSafetyCarPeriods = p.numVirtualSafetyCarPeriods;
-    o.redFlagPeriods = p.numRedFlagPeriods;
+    o.pitWindowIdealLap = nz(p.pitStopWindowIdealLap);
+    o.pitWindowLatestLap = nz(p.pitStopWindowLatestLap);
+    o.safetyCarPeriods = nz(p.numSafetyCarPeriods);
+    o.virtualSafetyCarPeriods = nz(p.numVirtualSafetyCarPeriods);
+    o.redFlagPeriods = nz(p.numRedFlagPeriods);
     this.emit(f, s, h, null);
   }
 
@@ -180,31 +188,31 @@ export class F1Normaliser {
       }
       const f = this.frames.lap[i]!;
       const o = f.lap;
-      o.lapNumber = c.currentLapNum;
-      o.currentLapTimeMs = c.currentLapTimeInMS;
-      o.lastLapTimeMs = c.lastLapTimeInMS;
-      o.bestLapTimeMs = s.bestLapMs[i]!;
-      o.sector1TimeMs = s.lapSector1Ms[i]!;
-      o.sector2TimeMs = s.lapSector2Ms[i]!;
-      o.currentSector = c.sector + 1;
-      o.lapDistanceM = c.lapDistance;
-      o.totalDistanceM = c.totalDistance;
-      o.position = c.carPosition;
-      o.gridPosition = c.gridPosition;
-      o.pitStatus = t.pitStatus(c.pitStatus);
-      o.pitStops = c.numPitStops;
-      o.penaltiesS = c.penalties;
-      o.warnings = c.totalWarnings;
-      o.unservedDriveThrough = c.numUnservedDriveThroughPens;
-      o.unservedStopGo = c.numUnservedStopGoPens;
-      o.lapInvalid = c.currentLapInvalid === 1;
-      o.driverStatus = t.driverStatus(c.driverStatus);
-      o.resultStatus = t.resultStatus(c.resultStatus);
-      o.gapToCarAheadMs = ms(c.deltaToCarInFrontMinutesPart ?? 0, c.deltaToCarInFrontMSPart);
-      o.gapToLeaderMs = ms(c.deltaToRaceLeaderMinutesPart ?? 0, c.deltaToRaceLeaderMSPart);
-      o.lapFraction = s.trackLengthM > 0 ? Math.max(0, Math.min(1, c.lapDistance / s.trackLengthM)) : 0;
-      o.pitLaneTimerActive = c.pitLaneTimerActive === 1;
-      o.pitLaneTimeMs = c.pitLaneTimeInLaneInMS;
+      o.lapNumber = nz(c.currentLapNum);
+      o.currentLapTimeMs = nz(c.currentLapTimeInMS);
+      o.lastLapTimeMs = nz(c.lastLapTimeInMS);
+      o.bestLapTimeMs = nz(s.bestLapMs[i]!);
+      o.sector1TimeMs = nz(s.lapSector1Ms[i]!);
+      o.sector2TimeMs = nz(s.lapSector2Ms[i]!);
+      o.currentSector = nz(c.sector + 1);
+      o.lapDistanceM = nz(c.lapDistance);
+      o.totalDistanceM = nz(c.totalDistance);
+      o.position = nz(c.carPosition);
+      o.gridPosition = nz(c.gridPosition);
+      o.pitStatus = nz(t.pitStatus(c.pitStatus));
+      o.pitStops = nz(c.numPitStops);
+      o.penaltiesS = nz(c.penalties);
+      o.warnings = nz(c.totalWarnings);
+      o.unservedDriveThrough = nz(c.numUnservedDriveThroughPens);
+      o.unservedStopGo = nz(c.numUnservedStopGoPens);
+      o.lapInvalid = nz(c.currentLapInvalid === 1);
+      o.driverStatus = nz(t.driverStatus(c.driverStatus));
+      o.resultStatus = nz(t.resultStatus(c.resultStatus));
+      o.gapToCarAheadMs = nz(ms(c.deltaToCarInFrontMinutesPart ?? 0, c.deltaToCarInFrontMSPart));
+      o.gapToLeaderMs = nz(ms(c.deltaToRaceLeaderMinutesPart ?? 0, c.deltaToRaceLeaderMSPart));
+      o.lapFraction = nz(s.trackLengthM > 0 ? Math.max(0, Math.min(1, c.lapDistance / s.trackLengthM)) : 0);
+      o.pitLaneTimerActive = nz(c.pitLaneTimerActive === 1);
+      o.pitLaneTimeMs = nz(c.pitLaneTimeInLaneInMS);
       this.emit(f, s, h, i);
     }
   }
@@ -223,23 +231,23 @@ export class F1Normaliser {
     const c = p.cars[i]!;
     const f = this.frames.finishedLap[i]!;
     const o = f.finishedLap;
-    o.lapNumber = s.lapNumber[i]!;
-    o.lapTimeMs = c.lastLapTimeInMS;
-    o.sector1TimeMs = s.lapSector1Ms[i]!;
-    o.sector2TimeMs = s.lapSector2Ms[i]!;
-    o.sector3TimeMs = Math.max(0, c.lastLapTimeInMS - o.sector1TimeMs - o.sector2TimeMs);
+    o.lapNumber = nz(s.lapNumber[i]!);
+    o.lapTimeMs = nz(c.lastLapTimeInMS);
+    o.sector1TimeMs = nz(s.lapSector1Ms[i]!);
+    o.sector2TimeMs = nz(s.lapSector2Ms[i]!);
+    o.sector3TimeMs = nz(Math.max(0, c.lastLapTimeInMS - s.lapSector1Ms[i]! - s.lapSector2Ms[i]!));
     const valid = s.lapInvalid[i] === 0;
-    o.valid = valid; o.sector1Valid = valid; o.sector2Valid = valid; o.sector3Valid = valid;
-    o.topSpeedMps = s.lapTopSpeedMps[i]!;
+    o.valid = nz(valid); o.sector1Valid = nz(valid); o.sector2Valid = nz(valid); o.sector3Valid = nz(valid);
+    o.topSpeedMps = nz(s.lapTopSpeedMps[i]!);
     const start = s.lapStartFuelKg[i]!;
-    o.fuelUsed = Number.isNaN(start) ? 0 : Math.max(0, start - s.fuelKg[i]!);
+    o.fuelUsed = nz(Number.isNaN(start) ? 0 : Math.max(0, start - s.fuelKg[i]!));
     const wear = o.tyreWearDelta;
     wearDelta(wear, s, i);
-    o.tyreCompound = s.compoundFamily[i]!;
-    o.tyreCompoundName = s.compoundName[i]!;
-    o.position = c.carPosition;
-    o.pitLap = s.lapPit[i] === 1 || c.pitStatus !== 0;
-    o.origin = ORIGIN.FINISHED_LAP_ORIGIN_LIVE;
+    o.tyreCompound = nz(s.compoundFamily[i]!);
+    o.tyreCompoundName = nz(s.compoundName[i]!);
+    o.position = nz(c.carPosition);
+    o.pitLap = nz(s.lapPit[i] === 1 || c.pitStatus !== 0);
+    o.origin = nz(ORIGIN.FINISHED_LAP_ORIGIN_LIVE);
     this.emit(f, s, p.header, i);
   }
 
@@ -260,18 +268,18 @@ export class F1Normaliser {
       s.historyEmitted[key] = 1;
       const f = this.frames.finishedLap[car]!;
       const o = f.finishedLap;
-      o.lapNumber = lap;
-      o.lapTimeMs = l.lapTimeInMS;
-      o.sector1TimeMs = ms(l.sector1TimeMinutesPart, l.sector1TimeMSPart);
-      o.sector2TimeMs = ms(l.sector2TimeMinutesPart, l.sector2TimeMSPart);
-      o.sector3TimeMs = ms(l.sector3TimeMinutesPart, l.sector3TimeMSPart);
+      o.lapNumber = nz(lap);
+      o.lapTimeMs = nz(l.lapTimeInMS);
+      o.sector1TimeMs = nz(ms(l.sector1TimeMinutesPart, l.sector1TimeMSPart));
+      o.sector2TimeMs = nz(ms(l.sector2TimeMinutesPart, l.sector2TimeMSPart));
+      o.sector3TimeMs = nz(ms(l.sector3TimeMinutesPart, l.sector3TimeMSPart));
       // F1 spec lapValidBitFlags: 0x01 lap, 0x02 sector 1, 0x04 sector 2, 0x08 sector 3
-      o.valid = (l.lapValidBitFlags & 1) !== 0;
-      o.sector1Valid = (l.lapValidBitFlags & 2) !== 0;
-      o.sector2Valid = (l.lapValidBitFlags & 4) !== 0;
-      o.sector3Valid = (l.lapValidBitFlags & 8) !== 0;
-      o.topSpeedMps = 0;
-      o.fuelUsed = 0;
+      o.valid = nz((l.lapValidBitFlags & 1) !== 0);
+      o.sector1Valid = nz((l.lapValidBitFlags & 2) !== 0);
+      o.sector2Valid = nz((l.lapValidBitFlags & 4) !== 0);
+      o.sector3Valid = nz((l.lapValidBitFlags & 8) !== 0);
+      o.topSpeedMps = nz(0);
+      o.fuelUsed = nz(0);
       setWheels(o.tyreWearDelta, ZERO_WHEELS, 0);
       // the stint covering this lap gives the compound
       let compound = 0;
@@ -284,11 +292,11 @@ export class F1Normaliser {
           break;
         }
       }
-      o.tyreCompound = compound;
-      o.tyreCompoundName = compoundName;
-      o.position = 0;
-      o.pitLap = false;
-      o.origin = ORIGIN.FINISHED_LAP_ORIGIN_HISTORY;
+      o.tyreCompound = nz(compound);
+      o.tyreCompoundName = nz(compoundName);
+      o.position = nz(0);
+      o.pitLap = nz(false);
+      o.origin = nz(ORIGIN.FINISHED_LAP_ORIGIN_HISTORY);
       this.emit(f, s, p.header, car);
     }
   }
@@ -297,12 +305,12 @@ export class F1Normaliser {
     const f = this.frames.event;
     const o = f.event;
     const code = p.code;
-    o.type = t.EVENT_TYPES.get(code) ?? racetel.v1.SessionEventType.SESSION_EVENT_TYPE_OTHER;
-    o.code = code;
+    o.type = nz(t.EVENT_TYPES.get(code) ?? racetel.v1.SessionEventType.SESSION_EVENT_TYPE_OTHER);
+    o.code = nz(code);
     o.otherCarIndex = null;
-    o.lapTimeMs = 0; o.penaltyType = ""; o.infringement = ""; o.penaltyTimeS = 0; o.lapNumber = 0;
-    o.placesGained = 0; o.speedMps = 0; o.lights = 0; o.durationS = 0; o.buttons = 0;
-    o.safetyCarType = 0; o.safetyCarPhase = 0;
+    o.lapTimeMs = nz(0); o.penaltyType = nz(""); o.infringement = nz(""); o.penaltyTimeS = nz(0); o.lapNumber = nz(0);
+    o.placesGained = nz(0); o.speedMps = nz(0); o.lights = nz(0); o.durationS = nz(0); o.buttons = nz(0);
+    o.safetyCarType = nz(0); o.safetyCarPhase = nz(0);
     let car: number | null = null;
     const parser = eventDetailParsers.get(code);
     if (parser !== undefined) {
@@ -310,22 +318,22 @@ export class F1Normaliser {
       if (d.vehicleIdx !== undefined && d.vehicleIdx < F1_CAR_SLOTS) car = d.vehicleIdx;
       if (d.otherVehicleIdx !== undefined && d.otherVehicleIdx < F1_CAR_SLOTS) o.otherCarIndex = d.otherVehicleIdx;
       switch (code) {
-        case "FTLP": o.lapTimeMs = Math.round((d.lapTime ?? 0) * 1000); break;
+        case "FTLP": o.lapTimeMs = nz(Math.round((d.lapTime ?? 0) * 1000)); break;
         case "PENA":
-          o.penaltyType = t.PENALTY_TYPES[d.penaltyType ?? 255] ?? `penalty-${d.penaltyType}`;
-          o.infringement = t.infringementName(d.infringementType ?? 0);
+          o.penaltyType = nz(t.PENALTY_TYPES[d.penaltyType ?? 255] ?? `penalty-${d.penaltyType}`);
+          o.infringement = nz(t.infringementName(d.infringementType ?? 0));
           // 255 = not applicable
-          o.penaltyTimeS = d.time === undefined || d.time === 255 ? 0 : d.time;
-          o.lapNumber = d.lapNum ?? 0;
-          o.placesGained = d.placesGained ?? 0;
+          o.penaltyTimeS = nz(d.time === undefined || d.time === 255 ? 0 : d.time);
+          o.lapNumber = nz(d.lapNum ?? 0);
+          o.placesGained = nz(d.placesGained ?? 0);
           break;
-        case "SPTP": o.speedMps = (d.speed ?? 0) * KMH_TO_MPS; break;
-        case "STLG": o.lights = d.numLights ?? 0; break;
+        case "SPTP": o.speedMps = nz((d.speed ?? 0) * KMH_TO_MPS); break;
+        case "STLG": o.lights = nz(d.numLights ?? 0); break;
         // F1 24+ added the stop time; in F1 23 those bytes are garbage
-        case "SGSV": o.durationS = s.format >= 2024 ? d.stopTime ?? 0 : 0; break;
-        case "FLBK": o.durationS = d.flashbackSessionTime ?? 0; break;
-        case "BUTN": o.buttons = d.buttonStatus ?? 0; break;
-        case "SCAR": o.safetyCarType = d.safetyCarType ?? 0; o.safetyCarPhase = d.eventType ?? 0; break;
+        case "SGSV": o.durationS = nz(s.format >= 2024 ? d.stopTime ?? 0 : 0); break;
+        case "FLBK": o.durationS = nz(d.flashbackSessionTime ?? 0); break;
+        case "BUTN": o.buttons = nz(d.buttonStatus ?? 0); break;
+        case "SCAR": o.safetyCarType = nz(d.safetyCarType ?? 0); o.safetyCarPhase = nz(d.eventType ?? 0); break;
         default: break;
       }
     }
@@ -349,38 +357,42 @@ export class F1Normaliser {
       const c = p.cars[i]!;
       const f = this.frames.participant[i]!;
       const o = f.participant;
-      o.driverName = s.driver[i]!;
-      o.teamName = s.team[i]!;
-      o.teamId = c.teamId;
-      o.raceNumber = c.raceNumber;
-      o.nationality = nationality(c.nationality);
-      o.aiControlled = c.aiControlled === 1;
-      o.isPlayer = i === h.playerCarIndex || i === h.secondaryPlayerCarIndex;
-      o.telemetryPublic = c.yourTelemetry === 1;
-      o.carModel = s.series;
-      o.platform = t.platformName(c.platform);
+      o.driverName = nz(s.driver[i]!);
+      o.teamName = nz(s.team[i]!);
+      o.teamId = nz(c.teamId);
+      o.raceNumber = nz(c.raceNumber);
+      o.nationality = nz(nationality(c.nationality));
+      o.aiControlled = nz(c.aiControlled === 1);
+      o.isPlayer = nz(i === h.playerCarIndex || i === h.secondaryPlayerCarIndex);
+      o.telemetryPublic = nz(c.yourTelemetry === 1);
+      o.carModel = nz(s.series);
+      o.platform = nz(t.platformName(c.platform));
       this.emit(f, s, h, i);
     }
   }
 
-  carSetups(p: F1CarSetupsPacket, s: F1Session): void {
+  /** Setups rarely change: a car's setup is emitted when its bytes change, and every REFRESH_S anyway. */
+  carSetups(p: F1CarSetupsPacket, s: F1Session, raw: Buffer): void {
+    const block = s.format === 2023 ? 49 : 50;
     for (let i = 0; i < F1_CAR_SLOTS; i++) {
       if (!s.isActive(i)) continue;
+      if (!changedOrDue(raw, F1_HEADER_SIZE + i * block, block, s.lastSetupBytes, i * 50, s.lastSetupAt, i,
+        p.header.sessionTime)) continue;
       const c = p.cars[i]!;
       const f = this.frames.setup[i]!;
       const o = f.setup;
-      o.frontWing = c.frontWing; o.rearWing = c.rearWing;
-      o.diffOnThrottle = c.onThrottle * PERCENT; o.diffOffThrottle = c.offThrottle * PERCENT;
-      o.frontCamberRad = c.frontCamber * DEG_TO_RAD; o.rearCamberRad = c.rearCamber * DEG_TO_RAD;
-      o.frontToeRad = c.frontToe * DEG_TO_RAD; o.rearToeRad = c.rearToe * DEG_TO_RAD;
-      o.frontSuspension = c.frontSuspension; o.rearSuspension = c.rearSuspension;
-      o.frontAntiRollBar = c.frontAntiRollBar; o.rearAntiRollBar = c.rearAntiRollBar;
-      o.frontRideHeight = c.frontSuspensionHeight; o.rearRideHeight = c.rearSuspensionHeight;
-      o.brakePressure = c.brakePressure * PERCENT;
-      o.brakeBiasFront = c.brakeBias * PERCENT;
+      o.frontWing = nz(c.frontWing); o.rearWing = nz(c.rearWing);
+      o.diffOnThrottle = nz(c.onThrottle * PERCENT); o.diffOffThrottle = nz(c.offThrottle * PERCENT);
+      o.frontCamberRad = nz(c.frontCamber * DEG_TO_RAD); o.rearCamberRad = nz(c.rearCamber * DEG_TO_RAD);
+      o.frontToeRad = nz(c.frontToe * DEG_TO_RAD); o.rearToeRad = nz(c.rearToe * DEG_TO_RAD);
+      o.frontSuspension = nz(c.frontSuspension); o.rearSuspension = nz(c.rearSuspension);
+      o.frontAntiRollBar = nz(c.frontAntiRollBar); o.rearAntiRollBar = nz(c.rearAntiRollBar);
+      o.frontRideHeight = nz(c.frontSuspensionHeight); o.rearRideHeight = nz(c.rearSuspensionHeight);
+      o.brakePressure = nz(c.brakePressure * PERCENT);
+      o.brakeBiasFront = nz(c.brakeBias * PERCENT);
       setWheels(o.tyrePressureKpa, c.tyrePressures, PSI_TO_KPA);
-      o.fuelLoadKg = c.fuelLoad;
-      o.engineBraking = (c.engineBraking ?? 0) * PERCENT;
+      o.fuelLoadKg = nz(c.fuelLoad);
+      o.engineBraking = nz((c.engineBraking ?? 0) * PERCENT);
       this.emit(f, s, p.header, i);
     }
   }
@@ -395,22 +407,22 @@ export class F1Normaliser {
       const speed = c.speed * KMH_TO_MPS;
       if (speed > s.lapTopSpeedMps[i]!) s.lapTopSpeedMps[i] = speed;
       if (i !== h.playerCarIndex && c.engineRPM > 0) s.otherCarsTelemetrySeen = true;
-      o.speedMps = speed;
-      o.throttle = c.throttle;
-      o.brake = c.brake;
-      o.clutch = c.clutch * PERCENT;
-      o.steering = c.steer;
-      o.gear = c.gear;
-      o.engineRpm = c.engineRPM;
+      o.speedMps = nz(speed);
+      o.throttle = nz(c.throttle);
+      o.brake = nz(c.brake);
+      o.clutch = nz(c.clutch * PERCENT);
+      o.steering = nz(c.steer);
+      o.gear = nz(c.gear);
+      o.engineRpm = nz(c.engineRPM);
       // the suggested gear is only sent for the player's car (0 = none)
-      o.suggestedGear = i === h.playerCarIndex && p.suggestedGear > 0 ? p.suggestedGear : 0;
-      o.drsOpen = c.drs === 1;
+      o.suggestedGear = nz(i === h.playerCarIndex && p.suggestedGear > 0 ? p.suggestedGear : 0);
+      o.drsOpen = nz(c.drs === 1);
       setWheels(o.tyreSurfaceTemperatureCelsius, c.tyresSurfaceTemperature, 1);
       setWheels(o.tyreInnerTemperatureCelsius, c.tyresInnerTemperature, 1);
       setWheels(o.tyrePressureKpa, c.tyresPressure, PSI_TO_KPA);
       setWheels(o.brakeTemperatureCelsius, c.brakesTemperature, 1);
-      o.engineTemperatureCelsius = c.engineTemperature;
-      o.revLights = c.revLightsPercent * PERCENT;
+      o.engineTemperatureCelsius = nz(c.engineTemperature);
+      o.revLights = nz(c.revLightsPercent * PERCENT);
       this.emit(f, s, h, i);
     }
   }
@@ -428,27 +440,27 @@ export class F1Normaliser {
       const f = this.frames.status[i]!;
       const o = f.status;
       o.fuelMassKg = c.fuelInTank;
-      o.fuelCapacity = c.fuelCapacity;
-      o.fuelRemainingLaps = c.fuelRemainingLaps;
-      o.ersStoreJ = c.ersStoreEnergy;
-      o.ersDeployMode = t.ERS_DEPLOY_MODES[c.ersDeployMode] ?? "";
-      o.ersHarvestedThisLapJ = c.ersHarvestedThisLapMGUK + c.ersHarvestedThisLapMGUH;
-      o.ersDeployedThisLapJ = c.ersDeployedThisLap;
-      o.tyreCompound = family;
-      o.tyreCompoundName = name;
-      o.tyreAgeLaps = c.tyresAgeLaps;
-      o.brakeBiasFront = c.frontBrakeBias * PERCENT;
-      o.tractionControl = c.tractionControl;
-      o.abs = c.antiLockBrakes;
-      o.engineMap = c.fuelMix;
-      o.pitLimiterOn = c.pitLimiterStatus === 1;
-      o.drsAllowed = c.drsAllowed === 1;
-      o.maxRpm = c.maxRPM;
-      o.idleRpm = c.idleRPM;
-      o.maxGears = c.maxGears;
-      o.flag = t.flag(c.vehicleFiaFlags);
-      o.enginePowerW = c.enginePowerICE;
-      o.mgukPowerW = c.enginePowerMGUK;
+      o.fuelCapacity = nz(c.fuelCapacity);
+      o.fuelRemainingLaps = nz(c.fuelRemainingLaps);
+      o.ersStoreJ = nz(c.ersStoreEnergy);
+      o.ersDeployMode = nz(t.ERS_DEPLOY_MODES[c.ersDeployMode] ?? "");
+      o.ersHarvestedThisLapJ = nz(c.ersHarvestedThisLapMGUK + c.ersHarvestedThisLapMGUH);
+      o.ersDeployedThisLapJ = nz(c.ersDeployedThisLap);
+      o.tyreCompound = nz(family);
+      o.tyreCompoundName = nz(name);
+      o.tyreAgeLaps = nz(c.tyresAgeLaps);
+      o.brakeBiasFront = nz(c.frontBrakeBias * PERCENT);
+      o.tractionControl = nz(c.tractionControl);
+      o.abs = nz(c.antiLockBrakes);
+      o.engineMap = nz(c.fuelMix);
+      o.pitLimiterOn = nz(c.pitLimiterStatus === 1);
+      o.drsAllowed = nz(c.drsAllowed === 1);
+      o.maxRpm = nz(c.maxRPM);
+      o.idleRpm = nz(c.idleRPM);
+      o.maxGears = nz(c.maxGears);
+      o.flag = nz(t.flag(c.vehicleFiaFlags));
+      o.enginePowerW = nz(c.enginePowerICE);
+      o.mgukPowerW = nz(c.enginePowerMGUK);
       this.emit(f, s, p.header, i);
     }
   }
@@ -467,24 +479,24 @@ export class F1Normaliser {
       setWheels(o.tyreWear, c.tyresWear, PERCENT);
       setWheels(o.tyreDamage, c.tyresDamage, PERCENT);
       setWheels(o.brakeDamage, c.brakesDamage, PERCENT);
-      o.frontLeftWingDamage = c.frontLeftWingDamage * PERCENT;
-      o.frontRightWingDamage = c.frontRightWingDamage * PERCENT;
-      o.rearWingDamage = c.rearWingDamage * PERCENT;
-      o.floorDamage = c.floorDamage * PERCENT;
-      o.diffuserDamage = c.diffuserDamage * PERCENT;
-      o.sidepodDamage = c.sidepodDamage * PERCENT;
-      o.gearboxDamage = c.gearBoxDamage * PERCENT;
-      o.engineDamage = c.engineDamage * PERCENT;
-      o.engineMguhWear = c.engineMGUHWear * PERCENT;
-      o.engineEnergyStoreWear = c.engineESWear * PERCENT;
-      o.engineControlElectronicsWear = c.engineCEWear * PERCENT;
-      o.engineIceWear = c.engineICEWear * PERCENT;
-      o.engineMgukWear = c.engineMGUKWear * PERCENT;
-      o.engineTurbochargerWear = c.engineTCWear * PERCENT;
-      o.drsFault = c.drsFault === 1;
-      o.ersFault = c.ersFault === 1;
-      o.engineBlown = c.engineBlown === 1;
-      o.engineSeized = c.engineSeized === 1;
+      o.frontLeftWingDamage = nz(c.frontLeftWingDamage * PERCENT);
+      o.frontRightWingDamage = nz(c.frontRightWingDamage * PERCENT);
+      o.rearWingDamage = nz(c.rearWingDamage * PERCENT);
+      o.floorDamage = nz(c.floorDamage * PERCENT);
+      o.diffuserDamage = nz(c.diffuserDamage * PERCENT);
+      o.sidepodDamage = nz(c.sidepodDamage * PERCENT);
+      o.gearboxDamage = nz(c.gearBoxDamage * PERCENT);
+      o.engineDamage = nz(c.engineDamage * PERCENT);
+      o.engineMguhWear = nz(c.engineMGUHWear * PERCENT);
+      o.engineEnergyStoreWear = nz(c.engineESWear * PERCENT);
+      o.engineControlElectronicsWear = nz(c.engineCEWear * PERCENT);
+      o.engineIceWear = nz(c.engineICEWear * PERCENT);
+      o.engineMgukWear = nz(c.engineMGUKWear * PERCENT);
+      o.engineTurbochargerWear = nz(c.engineTCWear * PERCENT);
+      o.drsFault = nz(c.drsFault === 1);
+      o.ersFault = nz(c.ersFault === 1);
+      o.engineBlown = nz(c.engineBlown === 1);
+      o.engineSeized = nz(c.engineSeized === 1);
       this.emit(f, s, p.header, i);
     }
   }
@@ -495,16 +507,16 @@ export class F1Normaliser {
       const c = p.cars[i]!;
       const f = this.frames.finalResult[i]!;
       const o = f.finalResult;
-      o.position = c.position;
-      o.lapsCompleted = c.numLaps;
-      o.gridPosition = c.gridPosition;
-      o.points = c.points;
-      o.pitStops = c.numPitStops;
-      o.resultStatus = t.resultStatus(c.resultStatus);
-      o.bestLapTimeMs = c.bestLapTimeInMS;
-      o.totalRaceTimeS = c.totalRaceTime;
-      o.penaltiesS = c.penaltiesTime;
-      o.penaltiesCount = c.numPenalties;
+      o.position = nz(c.position);
+      o.lapsCompleted = nz(c.numLaps);
+      o.gridPosition = nz(c.gridPosition);
+      o.points = nz(c.points);
+      o.pitStops = nz(c.numPitStops);
+      o.resultStatus = nz(t.resultStatus(c.resultStatus));
+      o.bestLapTimeMs = nz(c.bestLapTimeInMS);
+      o.totalRaceTimeS = nz(c.totalRaceTime);
+      o.penaltiesS = nz(c.penaltiesTime);
+      o.penaltiesCount = nz(c.numPenalties);
       const pool = this.frames.stintPools[i]!;
       o.stints.length = 0;
       for (let st = 0; st < Math.min(c.numTyreStints, 8); st++) {
@@ -524,35 +536,39 @@ export class F1Normaliser {
       const c = p.players[i]!;
       const f = this.frames.lobbyPlayer[i]!;
       const o = f.f1LobbyPlayer;
-      o.name = this.lobbyNames[i]!.update(c.name);
-      o.teamId = c.teamId;
-      o.teamName = t.teamName(s.format, c.teamId);
-      o.nationality = nationality(c.nationality);
-      o.raceNumber = c.carNumber;
-      o.aiControlled = c.aiControlled === 1;
-      o.readyStatus = t.LOBBY_READY_STATUS[c.readyStatus] ?? "";
-      o.platform = t.platformName(c.platform);
+      o.name = nz(this.lobbyNames[i]!.update(c.name));
+      o.teamId = nz(c.teamId);
+      o.teamName = nz(t.teamName(s.format, c.teamId));
+      o.nationality = nz(nationality(c.nationality));
+      o.raceNumber = nz(c.carNumber);
+      o.aiControlled = nz(c.aiControlled === 1);
+      o.readyStatus = nz(t.LOBBY_READY_STATUS[c.readyStatus] ?? "");
+      o.platform = nz(t.platformName(c.platform));
       this.emit(f, s, p.header, i);
     }
   }
 
-  tyreSets(p: F1TyreSetsPacket, s: F1Session): void {
+  /** Like setups, a car's tyre sets are emitted when their bytes change, and every REFRESH_S anyway. */
+  tyreSets(p: F1TyreSetsPacket, s: F1Session, raw: Buffer): void {
     const car = p.carIdx;
     if (car >= F1_CAR_SLOTS) return;
+    // the 20 sets and the fitted index follow the header and the car index
+    if (!changedOrDue(raw, F1_HEADER_SIZE + 1, TYRE_SETS_BYTES, s.lastTyreSetBytes, car * TYRE_SETS_BYTES,
+      s.lastTyreSetsAt, car, p.header.sessionTime)) return;
     const f = this.frames.tyreSets[car]!;
     const sets = f.f1TyreSets.sets;
     for (let i = 0; i < sets.length; i++) {
       const src = p.sets[i]!;
       const o = sets[i]!;
-      o.setIndex = i;
-      o.tyreCompound = t.compoundFamily(src.visualTyreCompound);
-      o.tyreCompoundName = t.compoundName(src.actualTyreCompound);
-      o.wear = src.wear * PERCENT;
-      o.available = src.available === 1;
-      o.fitted = src.fitted === 1;
-      o.lifeSpanLaps = src.lifeSpan;
-      o.usableLifeLaps = src.usableLife;
-      o.lapDeltaTimeMs = src.lapDeltaTime;
+      o.setIndex = nz(i);
+      o.tyreCompound = nz(t.compoundFamily(src.visualTyreCompound));
+      o.tyreCompoundName = nz(t.compoundName(src.actualTyreCompound));
+      o.wear = nz(src.wear * PERCENT);
+      o.available = nz(src.available === 1);
+      o.fitted = nz(src.fitted === 1);
+      o.lifeSpanLaps = nz(src.lifeSpan);
+      o.usableLifeLaps = nz(src.usableLife);
+      o.lapDeltaTimeMs = nz(src.lapDeltaTime);
     }
     this.emit(f, s, p.header, car);
   }
@@ -572,7 +588,7 @@ export class F1Normaliser {
       if (!s.isActive(i)) continue;
       const f = this.frames.lapPositions[i]!;
       const o = f.f1LapPositions;
-      o.firstLap = p.lapStart + 1;
+      o.firstLap = nz(p.lapStart + 1);
       o.positions.length = 0;
       // lap-major table: positions[lap * 22 + car]
       for (let lap = 0; lap < laps; lap++) o.positions.push(p.positions[lap * F1_CAR_SLOTS + i]!);
@@ -582,6 +598,26 @@ export class F1Normaliser {
 }
 
 const ZERO_WHEELS = [0, 0, 0, 0] as const;
+
+/** Seconds of session time after which an unchanged setup or tyre-set list is sent again. */
+export const REFRESH_S = 10;
+
+/**
+ * True when raw[start, start+length) differs from the copy kept at copy[at..], or REFRESH_S of session time
+ * passed since car `car` was last emitted (or the clock went back, e.g. a flashback). Updates the copy.
+ */
+function changedOrDue(raw: Buffer, start: number, length: number, copy: Uint8Array, at: number,
+  lastAt: Float64Array, car: number, sessionTime: number): boolean {
+  let changed = false;
+  for (let k = 0; k < length; k++) {
+    if (copy[at + k] !== raw[start + k]) { changed = true; break; }
+  }
+  const last = lastAt[car]!;
+  if (!changed && !Number.isNaN(last) && sessionTime >= last && sessionTime - last < REFRESH_S) return false;
+  if (changed) copy.set(raw.subarray(start, start + length), at);
+  lastAt[car] = sessionTime;
+  return true;
+}
 
 function wearDelta(out: Wheel, s: F1Session, i: number): void {
   const d = (w: number): number => {
@@ -593,13 +629,13 @@ function wearDelta(out: Wheel, s: F1Session, i: number): void {
 }
 
 function copyTimeTrialSet(o: ReturnType<typeof import("./frames.js").newTimeTrialSet>, d: F1TimeTrialDataSet): void {
-  o.carIndex = d.carIdx;
-  o.teamId = d.teamId;
-  o.lapTimeMs = d.lapTimeInMS;
-  o.sector1TimeMs = d.sector1TimeInMS;
-  o.sector2TimeMs = d.sector2TimeInMS;
-  o.sector3TimeMs = d.sector3TimeInMS;
-  o.valid = d.valid === 1;
+  o.carIndex = nz(d.carIdx);
+  o.teamId = nz(d.teamId);
+  o.lapTimeMs = nz(d.lapTimeInMS);
+  o.sector1TimeMs = nz(d.sector1TimeInMS);
+  o.sector2TimeMs = nz(d.sector2TimeInMS);
+  o.sector3TimeMs = nz(d.sector3TimeInMS);
+  o.valid = nz(d.valid === 1);
 }
 
 /** Nationality ids are reported as "nationality-<id>" (the appendix table has 90 entries; not a label). */

@@ -6,6 +6,8 @@ import { F1_CAR_SLOTS, type F1Format } from "./sizes.js";
 const SLOTS = F1_CAR_SLOTS;
 /** Laps per car the history de-duplication remembers (F1 SessionHistory holds up to 100). */
 export const MAX_HISTORY_LAPS = 100;
+/** Bytes of one car's TyreSets payload (20 sets of 10 bytes and the fitted index). */
+export const TYRE_SETS_BYTES = 201;
 
 export class F1Session {
   /** sessionUID as a decimal string (exact u64). */
@@ -55,6 +57,11 @@ export class F1Session {
   readonly compoundFamily = new Uint8Array(SLOTS);
   readonly compoundName: string[] = new Array<string>(SLOTS).fill("");
   readonly bestLapMs = new Uint32Array(SLOTS);
+  // Last emitted bytes and session time of each car's setup and tyre sets (change detection)
+  readonly lastSetupBytes = new Uint8Array(SLOTS * 50);
+  readonly lastSetupAt = new Float64Array(SLOTS).fill(Number.NaN);
+  readonly lastTyreSetBytes = new Uint8Array(SLOTS * TYRE_SETS_BYTES);
+  readonly lastTyreSetsAt = new Float64Array(SLOTS).fill(Number.NaN);
   /** 1 when the (car, lap) finished lap from SessionHistory was emitted. */
   readonly historyEmitted = new Uint8Array(SLOTS * MAX_HISTORY_LAPS);
 
