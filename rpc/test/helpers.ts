@@ -30,13 +30,13 @@ export function speedOf(car: number, tick: number): number {
 
 /** One game tick of a 20-car race: telemetry, motion, lap and status for every car, and the session. */
 export function raceTick(sessionId: string, tick: number, cars = 20): racetel.v1.IFrame[] {
-  const t = BigInt(Date.now()) * 1_000_000n;
+  const t = Date.now() * 1e6; // ns as a double, as ingest's sources hand it over
   const frames: racetel.v1.IFrame[] = [];
-  frames.push({ labels: labels(sessionId, undefined), receiveTimeUnixNano: t.toString(), session: { track: "Silverstone", trackLengthM: 5891, totalLaps: 5, weather: racetel.v1.Weather.WEATHER_CLEAR, airTemperatureCelsius: 21, trackTemperatureCelsius: 30, sessionTimeLeftS: 3600 - tick } });
+  frames.push({ labels: labels(sessionId, undefined), receiveTimeUnixNano: t, session: { track: "Silverstone", trackLengthM: 5891, totalLaps: 5, weather: racetel.v1.Weather.WEATHER_CLEAR, airTemperatureCelsius: 21, trackTemperatureCelsius: 30, sessionTimeLeftS: 3600 - tick } });
   for (let car = 0; car < cars; car++) {
     const l = labels(sessionId, car);
     frames.push({
-      labels: l, receiveTimeUnixNano: t.toString(), sessionTimeS: tick / 60, gameFrame: tick,
+      labels: l, receiveTimeUnixNano: t, sessionTimeS: tick / 60, gameFrame: tick,
       telemetry: {
         speedMps: speedOf(car, tick), throttle: 0.9, brake: 0, steering: -0.1, gear: 7, engineRpm: 11000 + car, drsOpen: car % 2 === 0,
         tyreSurfaceTemperatureCelsius: { frontLeft: 90 + car, frontRight: 91, rearLeft: 92, rearRight: 93 },

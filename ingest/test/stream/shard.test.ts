@@ -19,7 +19,7 @@ describe("session sharding", () => {
       const decoded = racetel.v1.PublishRequest.decode(part);
       assert.equal(decoded.frames.length, counts[shard]);
       total += decoded.frames.length;
-      for (const f of decoded.frames) assert.equal(sessionHash(f.labels!.sessionId) % 3, shard);
+      for (const f of decoded.frames) assert.equal(sessionHash(f.labels!.sessionId!) % 3, shard);
     }
     assert.equal(total, frames.length);
   });
