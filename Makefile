@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cache/racetel/bin:$(PATH)
 
-.PHONY: deps build test bench e2e bench-e2e collector gen lint helm cluster up down helm-sync helm-lint images
+.PHONY: deps build test bench e2e bench-e2e collector gen lint helm cluster up down helm-sync helm-lint images run-ingest
 
 deps:            ## install Debian/Python/Go/npm dependencies of the tests
 	bash .ci/deps.sh
@@ -51,3 +51,6 @@ e2e: deps collector  ## end-to-end tests: influxd + collector + rpc + ingest as 
 
 bench-e2e: deps collector  ## datagram -> queryable-in-InfluxDB latency and points/s
 	node scripts/bench.mjs e2e/bench/
+
+run-ingest:      ## ingest from source on UDP 20777 (HTTP 9464), frames as proto3 JSON lines on stdout
+	node --conditions=racetel-src --import tsx ingest/src/cli/main.ts ingest --output stdout
