@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import protobuf from "protobufjs";
 import Long from "long";
+import fc from "fast-check";
 import { FrameWriter, racetel } from "@racetel/proto";
 import { loadSpec, sampleFrames } from "./support/sample-frames.js";
 
@@ -150,4 +151,24 @@ test("message() rolls back a message whose encode throws, keeping the batch inta
 test("ldelim() without fork() and a silly capacity are clear errors", () => {
   assert.throws(() => new FrameWriter(1).ldelim(), /initialCapacity/);
   assert.throws(() => new FrameWriter(16).ldelim(), /without a matching fork/);
+});
+
+test("random frames encode to the same bytes as protobufjs (property test)", () => {
+  const wheels = fc.record({ frontLeft: fc.float(), frontRight: fc.float(), rearLeft: fc.float(), rearRight: fc.float() });
+  const text = fc.string({ unit: "binary", maxLength: 300 });
+  const frameArb = fc.record({
+    labels: fc.record({ source: text, game: fc.integer({ min: 0, max: 3 }), sessionId: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String), carIndex: fc.nat(255), driver: text }, { requiredKeys: [] }),
+    receiveTimeUnixNano: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map((n) => Long.fromString(n.toString(), true)),
+    sessionTimeS: fc.double(),
+    telemetry: fc.record({
+      speedMps: fc.float(), gear: fc.integer({ min: -2147483648, max: 2147483647 }), engineRpm: fc.nat(), drsOpen: fc.boolean(),
+      tyreSurfaceTemperatureCelsius: wheels, brakeTemperatureCelsius: wheels,
+    }, { requiredKeys: [] }),
+  }, { requiredKeys: [] });
+  const w = new FrameWriter(16);
+  fc.assert(fc.property(fc.array(frameArb, { maxLength: 8 }), (frames) => {
+    for (const f of frames) w.message(1, v1.Frame, f);
+    const expected = v1.PublishRequest.encode({ frames }).finish();
+    return w.take().equals(expected);
+  }), { numRuns: 300 });
 });
