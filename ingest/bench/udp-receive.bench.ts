@@ -90,10 +90,7 @@ async function runBench(): Promise<void> {
   let frames = 0;
   const service = new IngestService({ config, logger: createLogger("error"), output: { sendBatch: (_b, n) => void (frames += n) }, decoders: { f1: defaultSourceDecoders().f1 } });
   const ports = await service.start();
-  const probe = createSocket("udp4");
-  await new Promise<void>((r) => probe.bind(0, "127.0.0.1", () => r()));
-  const granted = (service as unknown as { listeners: { socket: Socket }[] }).listeners[0]?.socket.getRecvBufferSize();
-  probe.close();
+  const granted = ports.f1RecvBufferBytes;
 
   const sender = fork(fileURLToPath(import.meta.url), ["--sender"], { execArgv: process.execArgv, stdio: "inherit" });
   await new Promise<void>((r) => sender.once("message", () => r()));
@@ -103,7 +100,7 @@ async function runBench(): Promise<void> {
   });
 
   console.log(`UDP receive: real F1 23 race capture at 60 Hz per console (6x time-compressed), ${STEP_SECONDS} s per step, loopback 127.0.0.1`);
-  console.log(`kernel receive buffer granted: ${granted ?? "?"} bytes (asked ${config.recvBufferBytes}); node ${process.version}; 2 shared cores, figures noisy`);
+  console.log(`kernel receive buffer granted: ${granted} bytes (asked ${config.recvBufferBytes}); node ${process.version}; 2 shared cores, figures noisy`);
   console.log("consoles  sent      received  lost   packets/s  frames/s   sender max lag");
   let best: { consoles: number; rate: number; frameRate: number } | undefined;
   for (const consoles of CONSOLE_STEPS) {

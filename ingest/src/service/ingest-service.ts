@@ -28,6 +28,8 @@ export interface BoundPorts {
   /** Undefined when no ACC page decoder is available. */
   acc: number | undefined;
   http: number;
+  /** Receive buffer the kernel granted the F1 socket (Linux reports double the usable size). */
+  f1RecvBufferBytes: number;
 }
 
 export class IngestService {
@@ -77,7 +79,7 @@ export class IngestService {
       this.running = true;
       const { server, port: httpPort } = await startObservabilityServer(this.counters, { ready: () => this.running }, config.http.host, config.http.port);
       this.http = server;
-      const ports: BoundPorts = { f1: this.listeners[0].port, acc: accPort, http: httpPort };
+      const ports: BoundPorts = { f1: this.listeners[0].port, acc: accPort, http: httpPort, f1RecvBufferBytes: this.listeners[0].socket.getRecvBufferSize() };
       logger.info({ ports, allowCidrs: config.allowCidrs.length > 0 ? config.allowCidrs : "all" }, "ingest listening");
       return ports;
     } catch (err) {
