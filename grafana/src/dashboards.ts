@@ -132,7 +132,7 @@ const timingTower: DashboardSpec = {
       type: "table", title: "Timing tower", w: 24, h: 22,
       targets: [{
         format: "table",
-        query: `SELECT ${towerFields.map(([f, as]) => `last("${f}") AS "${as}"`).join(", ")} FROM ${M} ${SESSION_WHERE} AND "wheel" = '' AND "lap" = '' GROUP BY "car_index", "driver", "team"`,
+        query: `SELECT ${towerFields.map(([f, as]) => `last("${f}") AS "${as}"`).join(", ")} FROM ${M} ${SESSION_WHERE} AND "wheel" = '' AND "lap" = '' AND "driver" != '' GROUP BY "car_index", "driver", "team"`,
       }],
       options: { sortBy: [{ displayName: "Pos", desc: false }] },
       transformations: [{ id: "organize", options: { excludeByName: { Time: true, car_index: true }, renameByName: { driver: "Driver", team: "Team" },
@@ -211,15 +211,16 @@ const trackMap: DashboardSpec = {
       fieldConfig: { custom: { show: "points", pointSize: { fixed: 4 } } },
       overrides: [byName("speed", [{ id: "unit", value: "velocitykmh" }, { id: "color", value: { mode: "continuous-GrYlRd" } }])] },
     { type: "xychart", title: "All cars, latest position", w: 10, h: 20, unit: "lengthm",
-      targets: [{ format: "table", query: `SELECT last("racetel.car.world_position.x") AS "x", last("racetel.car.world_position.z") AS "z" FROM ${M} ${SESSION_WHERE} AND "wheel" = '' AND "lap" = '' GROUP BY "car_index", "driver"` }],
+      targets: [{ format: "table", query: `SELECT last("racetel.car.world_position.x") AS "x", last("racetel.car.world_position.z") AS "z" FROM ${M} ${SESSION_WHERE} AND "wheel" = '' AND "lap" = '' AND "driver" != '' GROUP BY "car_index", "driver"` }],
       options: { mapping: "auto", series: [], legend: { showLegend: true, displayMode: "list", placement: "right" }, tooltip: { mode: "single" } },
       fieldConfig: { custom: { show: "points", pointSize: { fixed: 9 } } } },
   ],
 };
 
-const lapsByDriver = (fields: string): string => `SELECT ${fields} FROM ${M} WHERE ${SESSION} AND "lap" != '' AND "wheel" = '' AND $timeFilter GROUP BY "driver", "lap"`;
+// Grouped by car too: lap records sent before the game announced the driver carry driver "".
+const lapsByDriver = (fields: string): string => `SELECT ${fields} FROM ${M} WHERE ${SESSION} AND "lap" != '' AND "wheel" = '' AND $timeFilter GROUP BY "car_index", "driver", "lap"`;
 const toLapNumber: JsonObject = { id: "convertFieldType", options: { conversions: [{ targetField: "lap", destinationType: "number" }], fields: {} } };
-const byDriver: JsonObject = { id: "partitionByValues", options: { fields: ["driver"], keepFields: false } };
+const byDriver: JsonObject = { id: "partitionByValues", options: { fields: ["car_index", "driver"], keepFields: false } };
 
 const raceAnalysis: DashboardSpec = {
   uid: "racetel-race-analysis",
@@ -259,7 +260,7 @@ const raceAnalysis: DashboardSpec = {
     { type: "timeseries", title: "Positions", w: 24, h: 10, min: 1, max: 22, decimals: 0,
       fieldConfig: { custom: { transform: "negative-Y", lineWidth: 2 } },
       description: "Drawn upside down so P1 is at the top.",
-      targets: [{ query: `SELECT last("racetel.car.race_position") FROM ${M} ${SESSION_WHERE} GROUP BY time($__interval), "driver" fill(previous)`, alias: "$tag_driver" }] },
+      targets: [{ query: `SELECT last("racetel.car.race_position") FROM ${M} ${SESSION_WHERE} AND "driver" != '' GROUP BY time($__interval), "driver" fill(previous)`, alias: "$tag_driver" }] },
   ],
 };
 

@@ -1,0 +1,182 @@
+// The whole back end with real processes: Debian's influxd, the ocb-built collector with
+// deploy/collector/config.yaml, rpc and ingest from source; the real F1 23 race capture replayed over UDP.
+// Then InfluxDB must hold every car channel for all 20 cars with their tags, values equal to what
+// racetel's decoder reads from the capture, and every query of every Grafana dashboard must return data
+// (except the panels listed in noDataInThisCapture, each with the reason).
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
+import { decodeCapture, raceCapturePath, type DecodedCapture } from "./harness/capture.js";
+import { hasData, interpolate, loadDashboards, resolveVariables } from "./harness/dashboards.js";
+import type { InfluxSeries } from "./harness/influxdb.js";
+import { startStack, type Stack } from "./harness/stack.js";
+
+/**
+ * Panels this capture cannot fill, by "<dashboard uid>/<panel title>/<refId>", with the reason.
+ * The test also fails when a listed query DOES return data, so the list only ever shrinks
+ * (a simulated race with pit stops and rejected frames will empty it).
+ */
+const noDataInThisCapture: Record<string, string> = {
+  "racetel-live-car/Tyre core temperature/A": "F1 23 sends tyre surface and inner temperatures only; core comes from ACC",
+  "racetel-race-analysis/Pit laps, all drivers/A": "no car pitted in laps 1-3 of this capture",
+  "racetel-pipeline-health/Frames dropped / rejected per second/B": "ingest sends only valid frames, so rpc rejects none (rpc's own tests cover rejects)",
+};
+
+/** Car channels every one of the 20 cars must have in InfluxDB after the replay. */
+const carFields = [
+  "racetel.car.speed", "racetel.car.throttle", "racetel.car.brake", "racetel.car.clutch", "racetel.car.steering", "racetel.car.gear",
+  "racetel.car.engine.rpm", "racetel.car.engine.temperature", "racetel.car.drs", "racetel.car.rev_lights",
+  "racetel.car.world_position.x", "racetel.car.world_position.y", "racetel.car.world_position.z",
+  "racetel.car.g_force.lateral", "racetel.car.g_force.longitudinal", "racetel.car.g_force.vertical",
+  "racetel.car.orientation.yaw", "racetel.car.orientation.pitch", "racetel.car.orientation.roll",
+  "racetel.car.lap.number", "racetel.car.lap.distance", "racetel.car.lap.current_time", "racetel.car.lap.last_time", "racetel.car.lap.best_time",
+  "racetel.car.lap.sector", "racetel.car.distance", "racetel.car.race_position", "racetel.car.grid_position",
+  "racetel.car.gap.ahead", "racetel.car.gap.leader", "racetel.car.pit.status", "racetel.car.pit.stops", "racetel.car.penalties.time",
+  "racetel.car.penalties.warnings", "racetel.car.driver_status", "racetel.car.result_status",
+  "racetel.car.fuel.mass", "racetel.car.fuel.capacity", "racetel.car.fuel.remaining_laps",
+  "racetel.car.ers.store", "racetel.car.ers.deploy_mode", "racetel.car.ers.harvested_lap", "racetel.car.ers.deployed_lap",
+  "racetel.car.tyre.compound", "racetel.car.tyre.age", "racetel.car.brake_bias", "racetel.car.flag",
+  "racetel.car.tyre.surface_temperature", "racetel.car.tyre.inner_temperature", "racetel.car.tyre.pressure", "racetel.car.brake_temperature",
+  "racetel.car.tyre.wear", "racetel.car.damage.front_left_wing", "racetel.car.damage.gearbox",
+  "racetel.lap.time", "racetel.lap.sector1_time", "racetel.lap.sector2_time", "racetel.lap.sector3_time", "racetel.lap.valid",
+];
+const junkDatagrams = 3;
+
+function seriesByCar(series: InfluxSeries[] | undefined): Map<number, unknown[]> {
+  const out = new Map<number, unknown[]>();
+  for (const s of series ?? []) out.set(Number(s.tags?.car_index), s.values[0] ?? []);
+  return out;
+}
+
+function close(actual: unknown, expected: number): boolean {
+  return typeof actual === "number" && Math.abs(actual - expected) <= 1e-6 * Math.max(1, Math.abs(expected));
+}
+
+async function sendJunk(port: number, count: number): Promise<void> {
+  const socket = createSocket("udp4");
+  for (let i = 0; i < count; i++) {
+    await new Promise<void>((resolve, reject) => socket.send(Buffer.from("not an F1 packet"), port, "127.0.0.1", (e) => (e ? reject(e) : resolve())));
+  }
+  socket.close();
+}
+
+describe("racetel back end end to end: F1 23 race capture -> ingest -> rpc -> collector -> InfluxDB", () => {
+  let stack: Stack;
+  let truth: DecodedCapture;
+  const sessionWhere = (): string => `"session_id" = '${truth.sessionId}'`;
+
+  before(async () => {
+    const capture = raceCapturePath();
+    truth = decodeCapture(capture);
+    stack = await startStack();
+    await sendJunk(stack.f1Port, junkDatagrams);
+    await stack.replay(capture, ["--speed", "1"]);
+    // ingest reports its counters about once a second: wait until every datagram is counted as decoded,
+    // then a little more for the cars' final state to be collected and written.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const r = await stack.influx.query(`SELECT last("racetel.ingest.packets_decoded") FROM "prometheus"`);
+      const decoded = r[0]?.series?.[0]?.values[0]?.[1];
+      if (typeof decoded === "number" && decoded >= truth.datagrams) break;
+      if (Date.now() > deadline) throw new Error(`ingest decoded ${String(decoded)} of ${truth.datagrams} datagrams in InfluxDB\n${stack.logs()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it("has every car channel for all 20 cars, tagged with session, car and driver", async () => {
+    assert.equal(truth.latest.size, 20);
+    const r = await stack.influx.query(`SELECT count(*) FROM "prometheus" WHERE ${sessionWhere()} AND "car_index" != '' GROUP BY "car_index"`);
+    const byCar = r[0]?.series ?? [];
+    assert.equal(byCar.length, 20, `cars in InfluxDB: ${byCar.map((s) => s.tags?.car_index).join(",")}`);
+    for (const s of byCar) {
+      for (const field of carFields) {
+        const i = s.columns.indexOf(`count_${field}`);
+        assert.ok(i > 0 && Number(s.values[0]?.[i]) > 0, `car ${s.tags?.car_index}: no ${field}`);
+      }
+    }
+    const drivers = await stack.influx.query(`SHOW TAG VALUES FROM "prometheus" WITH KEY = "driver" WHERE ${sessionWhere()}`);
+    const stored = new Set((drivers[0]?.series?.[0]?.values ?? []).map((v) => v[1]));
+    for (const [car, driver] of truth.drivers) assert.ok(stored.has(driver), `driver ${driver} of car ${car} not stored`);
+    const tags = await stack.influx.query(`SHOW TAG VALUES FROM "prometheus" WITH KEY IN ("game", "track") WHERE ${sessionWhere()}`);
+    const pairs = (tags[0]?.series?.[0]?.values ?? []).map((v) => `${v[0]}=${v[1]}`);
+    assert.ok(pairs.includes("game=f1"), pairs.join(","));
+    assert.ok(pairs.includes("track=Imola"), pairs.join(","));
+  });
+
+  it("stores each car's latest values equal to the decoded capture (speed, throttle, gear, rpm, lap distance, position, fuel, ERS, x, tyre and brake temperatures)", async () => {
+    const checked: string[] = [];
+    const keys = [...(truth.latest.get(0)?.keys() ?? [])];
+    assert.ok(keys.length >= 10);
+    for (const key of keys) {
+      const [field, wheel] = key.split("|");
+      const where = wheel === undefined ? "" : ` AND "wheel" = '${wheel}'`;
+      const r = await stack.influx.query(`SELECT last("${field}") FROM "prometheus" WHERE ${sessionWhere()}${where} GROUP BY "car_index"`);
+      const stored = seriesByCar(r[0]?.series);
+      for (const [car, values] of truth.latest) {
+        const expected = values.get(key);
+        assert.ok(expected !== undefined, `car ${car}: decoder gave no ${key}`);
+        const actual = stored.get(car)?.[1];
+        assert.ok(close(actual, expected), `car ${car} ${key}: InfluxDB ${String(actual)}, capture ${expected}`);
+      }
+      checked.push(key);
+    }
+    assert.equal(checked.length, keys.length);
+  });
+
+  it("stores the finished laps 1-3 of every car with the lap times of the SessionHistory packets", async () => {
+    const r = await stack.influx.query(`SELECT last("racetel.lap.time") FROM "prometheus" WHERE ${sessionWhere()} AND "lap" != '' GROUP BY "car_index", "lap"`);
+    const stored = new Map<string, unknown>();
+    for (const s of r[0]?.series ?? []) stored.set(`${s.tags?.car_index}/${s.tags?.lap}`, s.values[0]?.[1]);
+    let laps = 0;
+    for (const [car, times] of truth.lapTimes) {
+      for (const [lap, seconds] of times) {
+        assert.ok(close(stored.get(`${car}/${lap}`), seconds), `car ${car} lap ${lap}: InfluxDB ${String(stored.get(`${car}/${lap}`))}, capture ${seconds}`);
+        laps++;
+      }
+    }
+    assert.equal(laps, 60);
+  });
+
+  it("counts the junk datagrams as ingest drops by reason", async () => {
+    const r = await stack.influx.query(`SELECT last("racetel.ingest.packets_dropped") FROM "prometheus" GROUP BY "reason"`);
+    const total = (r[0]?.series ?? []).reduce((n, s) => n + Number(s.values[0]?.[1] ?? 0), 0);
+    assert.equal(total, junkDatagrams, JSON.stringify(r[0]?.series));
+  });
+
+  it("answers every query of every dashboard panel (variables filled in) with data, except the listed panels", async () => {
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    let queries = 0;
+    for (const { file, json } of loadDashboards()) {
+      const { values, empty } = await resolveVariables(stack.influx, json, {
+        car_b: (options, chosen) => options.find((o) => o !== chosen.car),
+      });
+      for (const name of empty) problems.push(`${file}: variable $${name} has no values`);
+      for (const panel of json.panels) {
+        for (const target of panel.targets ?? []) {
+          const key = `${json.uid}/${panel.title}/${target.refId}`;
+          seen.add(key);
+          const query = interpolate(target.query, values);
+          const result = (await stack.influx.query(query))[0];
+          queries++;
+          if (result?.error !== undefined) {
+            problems.push(`${key}: InfluxQL error ${result.error}\n    ${query}`);
+          } else if (key in noDataInThisCapture) {
+            if (hasData(result)) problems.push(`${key}: now returns data; remove it from noDataInThisCapture`);
+          } else if (!hasData(result)) {
+            problems.push(`${key}: no data\n    ${query}`);
+          }
+        }
+      }
+    }
+    for (const key of Object.keys(noDataInThisCapture)) {
+      if (!seen.has(key)) problems.push(`${key}: listed in noDataInThisCapture but no such panel query`);
+    }
+    assert.ok(queries > 50, `only ${queries} queries`);
+    assert.deepEqual(problems, []);
+  });
+});
