@@ -158,7 +158,28 @@ export const PENALTY_TYPES: readonly string[] = [
   "this_and_previous_lap_invalidated_without_reason", "retired", "black_flag_timer",
 ];
 
-/** Infringement names are many (50+); racetel passes the id as text ("infringement-<id>"). */
+/** Infringement names (appendix "Infringement types"), by id; unknown ids as "infringement-<id>". */
+const INFRINGEMENTS: readonly string[] = [
+  "blocking_by_slow_driving", "blocking_by_wrong_way_driving", "reversing_off_the_start_line", "big_collision",
+  "small_collision", "collision_failed_to_hand_back_position_single",
+  "collision_failed_to_hand_back_position_multiple", "corner_cutting_gained_time",
+  "corner_cutting_overtake_single", "corner_cutting_overtake_multiple", "crossed_pit_exit_lane",
+  "ignoring_blue_flags", "ignoring_yellow_flags", "ignoring_drive_through", "too_many_drive_throughs",
+  "drive_through_reminder_serve_within_n_laps", "drive_through_reminder_serve_this_lap", "pit_lane_speeding",
+  "parked_for_too_long", "ignoring_tyre_regulations", "too_many_penalties", "multiple_warnings",
+  "approaching_disqualification", "tyre_regulations_select_single", "tyre_regulations_select_multiple",
+  "lap_invalidated_corner_cutting", "lap_invalidated_running_wide", "corner_cutting_ran_wide_gained_time_minor",
+  "corner_cutting_ran_wide_gained_time_significant", "corner_cutting_ran_wide_gained_time_extreme",
+  "lap_invalidated_wall_riding", "lap_invalidated_flashback_used", "lap_invalidated_reset_to_track",
+  "blocking_the_pitlane", "jump_start", "safety_car_to_car_collision", "safety_car_illegal_overtake",
+  "safety_car_exceeding_allowed_pace", "virtual_safety_car_exceeding_allowed_pace",
+  "formation_lap_below_allowed_speed", "formation_lap_parking", "retired_mechanical_failure",
+  "retired_terminally_damaged", "safety_car_falling_too_far_back", "black_flag_timer",
+  "unserved_stop_go_penalty", "unserved_drive_through_penalty", "engine_component_change", "gearbox_change",
+  "parc_ferme_change", "league_grid_penalty", "retry_penalty", "illegal_time_gain", "mandatory_pitstop",
+  "attribute_assigned",
+];
+
 export function infringementName(id: number): string {
-  return `infringement-${id}`;
+  return INFRINGEMENTS[id] ?? `infringement-${id}`;
 }
