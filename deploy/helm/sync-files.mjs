@@ -2,14 +2,20 @@
 // reads nothing outside the chart directory (and a symlink would not survive `helm package`):
 //   deploy/collector/config.yaml -> deploy/helm/racetel/files/collector/config.yaml
 //   grafana/dashboards/*.json     -> deploy/helm/racetel/files/dashboards/
-// `--check` changes nothing and exits 1 listing what is out of date (deploy/test checks the same).
+// The copies are generated, never committed (files/.gitignore): `make helm-sync`, `make up` and the
+// Tiltfile run this; the tests run it into a temporary copy of the chart.
+// `--check` changes nothing and exits 1 listing what is out of date.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const chartFiles = join(repo, "deploy", "helm", "racetel", "files");
-const check = process.argv.includes("--check");
+const args = process.argv.slice(2);
+const intoAt = args.indexOf("--into");
+// --into CHART_DIR syncs another copy of the chart (the tests render a temporary one).
+const chart = intoAt >= 0 ? resolve(args[intoAt + 1] ?? "") : join(repo, "deploy", "helm", "racetel");
+const chartFiles = join(chart, "files");
+const check = args.includes("--check");
 
 /** [source, copy] pairs, plus stale copies whose source is gone. */
 function plan() {
@@ -28,7 +34,7 @@ function plan() {
 
 const { pairs, stale } = plan();
 const outdated = pairs.filter(([src, dst]) => !existsSync(dst) || !readFileSync(src).equals(readFileSync(dst)));
-const rel = (p) => p.slice(repo.length + 1);
+const rel = (p) => (p.startsWith(repo + "/") ? p.slice(repo.length + 1) : p);
 if (check) {
   for (const [src, dst] of outdated) console.error(`out of date: ${rel(dst)} (source ${rel(src)})`);
   for (const f of stale) console.error(`stale: ${rel(f)} (its source is gone)`);

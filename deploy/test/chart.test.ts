@@ -2,12 +2,13 @@
 // generated secrets, schema. No cluster: `helm template` output is parsed and checked.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
 import type { K8sObject } from "./support/helm.js";
-import { chartDir, container, env, find, helm, render, repoRoot, workloads } from "./support/helm.js";
+import { chartDir, container, env, find, helm, render, repoRoot, syncedChart, workloads } from "./support/helm.js";
 
 const multiReplica = ["--set", "rpc.replicas=3", "--set", "collector.replicas=2"];
 const byDefault = render();
@@ -60,15 +61,15 @@ function collectorConfig(objects: K8sObject[]): any { // eslint-disable-line @ty
 
 test("helm lint --strict passes for the default and the multi-replica values", () => {
   for (const args of [[], multiReplica]) {
-    const r = helm(["lint", "--strict", chartDir, ...args]);
+    const r = helm(["lint", "--strict", syncedChart(), ...args]);
     assert.equal(r.status, 0, `helm lint --strict ${args.join(" ")}:\n${r.stdout}${r.stderr}`);
   }
 });
 
 test("every component is rendered, in the release namespace, with app.kubernetes.io labels", () => {
   for (const objects of [byDefault, multi]) {
-    for (const c of ["ingest", "rpc", "collector", "grafana"]) find(objects, "Deployment", name(c));
-    find(objects, "StatefulSet", name("influxdb"));
+    for (const c of ["ingest", "collector", "grafana"]) find(objects, "Deployment", name(c));
+    for (const c of ["rpc", "influxdb"]) find(objects, "StatefulSet", name(c));
     const ids = objects.map((o) => `${o.kind}/${o.metadata.name}`);
     assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], "two objects share a kind and name");
     for (const o of objects) {
@@ -126,24 +127,29 @@ test("ingest exposes F1 20777/udp and ACC 9996/udp on the fixed NodePorts the ki
   }
 });
 
-test("ports line up end to end: ingest -> rpc -> collector :4317 -> InfluxDB :8086 <- Grafana", () => {
+test("ports line up end to end: ingest -> every rpc pod -> collector :4317 -> InfluxDB :8086 <- Grafana", () => {
   for (const objects of [byDefault, multi]) {
     const ingest = find(objects, "Deployment", name("ingest"));
-    const rpc = find(objects, "Deployment", name("rpc"));
     const collector = find(objects, "Deployment", name("collector"));
     const influx = find(objects, "StatefulSet", name("influxdb"));
 
-    // ingest -> rpc: dns:/// on the headless Service, so every rpc replica is a balancing target.
-    const targets = env(ingest, "RACETEL_RPC_TARGETS").value!;
-    const m = /^dns:\/\/\/([a-z0-9-]+)\.racetel\.svc\.cluster\.local:(\d+)$/.exec(targets);
-    assert.ok(m, `RACETEL_RPC_TARGETS=${targets} is not a dns:/// target in the release namespace`);
-    const rpcSvc = find(objects, "Service", m[1]!);
-    assert.equal(rpcSvc.spec.clusterIP, "None", "the rpc target must be a headless Service so every replica resolves");
-    const toRpc = backendPort(objects, rpcSvc, Number(m[2]));
-    assert.equal(toRpc.workload.metadata.name, name("rpc"));
-    // A headless Service hands out pod IPs: the client dials the Service port on the pod itself.
-    assert.equal(toRpc.containerPort, Number(m[2]));
-    assert.equal(env(rpc, "RACETEL_RPC_PORT").value, String(toRpc.containerPort));
+    // ingest -> rpc: one target per rpc pod, by its stable name behind the headless Service.
+    const rpc = find(objects, "StatefulSet", name("rpc"));
+    const targets = env(ingest, "RACETEL_RPC_TARGETS").value!.split(",");
+    assert.equal(targets.length, rpc.spec.replicas, "ingest must have one target per rpc replica");
+    targets.forEach((target, i) => {
+      const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.racetel\.svc\.cluster\.local:(\d+)$/.exec(target);
+      assert.ok(m, `rpc target ${target} is not <pod>.<service>.<namespace>.svc.cluster.local:<port>`);
+      assert.equal(m[1], `${rpc.metadata.name}-${i}`, "targets name the StatefulSet's pods in order");
+      assert.equal(m[2], rpc.spec.serviceName, "pod DNS names live under the StatefulSet's serviceName");
+      const rpcSvc = find(objects, "Service", m[2]!);
+      assert.equal(rpcSvc.spec.clusterIP, "None", "pod DNS names need a headless Service");
+      const toRpc = backendPort(objects, rpcSvc, Number(m[3]));
+      assert.equal(toRpc.workload, rpc);
+      // A pod's DNS name is its IP: the client dials the container port itself.
+      assert.equal(toRpc.containerPort, Number(m[3]));
+      assert.equal(env(rpc, "RACETEL_RPC_PORT").value, String(toRpc.containerPort));
+    });
 
     // rpc -> collector
     const otlp = new URL(env(rpc, "OTEL_EXPORTER_OTLP_ENDPOINT").value!);
@@ -185,10 +191,12 @@ test("ports line up end to end: ingest -> rpc -> collector :4317 -> InfluxDB :80
   }
 });
 
-test("rpc scales: replicas > 1 render and stay behind the headless Service ingest resolves", () => {
-  assert.equal(find(multi, "Deployment", name("rpc")).spec.replicas, 3);
+test("rpc scales: replicas > 1 render as that many pods, each an ingest target", () => {
+  assert.equal(find(multi, "StatefulSet", name("rpc")).spec.replicas, 3);
+  assert.equal(find(multi, "StatefulSet", name("rpc")).spec.podManagementPolicy, "Parallel");
+  assert.equal(env(find(multi, "Deployment", name("ingest")), "RACETEL_RPC_TARGETS").value!.split(",").length, 3);
   assert.equal(find(multi, "Deployment", name("collector")).spec.replicas, 2);
-  assert.equal(find(byDefault, "Deployment", name("rpc")).spec.replicas, 1);
+  assert.equal(find(byDefault, "StatefulSet", name("rpc")).spec.replicas, 1);
 });
 
 test("the collector runs the upstream contrib image at the release deploy/collector/manifest.yaml pins, with that config", () => {
@@ -244,9 +252,35 @@ test("every dashboard in grafana/dashboards is in a ConfigMap byte for byte and 
   assert.equal(provider.options.path, mount?.mountPath);
 });
 
-test("the chart's copies of the collector config and dashboards are up to date (sync-files.mjs --check)", () => {
-  const check = spawnSync(process.execPath, ["deploy/helm/sync-files.mjs", "--check"], { cwd: repoRoot, encoding: "utf8" });
-  assert.equal(check.status, 0, check.stderr);
+test("sync-files.mjs copies every source into the chart's files/ and removes copies whose source is gone", () => {
+  const chart = mkdtempSync(path.join(tmpdir(), "racetel-sync-"));
+  try {
+    mkdirSync(path.join(chart, "files/dashboards"), { recursive: true });
+    writeFileSync(path.join(chart, "files/dashboards/retired.json"), "{}");
+    const sync = (...args: string[]) => spawnSync(process.execPath, ["deploy/helm/sync-files.mjs", "--into", chart, ...args], { cwd: repoRoot, encoding: "utf8" });
+    const before = sync("--check");
+    assert.equal(before.status, 1, "--check must fail while copies are missing or stale");
+    assert.match(before.stderr, /stale: .*retired\.json/);
+    assert.equal(sync().status, 0);
+    assert.ok(!existsSync(path.join(chart, "files/dashboards/retired.json")));
+    const sources = readdirSync(path.join(repoRoot, "grafana/dashboards")).filter((f) => f.endsWith(".json")).sort();
+    assert.deepEqual(readdirSync(path.join(chart, "files/dashboards")).sort(), sources);
+    for (const f of sources) {
+      assert.ok(readFileSync(path.join(chart, "files/dashboards", f)).equals(readFileSync(path.join(repoRoot, "grafana/dashboards", f))), f);
+    }
+    assert.ok(readFileSync(path.join(chart, "files/collector/config.yaml")).equals(readFileSync(path.join(repoRoot, "deploy/collector/config.yaml"))));
+    assert.equal(sync("--check").status, 0);
+  } finally {
+    rmSync(chart, { recursive: true, force: true });
+  }
+});
+
+test("the repository's chart carries no committed copies: files/ is generated (make helm-sync)", () => {
+  const ignore = readFileSync(path.join(chartDir, "files/.gitignore"), "utf8");
+  assert.match(ignore, /^\*$/m);
+  const tracked = spawnSync("git", ["ls-files", "deploy/helm/racetel/files"], { cwd: repoRoot, encoding: "utf8" });
+  assert.equal(tracked.status, 0, tracked.stderr);
+  assert.deepEqual(tracked.stdout.trim().split("\n").filter(Boolean), ["deploy/helm/racetel/files/.gitignore"]);
 });
 
 const weakPasswords = new Set(["admin", "password", "changeme", "secret", "racetel", "grafana", "influxdb", "root", "123456", "prom-operator"]);
@@ -329,7 +363,7 @@ test("values.schema.json rejects bad values with a message naming the value", ()
     ["influxdb.tyop=1", /additional|tyop/],
   ];
   for (const [setting, message] of bad) {
-    const r = helm(["template", "racetel", chartDir, "--set", setting]);
+    const r = helm(["template", "racetel", syncedChart(), "--set", setting]);
     assert.notEqual(r.status, 0, `--set ${setting} was accepted`);
     assert.match(r.stderr, /schema/i, `--set ${setting}: ${r.stderr}`);
     assert.match(r.stderr, message, `--set ${setting}: ${r.stderr}`);

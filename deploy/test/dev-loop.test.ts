@@ -54,6 +54,11 @@ test("Tiltfile: helm() renders deploy/helm/racetel with its values files; the co
   assert.ok(valuesFiles.length > 0);
   for (const f of valuesFiles) assert.ok(existsSync(path.join(repoRoot, f)), `${f} is missing`);
   assert.ok(devChart.length > 10);
+  // The chart's files/ (collector config, dashboards) are generated: Tilt must sync them before helm().
+  const sync = tiltfile.indexOf("local('node deploy/helm/sync-files.mjs'");
+  assert.ok(sync >= 0 && sync < tiltfile.indexOf("k8s_yaml(helm("), "the Tiltfile must run sync-files.mjs before helm()");
+  assert.match(tiltfile, /watch_file\('grafana\/dashboards'\)/);
+  assert.match(tiltfile, /watch_file\('deploy\/collector\/config\.yaml'\)/);
   const cluster = parseAllDocuments(readFileSync(path.join(repoRoot, "deploy/kind/cluster.yaml"), "utf8")).map((d) => d.toJS());
   const ctlptlCluster = cluster.find((d) => d.kind === "Cluster");
   assert.match(tiltfile, new RegExp(`allow_k8s_contexts\\('${ctlptlCluster.name}'\\)`));
@@ -160,7 +165,7 @@ test("kind/ctlptl configs: same nodes; host UDP 20777/9996 and Grafana land on t
 test("Makefile: cluster, up, down, images and helm-lint run the scripts and files that exist", () => {
   const r = spawnSync("make", ["-n", "cluster", "up", "down", "images", "helm-lint"], { cwd: repoRoot, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
-  for (const want of [/bash deploy\/kind\/cluster\.sh up/, /tilt up/, /bash deploy\/kind\/cluster\.sh down/, /docker build -f ingest\/Dockerfile/, /docker build -f rpc\/Dockerfile/, /helm lint --strict deploy\/helm\/racetel/]) {
+  for (const want of [/bash deploy\/kind\/cluster\.sh up/, /node deploy\/helm\/sync-files\.mjs\n(.*\n)*tilt up/, /bash deploy\/kind\/cluster\.sh down/, /docker build -f ingest\/Dockerfile/, /docker build -f rpc\/Dockerfile/, /helm lint --strict deploy\/helm\/racetel/]) {
     assert.match(r.stdout, want);
   }
   for (const f of r.stdout.matchAll(/(?:-f |bash |node )(\S+\.(?:sh|mjs)|\S+\/Dockerfile)/g)) {

@@ -4,11 +4,16 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { container, find, render, repoRoot } from "./support/helm.js";
+import { container, render, repoRoot, workloads } from "./support/helm.js";
 import { contextCopies, dockerignored, effective, execForm, readDockerfile } from "./support/dockerfile.js";
 
 const ignoreFile = path.join(repoRoot, ".dockerignore");
 const chart = render();
+const workload = (name: string) => {
+  const w = workloads(chart).find((x) => x.metadata.name === name);
+  assert.ok(w, `the chart has no workload ${name}`);
+  return w;
+};
 
 const images = {
   ingest: {
@@ -76,10 +81,10 @@ for (const [pkg, spec] of Object.entries(images)) {
     assert.match(health.args, /\/healthz/);
     assert.match(health.args, new RegExp(`${spec.healthPortEnv}\\|\\|${spec.healthPort}`));
     // The ports match what the chart wires up.
-    const workload = find(chart, "Deployment", `racetel-${pkg}`);
-    const chartPorts = (container(workload).ports as { containerPort: number; protocol: string }[]).map((p) => `${p.containerPort}/${p.protocol.toLowerCase()}`);
+    const w = workload(`racetel-${pkg}`);
+    const chartPorts = (container(w).ports as { containerPort: number; protocol: string }[]).map((p) => `${p.containerPort}/${p.protocol.toLowerCase()}`);
     assert.deepEqual(chartPorts.sort(), [...spec.ports].sort());
-    const probe = container(workload).readinessProbe.httpGet;
+    const probe = container(w).readinessProbe.httpGet;
     assert.equal(probe.path, "/healthz");
   });
 
@@ -99,7 +104,7 @@ for (const [pkg, spec] of Object.entries(images)) {
     assert.ok(dev);
     assert.ok(dev.includes(source), `dev CMD ${dev.join(" ")} does not run ${source}`);
     assert.deepEqual(dev.slice(dev.indexOf(source) + 1), [...spec.cmdArgs]);
-    const c = container(find(chart, "Deployment", `racetel-${pkg}`));
+    const c = container(workload(`racetel-${pkg}`));
     assert.equal(c.command, undefined, "the chart must not override the image's command (the dev image relies on it)");
     assert.equal(c.args, undefined);
   });

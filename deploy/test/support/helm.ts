@@ -1,13 +1,32 @@
 // Runs the pinned helm binary on deploy/helm/racetel and parses what it renders. No cluster needed.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { homedir } from "node:os";
+import { accessSync, constants, cpSync, mkdtempSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+/** The chart in the repository (its files/ copies are generated, not committed). */
 export const chartDir = path.join(repoRoot, "deploy/helm/racetel");
+
+let renderedChart: string | undefined;
+
+/**
+ * A temporary copy of the chart with files/ filled by deploy/helm/sync-files.mjs from the sources,
+ * as `make helm-sync` does: what the tests lint and render. One per test process, removed at exit.
+ */
+export function syncedChart(): string {
+  if (renderedChart) return renderedChart;
+  const dir = mkdtempSync(path.join(tmpdir(), "racetel-chart-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const copy = path.join(dir, "racetel");
+  cpSync(chartDir, copy, { recursive: true, filter: (src) => !src.startsWith(path.join(chartDir, "files") + path.sep) });
+  const r = spawnSync(process.execPath, [path.join(repoRoot, "deploy/helm/sync-files.mjs"), "--into", copy], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`sync-files.mjs failed:\n${r.stderr}`);
+  renderedChart = copy;
+  return copy;
+}
 
 /** A rendered Kubernetes object; only the fields the tests read are typed. */
 export interface K8sObject {
@@ -53,7 +72,7 @@ export function helm(args: string[]): HelmResult {
 
 /** `helm template` with extra args (e.g. --set); fails the test with helm's stderr if it does not render. */
 export function render(extraArgs: string[] = [], release = "racetel", namespace = "racetel"): K8sObject[] {
-  const r = helm(["template", release, chartDir, "--namespace", namespace, ...extraArgs]);
+  const r = helm(["template", release, syncedChart(), "--namespace", namespace, ...extraArgs]);
   if (r.status !== 0) throw new Error(`helm template ${extraArgs.join(" ")} failed:\n${r.stderr}`);
   return parseAllDocuments(r.stdout)
     .map((d) => {

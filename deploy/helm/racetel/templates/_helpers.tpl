@@ -71,3 +71,13 @@ Call with (dict "ctx" $ "secret" "<name>" "key" "<key>").
 {{- $slug := regexReplaceAll "[^a-z0-9-]+" (lower (trimSuffix ".json" .file)) "-" }}
 {{- printf "%s-dashboard-%s" (include "racetel.componentName" (dict "ctx" .ctx "component" "grafana")) $slug | trunc 63 | trimSuffix "-" }}
 {{- end }}
+
+{{/* ingest's RACETEL_RPC_TARGETS: every rpc StatefulSet pod by its DNS name behind the headless Service. */}}
+{{- define "racetel.rpcTargets" -}}
+{{- $rpc := include "racetel.componentName" (dict "ctx" . "component" "rpc") }}
+{{- $targets := list }}
+{{- range $i := until (int .Values.rpc.replicas) }}
+{{- $targets = append $targets (printf "%s-%d.%s-headless.%s.svc.cluster.local:%d" $rpc $i $rpc $.Release.Namespace (int $.Values.rpc.ports.grpc)) }}
+{{- end }}
+{{- join "," $targets }}
+{{- end }}
