@@ -17,6 +17,15 @@ if [ -x "$bin" ]; then
   exit 0
 fi
 
+mkdir -p "$cache"
+# Parallel test files may ask for the collector at once: one builds, the others wait and reuse it.
+exec 9>"$cache/otelcol-build.lock"
+flock 9
+if [ -x "$bin" ]; then
+  echo "$bin"
+  exit 0
+fi
+
 export GOBIN="$cache/bin"
 mkdir -p "$GOBIN"
 ocb="$GOBIN/ocb-$OCB_VERSION"
