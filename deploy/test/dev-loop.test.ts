@@ -49,6 +49,16 @@ const valuesFiles = kwarg(helmCall, "values") as string[];
 const devValues = valuesFiles.flatMap((f) => ["-f", path.join(repoRoot, f)]);
 const devChart: K8sObject[] = render(devValues, release, namespace);
 
+test("Tiltfile: parses as Starlark (Python syntax) and calls only Tilt API functions", () => {
+  // Starlark's syntax is a subset of Python's: python3's parser catches syntax errors and lists the calls.
+  const lister = "import ast,json,sys; t=ast.parse(open(sys.argv[1]).read()); print(json.dumps(sorted({n.func.id for n in ast.walk(t) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)})))";
+  const r = spawnSync("python3", ["-c", lister, path.join(repoRoot, "Tiltfile")], { encoding: "utf8" });
+  assert.equal(r.status, 0, `Tiltfile does not parse: ${r.stderr}${r.error ? String(r.error) : ""}`);
+  const tiltApi = new Set(["allow_k8s_contexts", "local", "watch_file", "docker_build", "fall_back_on", "sync", "k8s_yaml", "helm", "k8s_resource", "link"]);
+  const unknown = (JSON.parse(r.stdout) as string[]).filter((f) => !tiltApi.has(f));
+  assert.deepEqual(unknown, [], "calls that are not Tilt API functions (typo?)");
+});
+
 test("Tiltfile: helm() renders deploy/helm/racetel with its values files; the context is the local kind cluster", () => {
   assert.equal(path.resolve(repoRoot, chartPath), chartDir);
   assert.ok(valuesFiles.length > 0);
