@@ -2,7 +2,7 @@
 // generated secrets, schema. No cluster: `helm template` output is parsed and checked.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -369,3 +369,34 @@ test("values.schema.json rejects bad values with a message naming the value", ()
     assert.match(r.stderr, message, `--set ${setting}: ${r.stderr}`);
   }
 });
+
+/** NOTES.txt rendered like `helm install` would (which needs a cluster): wrapped into a ConfigMap template of a chart copy. */
+function renderNotes(args: string[]): string {
+  const chart = mkdtempSync(path.join(tmpdir(), "racetel-notes-"));
+  try {
+    cpSync(syncedChart(), chart, { recursive: true });
+    const notes = readFileSync(path.join(chart, "templates/NOTES.txt"), "utf8");
+    const wrapper = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  notes: |\n" + notes.split("\n").map((l) => "    " + l).join("\n");
+    writeFileSync(path.join(chart, "templates/zz-notes.yaml"), wrapper);
+    const r = helm(["template", "racetel", chart, "--namespace", "racetel", "--show-only", "templates/zz-notes.yaml", ...args]);
+    assert.equal(r.status, 0, `NOTES.txt does not render with ${args.join(" ")}: ${r.stderr}`);
+    return (parse(r.stdout) as { data: { notes: string } }).data.notes;
+  } finally {
+    rmSync(chart, { recursive: true, force: true });
+  }
+}
+
+test("NOTES.txt tells where to point the console, how to open Grafana and how to get the admin password", () => {
+  const kind = renderNotes([]);
+  assert.match(kind, /UDP Port = 20777/);
+  assert.match(kind, /NodePorts 30777\/udp \(F1\) and 30996\/udp \(ACC\)/);
+  assert.match(kind, /http:\/\/localhost:30300/);
+  assert.match(kind, /get secret racetel-grafana -o jsonpath='\{\.data\.admin-password\}' \| base64 -d/);
+  assert.match(kind, /curl -s localhost:9464\/metrics/);
+  const cloud = renderNotes(["--set", "ingest.service.type=LoadBalancer", "--set", "grafana.service.type=ClusterIP", "--set", "grafana.existingSecret=mine"]);
+  assert.match(cloud, /<EXTERNAL-IP>:20777\/udp/);
+  assert.doesNotMatch(cloud, /30300/);
+  assert.match(cloud, /get secret mine /);
+  assert.match(renderNotes(["--set", "ingest.service.type=ClusterIP"]), /port-forward cannot carry UDP/);
+});
+
