@@ -84,3 +84,12 @@ export function waitForLog(child: ChildProcess, msg: string, timeoutMs = 30_000)
     child.once("exit", (code) => reject(new Error(`racetel exited (${code}) before logging "${msg}"; stderr:\n${buffered}`)));
   });
 }
+
+/** Polls `probe` until it returns true (the machine may be busy: never rely on a fixed sleep). */
+export async function waitUntil(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await probe())) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

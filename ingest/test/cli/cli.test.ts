@@ -5,7 +5,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { readCapture } from "../../src/capture/capture-reader.js";
 import { RecordKind } from "../../src/capture/rtcap-format.js";
-import { F1_23_DUMP, F1_24_CLIP_B, collect, runCli, sharedPath, spawnCli } from "../support.js";
+import { F1_23_DUMP, F1_24_CLIP_B, collect, runCli, sharedPath, spawnCli, waitUntil } from "../support.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "racetel-cli-"));
 
@@ -57,6 +57,17 @@ async function startRecorder(out: string): Promise<{ port: number; stop(): Promi
   };
 }
 
+/** Records readable so far in a capture that is still being written. */
+async function recordsSoFar(file: string): Promise<number> {
+  let n = 0;
+  try {
+    for await (const _record of readCapture(file)) n++;
+  } catch {
+    // the tail is still being written
+  }
+  return n;
+}
+
 async function payloads(file: string): Promise<Buffer[]> {
   const out: Buffer[] = [];
   for await (const r of readCapture(file)) {
@@ -73,7 +84,7 @@ test("record -> replay -> record round trip over real UDP keeps every datagram, 
   const replay = await runCli(["replay", clip, "--to", `127.0.0.1:${recorder.port}`, "--speed", "max"]);
   assert.equal(replay.code, 0, replay.stderr);
   assert.match(replay.stderr, /531 packets sent/);
-  await new Promise((r) => setTimeout(r, 300));
+  await waitUntil("531 records on disk", async () => (await recordsSoFar(first)) >= 531);
   const stderr = await recorder.stop();
   assert.match(stderr, /recorded 531 packets/);
   const original = await payloads(clip);
@@ -95,7 +106,7 @@ test("record -> replay -> record round trip over real UDP keeps every datagram, 
   const replay2 = await runCli(["replay", first, "--to", `127.0.0.1:${recorder2.port}`, "--speed", "20"]);
   const elapsedS = (performance.now() - started) / 1000;
   assert.equal(replay2.code, 0, replay2.stderr);
-  await new Promise((r) => setTimeout(r, 300));
+  await waitUntil("531 records on disk", async () => (await recordsSoFar(second)) >= 531);
   await recorder2.stop();
   const again = await payloads(second);
   assert.equal(again.length, 531);
@@ -113,7 +124,7 @@ test("replay keeps the capture's timing at the given speed", async () => {
   const recorder = await startRecorder(out);
   const replay = await runCli(["replay", clip, "--to", `127.0.0.1:${recorder.port}`, "--speed", "8"]);
   assert.equal(replay.code, 0, replay.stderr);
-  await new Promise((r) => setTimeout(r, 200));
+  await waitUntil("531 records on disk", async () => (await recordsSoFar(out)) >= 531);
   await recorder.stop();
   const times: number[] = [];
   for await (const r of readCapture(out)) times.push(r.receiveTimeUnixNano);

@@ -5,7 +5,6 @@ import { mkdtempSync, openSync, closeSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { racetel } from "@racetel/proto";
 import { defaultConfig } from "../../src/config/ingest-config.js";
 import { createLogger } from "../../src/observability/logger.js";
@@ -13,7 +12,7 @@ import type { BatchSink } from "../../src/pipeline/batch-sink.js";
 import { IngestService } from "../../src/service/ingest-service.js";
 import { defaultSourceDecoders } from "../../src/service/source-decoders.js";
 import { splitF1Dump } from "../../src/sources/f1/index.js";
-import { F1_23_DUMP, collect, runCli, sharedPath, spawnCli, waitForLog } from "../support.js";
+import { F1_23_DUMP, collect, runCli, sharedPath, spawnCli, waitForLog, waitUntil } from "../support.js";
 
 interface JsonFrame {
   labels: { carIndex?: number; sessionId: string; driver: string; format: string };
@@ -41,9 +40,11 @@ test("racetel ingest --output stdout: the real race replayed over UDP gives fram
     const { f1, http } = listening.ports;
     assert.equal((await fetch(`http://127.0.0.1:${http}/healthz`)).status, 200);
 
-    const replay = await runCli(["replay", dump, "--to", `127.0.0.1:${f1}`, "--speed", "8"]);
+    const replay = await runCli(["replay", dump, "--to", `127.0.0.1:${f1}`, "--speed", "4"]);
     assert.equal(replay.code, 0, replay.stderr);
-    await sleep(500);
+    const scrape = async (): Promise<string> => (await fetch(`http://127.0.0.1:${http}/metrics`)).text();
+    // A loaded machine may still be working through the socket buffer: wait for it, never sleep blindly.
+    await waitUntil(`${datagrams} datagrams received`, async () => metric(await scrape(), "racetel_ingest_packets_received_total") >= datagrams);
 
     // Garbage is counted, never fatal.
     const garbage = createSocket("udp4");
@@ -52,9 +53,9 @@ test("racetel ingest --output stdout: the real race replayed over UDP gives fram
     const wrongSize = Buffer.from(splitF1Dump(readFileSync(dump))[0]!.subarray(0, 600));
     await send(garbage, wrongSize, f1);
     garbage.close();
-    await sleep(300);
+    await waitUntil("the 3 garbage datagrams", async () => metric(await scrape(), "racetel_ingest_packets_received_total") >= datagrams + 3);
 
-    const text = await (await fetch(`http://127.0.0.1:${http}/metrics`)).text();
+    const text = await scrape();
     assert.equal(metric(text, "racetel_ingest_packets_received_total"), datagrams + 3);
     assert.equal(metric(text, "racetel_ingest_packets_decoded_total"), datagrams);
     assert.equal(metric(text, 'racetel_ingest_packets_dropped_total{reason="too_short"}'), 1);
@@ -120,8 +121,8 @@ test("in-process service: senders outside the allowed CIDRs are counted as sourc
     // ACC garbage goes to the ACC decoder and is counted by its reason, not fatal.
     assert.ok(ports.acc !== undefined);
     await send(allowed, Buffer.from("not an ACC page"), ports.acc);
-    await sleep(300);
     const c = service.counters;
+    await waitUntil("71 datagrams received", () => c.packetsReceived >= 71);
     assert.equal(c.packetsReceived, 71);
     assert.equal(c.packetsDroppedByReason.get("source_not_allowed"), 10);
     assert.equal(c.packetsDecoded, 60);
