@@ -5,7 +5,7 @@ import { CAR, M, SESSION, dashboard, enumMapping, tyreTemperatureSteps, type Das
 const sessionVar: VariableSpec = { name: "session", label: "Session", query: `SHOW TAG VALUES FROM ${M} WITH KEY = "session_id"` };
 const carVar: VariableSpec = { name: "car", label: "Car", query: `SHOW TAG VALUES FROM ${M} WITH KEY = "car_index" WHERE ${SESSION}` };
 const carBVar: VariableSpec = { name: "car_b", label: "Car B", query: carVar.query };
-const driverVar: VariableSpec = { name: "driver", label: "Driver", query: `SHOW TAG VALUES FROM ${M} WITH KEY = "driver" WHERE ${SESSION} AND ${CAR}` };
+const driverVar: VariableSpec = { name: "driver", label: "Driver", query: `SHOW TAG VALUES FROM ${M} WITH KEY = "driver" WHERE ${SESSION} AND ${CAR} AND "driver" != ''` };
 const lapQuery = (car: string): string =>
   `SELECT DISTINCT("racetel.car.lap.number") FROM ${M} WHERE ${SESSION} AND "car_index" = '${car}' AND $timeFilter`;
 const lapVar: VariableSpec = { name: "lap", label: "Lap A", query: lapQuery("$car"), timeRangeRefresh: true };
@@ -35,6 +35,13 @@ function wheelStat(title: string, field: string, unit: string, steps: Threshold[
   };
 }
 
+/** Shows the driver and team of car $car (tags of its latest row; rows before the announcement have driver ""). */
+const driverPanel: PanelSpec = {
+  type: "stat", title: "Driver", w: 4, h: 5,
+  targets: [{ query: `SELECT last("racetel.car.lap.number") FROM ${M} ${CAR_WHERE} AND "driver" != '' GROUP BY "driver", "team"`, alias: "$tag_driver · $tag_team" }],
+  options: { textMode: "name", colorMode: "none" },
+};
+
 const gearMapping = enumMapping({ [-1]: ["R", "orange"], 0: ["N", "yellow"] });
 const onOff = enumMapping({ 0: ["closed", "text"], 1: ["OPEN", "green"] });
 const compoundMapping = enumMapping({ 1: ["Soft", "red"], 2: ["Medium", "yellow"], 3: ["Hard", "white"], 4: ["Inter", "green"], 5: ["Wet", "blue"], 6: ["Dry", "text"], 7: ["Other", "text"] });
@@ -59,16 +66,17 @@ const liveCar: DashboardSpec = {
   timeFrom: "now-2m",
   refresh: "1s",
   panels: [
-    { type: "stat", title: "Speed", w: 4, h: 5, unit: "velocitykmh", decimals: 0, targets: [{ query: latest("racetel.car.speed", " * 3.6") }], options: { graphMode: "area" } },
+    driverPanel,
+    { type: "stat", title: "Speed", w: 3, h: 5, unit: "velocitykmh", decimals: 0, targets: [{ query: latest("racetel.car.speed", " * 3.6") }], options: { graphMode: "area" } },
     { type: "stat", title: "Gear", w: 2, h: 5, decimals: 0, mappings: [gearMapping], targets: [{ query: latest("racetel.car.gear") }] },
     { type: "gauge", title: "Engine", w: 4, h: 5, unit: "rotrpm", min: 0, max: 13500, decimals: 0, colorByThresholds: true,
       thresholds: [{ color: "green", value: null }, { color: "orange", value: 11500 }, { color: "red", value: 12500 }], targets: [{ query: latest("racetel.car.engine.rpm") }] },
     { type: "stat", title: "DRS", w: 2, h: 5, mappings: [onOff], colorByThresholds: true, targets: [{ query: latest("racetel.car.drs") }] },
-    { type: "stat", title: "Fuel", w: 3, h: 5, unit: "masskg", decimals: 1, targets: [{ query: latest("racetel.car.fuel.mass") }] },
-    { type: "stat", title: "Laps of fuel left", w: 3, h: 5, decimals: 1, colorByThresholds: true,
+    { type: "stat", title: "Fuel", w: 2, h: 5, unit: "masskg", decimals: 1, targets: [{ query: latest("racetel.car.fuel.mass") }] },
+    { type: "stat", title: "Laps of fuel left", w: 2, h: 5, decimals: 1, colorByThresholds: true,
       thresholds: [{ color: "red", value: null }, { color: "orange", value: 0 }, { color: "green", value: 1 }], targets: [{ query: latest("racetel.car.fuel.remaining_laps") }] },
     { type: "stat", title: "ERS store", w: 3, h: 5, unit: "joule", decimals: 0, targets: [{ query: latest("racetel.car.ers.store") }] },
-    { type: "stat", title: "ERS mode", w: 3, h: 5, mappings: [ersModeMapping], targets: [{ query: latest("racetel.car.ers.deploy_mode") }] },
+    { type: "stat", title: "ERS mode", w: 2, h: 5, mappings: [ersModeMapping], targets: [{ query: latest("racetel.car.ers.deploy_mode") }] },
     { row: "Driver inputs" },
     { type: "timeseries", title: "Speed", w: 12, h: 8, unit: "velocitykmh", min: 0, targets: [{ query: trace("racetel.car.speed", " * 3.6"), alias: "speed" }] },
     { type: "timeseries", title: "Throttle and brake", w: 12, h: 8, unit: "percentunit", min: 0, max: 1,
@@ -302,8 +310,8 @@ const pipelineHealth: DashboardSpec = {
         { query: `SELECT last("racetel.rpc.publish_streams") FROM ${M} WHERE $timeFilter`, alias: "publish streams" },
         { query: `SELECT last("racetel.rpc.subscribers") FROM ${M} WHERE $timeFilter`, alias: "subscribers" },
       ] },
-    { type: "timeseries", title: "Export-to-store delay (now - point time of the newest car row)", w: 24, h: 7, unit: "s",
-      description: "Grows when the collector or InfluxDB fall behind; the end-to-end latency bench measures the same path (make bench-e2e).",
+    { type: "timeseries", title: "Time since ingest's last packet", w: 24, h: 7, unit: "s",
+      description: "Grows when no game is sending (or the network drops it). End-to-end latency is measured by make bench-e2e.",
       targets: [{ query: `SELECT last("racetel.ingest.last_packet_age") FROM ${M} WHERE $timeFilter GROUP BY time($__interval), "ingest_instance" fill(none)`, alias: "$tag_ingest_instance" }] },
   ],
 };
