@@ -53,9 +53,9 @@ async function printHelp(files: Map<string, string>): Promise<void> {
   for (const [name, file] of files) {
     try {
       const command = await loadCommand(file);
-      lines.push(`  ${command.name.padEnd(10)} ${command.summary}`);
+      lines.push(`  ${command.name.padEnd(12)} ${command.summary}`);
     } catch (err) {
-      lines.push(`  ${name.padEnd(10)} (failed to load: ${(err as Error).message.split("\n")[0]})`);
+      lines.push(`  ${name.padEnd(12)} (failed to load: ${(err as Error).message.split("\n")[0]})`);
     }
   }
   process.stdout.write(lines.join("\n") + "\n");

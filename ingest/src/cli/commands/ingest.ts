@@ -1,13 +1,14 @@
 // `racetel ingest`: the ingest service (UDP in, racetel.v1 frames out).
-import { ingestFlagUsage, parseIngestFlags, resolveIngestConfig, type IngestConfig } from "../../config/ingest-config.js";
-import { createLogger, type Logger } from "../../observability/logger.js";
+import { parseArgs } from "node:util";
+import { ConfigError, ingestFlagOptions, ingestFlagUsage, resolveIngestConfig, type IngestConfig } from "../../config/ingest-config.js";
 import { IngestCounters } from "../../observability/counters.js";
-import { snapshotIngestStats } from "../../observability/ingest-stats.js";
+import { createLogger, type Logger } from "../../observability/logger.js";
 import type { BatchSink } from "../../pipeline/batch-sink.js";
 import { JsonLinesBatchSink } from "../../pipeline/stdout-sink.js";
 import { IngestService } from "../../service/ingest-service.js";
 import { defaultSourceDecoders } from "../../service/source-decoders.js";
-import { RpcStreamClient } from "../../stream/index.js";
+import type { RpcTls } from "../../stream/client.js";
+import { createRpcBatchSink, rpcTlsFlagOptions, rpcTlsFlagUsage, rpcTlsFromFlags } from "../../stream/sink.js";
 import type { Command } from "../main.js";
 
 interface Output {
@@ -15,17 +16,9 @@ interface Output {
   close(): void;
 }
 
-function createOutput(config: IngestConfig, logger: Logger, counters: IngestCounters): Output {
+function createOutput(config: IngestConfig, tls: RpcTls | undefined, logger: Logger, counters: IngestCounters): Output {
   if (config.output === "stdout") return { sink: new JsonLinesBatchSink(process.stdout), close: () => undefined };
-  const client = new RpcStreamClient({
-    targets: config.rpcTargets,
-    instance: config.instanceName,
-    logger,
-    stats: () => snapshotIngestStats(counters),
-    onDrop: (frames) => {
-      counters.framesDroppedQueue += frames;
-    },
-  });
+  const client = createRpcBatchSink({ targets: config.rpcTargets, instance: config.instanceName, logger, ...(tls ? { tls } : {}) }, () => counters);
   return { sink: client, close: () => client.close() };
 }
 
@@ -38,15 +31,30 @@ Listens for F1 23/24/25 UDP telemetry (and forwarded ACC pages), decodes every p
 frames and sends them to rpc (--output grpc) or prints them as proto3 JSON lines (--output stdout).
 Serves /metrics (Prometheus) and /healthz on the HTTP port. Stops cleanly on Ctrl-C / SIGTERM.
 
-${ingestFlagUsage}`,
+${ingestFlagUsage}
+${rpcTlsFlagUsage}`,
   async run(argv) {
-    const { flags } = parseIngestFlags(argv);
+    const { values } = parseArgs({ args: argv, options: { ...ingestFlagOptions, ...rpcTlsFlagOptions }, strict: true, allowPositionals: false });
+    const { help: _help, ...rest } = values;
+    const flags: Record<string, string> = {};
+    const tlsFlags: Record<string, string> = {};
+    for (const [name, value] of Object.entries(rest)) {
+      if (typeof value === "string") (name in rpcTlsFlagOptions ? tlsFlags : flags)[name] = value;
+    }
     const config = resolveIngestConfig(flags);
+    const problems: string[] = [];
+    const tls = rpcTlsFromFlags(tlsFlags, process.env, problems);
+    if (problems.length > 0) throw new ConfigError(problems.join("\n"));
     const logger = createLogger(config.logLevel);
     const counters = new IngestCounters();
-    const output = createOutput(config, logger, counters);
+    const output = createOutput(config, tls, logger, counters);
     const service = new IngestService({ config, logger, counters, output: output.sink, decoders: defaultSourceDecoders() });
-    await service.start();
+    try {
+      await service.start();
+    } catch (err) {
+      output.close();
+      throw err;
+    }
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals): void => {
         process.off("SIGINT", stop);
