@@ -12,6 +12,8 @@ export interface RpcConfig {
   tls: { certFile: string; keyFile: string; clientCaFile: string };
   otlpEndpoint: string;
   exportIntervalMs: number;
+  /** How the store reaches the SDK: a MetricProducer (fast) or observable gauges with a batch callback. */
+  reporting: "producer" | "observable";
   /** Data points per OTLP request. */
   exportBatchSize: number;
   carTimeoutMs: number;
@@ -35,6 +37,7 @@ export function defaultConfig(): RpcConfig {
     tls: { certFile: "", keyFile: "", clientCaFile: "" },
     otlpEndpoint: "http://127.0.0.1:4317",
     exportIntervalMs: 250,
+    reporting: "producer",
     exportBatchSize: 8192,
     carTimeoutMs: 10_000,
     sessionTimeoutMs: 30_000,
@@ -56,6 +59,7 @@ export function validate(c: RpcConfig): string[] {
   checkPort(problems, "HTTP port (--http-port / RACETEL_RPC_HTTP_PORT)", c.http.port);
   if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(c.otlpEndpoint)) problems.push(`OTLP endpoint (--otlp-endpoint / OTEL_EXPORTER_OTLP_ENDPOINT) must look like http://host:4317, got "${c.otlpEndpoint}"`);
   if (!Number.isInteger(c.exportIntervalMs) || c.exportIntervalMs < 10 || c.exportIntervalMs > 600_000) problems.push(`export interval (--export-interval / OTEL_METRIC_EXPORT_INTERVAL) must be 10..600000 ms, got ${c.exportIntervalMs}`);
+  if (c.reporting !== "producer" && c.reporting !== "observable") problems.push(`--reporting must be "producer" or "observable", got "${String(c.reporting)}"`);
   if (!Number.isInteger(c.exportBatchSize) || c.exportBatchSize < 100) problems.push(`--export-batch must be at least 100 data points, got ${c.exportBatchSize}`);
   if (!(c.carTimeoutMs >= 100)) problems.push(`--car-timeout must be at least 0.1 s, got ${c.carTimeoutMs / 1000} s`);
   if (!(c.sessionTimeoutMs >= c.carTimeoutMs)) problems.push(`--session-timeout (${c.sessionTimeoutMs / 1000} s) must be at least --car-timeout (${c.carTimeoutMs / 1000} s)`);
@@ -75,6 +79,7 @@ export const rpcFlagOptions = {
   "otlp-endpoint": { type: "string" },
   "export-interval": { type: "string" },
   "export-batch": { type: "string" },
+  reporting: { type: "string" },
   "car-timeout": { type: "string" },
   "session-timeout": { type: "string" },
   "lap-hold": { type: "string" },
@@ -94,6 +99,8 @@ export const rpcFlagUsage = `Flags (environment variable in brackets):
   --otlp-endpoint URL     OTLP/gRPC collector (OTEL_EXPORTER_OTLP_ENDPOINT, default http://127.0.0.1:4317)
   --export-interval DUR   metric export interval, e.g. 250ms or 1s (OTEL_METRIC_EXPORT_INTERVAL in ms, default 250ms)
   --export-batch N        data points per OTLP request (default 8192)
+  --reporting MODE        producer (default): gauge points built straight from rpc's state; observable:
+                          observable gauges + one batch callback (slower per point) (RACETEL_RPC_REPORTING)
   --car-timeout DUR       stop reporting a silent car after this (RACETEL_CAR_TIMEOUT, default 10s)
   --session-timeout DUR   forget a silent session after this (RACETEL_SESSION_TIMEOUT, default 30s)
   --lap-hold N            collections a finished lap stays reported (default 8)
@@ -150,6 +157,7 @@ export function configFromArgs(argv: string[], env: Env = process.env): RpcConfi
   if (v((s = pick(flags["otlp-endpoint"], "OTEL_EXPORTER_OTLP_ENDPOINT")))) c.otlpEndpoint = s;
   if (v(flags["export-interval"])) c.exportIntervalMs = duration(problems, "--export-interval", flags["export-interval"], 1);
   else if (v(env.OTEL_METRIC_EXPORT_INTERVAL) && env.OTEL_METRIC_EXPORT_INTERVAL !== "") c.exportIntervalMs = integer(problems, "OTEL_METRIC_EXPORT_INTERVAL (milliseconds)", env.OTEL_METRIC_EXPORT_INTERVAL);
+  if (v((s = pick(flags.reporting, "RACETEL_RPC_REPORTING")))) c.reporting = s as RpcConfig["reporting"];
   if (v(flags["export-batch"])) c.exportBatchSize = integer(problems, "--export-batch", flags["export-batch"]);
   if (v((s = pick(flags["car-timeout"], "RACETEL_CAR_TIMEOUT")))) c.carTimeoutMs = duration(problems, "--car-timeout", s, 1000);
   if (v((s = pick(flags["session-timeout"], "RACETEL_SESSION_TIMEOUT")))) c.sessionTimeoutMs = duration(problems, "--session-timeout", s, 1000);

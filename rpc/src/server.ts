@@ -1,5 +1,6 @@
 // The gRPC side of rpc. Handlers stay thin: count, hand frames to the store and the subscriber hub,
 // and map failures to status codes (bad bytes -> INVALID_ARGUMENT, shutting down -> UNAVAILABLE).
+import type http2 from "node:http2";
 import * as grpc from "@grpc/grpc-js";
 import { ingestServiceDefinition, racetel, telemetryServiceDefinition } from "@racetel/proto";
 import type { RpcCounters } from "./counters.js";
@@ -104,6 +105,37 @@ function publishHandler(ctx: PublishContext, isClosing: () => boolean) {
   };
 }
 
+/** HTTP/2 flow-control window rpc grants each Publish stream and connection. */
+const FLOW_CONTROL_WINDOW = 8 * 1024 * 1024;
+
+interface GrpcServerInternals {
+  commonServerOptions?: { settings?: http2.Settings };
+  http2Servers?: Map<http2.Http2Server, unknown>;
+}
+
+// grpc-js has no server option for the HTTP/2 windows. With the 64 KiB default a client-streaming
+// Publish gets one ~64 KiB batch per round trip, which on a busy machine (slow wake-ups) caps a stream
+// at a few MB/s. Both fields are grpc-js internals: when they are missing, the defaults stay.
+function widenWindowsBeforeBind(server: grpc.Server): void {
+  const internals = server as unknown as GrpcServerInternals;
+  if (internals.commonServerOptions !== undefined) {
+    internals.commonServerOptions.settings = { ...internals.commonServerOptions.settings, initialWindowSize: FLOW_CONTROL_WINDOW };
+  }
+}
+
+function widenConnectionWindowsAfterBind(server: grpc.Server): void {
+  const internals = server as unknown as GrpcServerInternals;
+  for (const h2 of internals.http2Servers?.keys() ?? []) {
+    h2.on("session", (session: http2.ServerHttp2Session) => {
+      try {
+        session.setLocalWindowSize(FLOW_CONTROL_WINDOW);
+      } catch {
+        // Older runtimes: keep the default window.
+      }
+    });
+  }
+}
+
 export interface GrpcServerOptions {
   host: string;
   port: number;
@@ -120,6 +152,7 @@ export async function startGrpcServer(ctx: PublishContext, opts: GrpcServerOptio
     "grpc.keepalive_timeout_ms": 10_000,
     "grpc.keepalive_permit_without_calls": 1,
   });
+  widenWindowsBeforeBind(server);
   server.addService({ publish: publishMethod } as unknown as grpc.ServiceDefinition, {
     publish: publishHandler(ctx, isClosing) as grpc.UntypedHandleCall,
   });
@@ -130,5 +163,6 @@ export async function startGrpcServer(ctx: PublishContext, opts: GrpcServerOptio
     const address = opts.host.includes(":") && !opts.host.startsWith("[") ? `[${opts.host}]:${opts.port}` : `${opts.host}:${opts.port}`;
     server.bindAsync(address, opts.credentials, (err, bound) => (err ? reject(err) : resolve(bound)));
   });
+  widenConnectionWindowsAfterBind(server);
   return { server, port };
 }

@@ -56,6 +56,7 @@ export class RpcService {
     const exporter = new CountingExporter(create, this.counters, new RateLimitedLog(logger, 30_000, 2), given !== undefined ? undefined : 5_000);
     this.pipeline = new MetricsPipeline(this.store, exporter, this.counters, {
       exportIntervalMs: config.exportIntervalMs,
+      reporting: config.reporting,
       instance: config.instance,
       maxExportBatchSize: config.exportBatchSize,
       rebuildAfterAttributeSets: options.rebuildAfterAttributeSets ?? 50_000,

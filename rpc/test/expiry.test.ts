@@ -40,7 +40,7 @@ describe("expiry", () => {
     const { createLogger, defaultConfig, RpcService } = await import("@racetel/rpc");
     const { AggregationTemporality, InMemoryMetricExporter } = await import("@opentelemetry/sdk-metrics");
     const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
-    const service = new RpcService({ ...defaultConfig(), grpc: { host: "127.0.0.1", port: 0 }, http: { host: "127.0.0.1", port: 0 }, exportIntervalMs: 60_000, carTimeoutMs: 100, sessionTimeoutMs: 100, logLevel: "silent" }, createLogger("silent"), { exporter, rebuildAfterAttributeSets: 200 });
+    const service = new RpcService({ ...defaultConfig(), grpc: { host: "127.0.0.1", port: 0 }, http: { host: "127.0.0.1", port: 0 }, exportIntervalMs: 60_000, reporting: "observable", carTimeoutMs: 100, sessionTimeoutMs: 100, logLevel: "silent" }, createLogger("silent"), { exporter, rebuildAfterAttributeSets: 200 });
     await service.start();
     rpc = { service, exporter, target: `127.0.0.1:${service.grpcPort}`, stop: () => service.stop() };
     client = new RpcStreamClient({ targets: [rpc.target], instance: "ingest-rebuild", logger: silentLogger });

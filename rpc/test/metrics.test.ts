@@ -11,12 +11,12 @@ const SESSION = "13490268915186440000";
 const CARS = 20;
 const TICKS = 30;
 
-describe("frames to metrics over gRPC", () => {
+for (const reporting of ["producer", "observable"] as const) describe(`frames to metrics over gRPC (--reporting ${reporting})`, () => {
   let rpc: TestRpc;
   let client: RpcStreamClient;
 
   before(async () => {
-    rpc = await startTestRpc();
+    rpc = await startTestRpc({ reporting });
     client = new RpcStreamClient({ targets: [rpc.target], instance: "ingest-test", logger: silentLogger, stats: () => ({ packetsReceived: 123, packetsDecoded: 120, packetsDroppedByReason: { too_short: 3 }, sessionsActive: 1 }) });
     for (let tick = 0; tick < TICKS; tick++) client.sendBatch(encodeBatch(raceTick(SESSION, tick, CARS)), 1 + CARS * 4);
     const events: racetel.v1.IFrame[] = [
