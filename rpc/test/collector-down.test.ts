@@ -4,12 +4,11 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { Writable } from "node:stream";
 import { after, describe, it } from "node:test";
-import * as grpc from "@grpc/grpc-js";
 import pino from "pino";
 import { RpcStreamClient } from "@racetel/ingest/stream/index";
 import { createLogger, defaultConfig, RpcService } from "@racetel/rpc";
 import { RateLimitedLog } from "@racetel/rpc/log";
-import { encodeBatch, raceTick, silentLogger, waitFor } from "./helpers.js";
+import { encodeBatch, raceTick, silentLogger, startOtlpReceiver, waitFor } from "./helpers.js";
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -17,23 +16,6 @@ async function freePort(): Promise<number> {
   const port = (server.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** A minimal OTLP/gRPC metrics receiver: records each request's bytes and answers an empty response. */
-async function startOtlpReceiver(port: number): Promise<{ requests: Buffer[]; stop(): Promise<void> }> {
-  const requests: Buffer[] = [];
-  const server = new grpc.Server();
-  const raw = (b: Buffer): Buffer => b;
-  server.addService({
-    export: { path: "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", requestStream: false, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw },
-  } as unknown as grpc.ServiceDefinition, {
-    export: ((call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
-      requests.push(call.request);
-      cb(null, Buffer.alloc(0));
-    }) as grpc.UntypedHandleCall,
-  });
-  await new Promise<void>((resolve, reject) => server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())));
-  return { requests, stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())) };
 }
 
 describe("collector absent", () => {

@@ -1,5 +1,6 @@
 // Shared test helpers: an rpc on free loopback ports with the SDK's in-memory exporter, synthetic
 // frames built from the generated racetel.v1 types, and metric look-ups.
+import * as grpc from "@grpc/grpc-js";
 import type { Attributes } from "@opentelemetry/api";
 import { AggregationTemporality, InMemoryMetricExporter } from "@opentelemetry/sdk-metrics";
 import type { GaugeMetricData, MetricData, ResourceMetrics } from "@opentelemetry/sdk-metrics";
@@ -104,3 +105,20 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
 }
 
 export const silentLogger = { info: () => {}, warn: () => {} };
+
+/** A minimal real OTLP/gRPC metrics receiver (the collector's role): records each request's bytes. */
+export async function startOtlpReceiver(port = 0): Promise<{ port: number; requests: Buffer[]; stop(): Promise<void> }> {
+  const requests: Buffer[] = [];
+  const server = new grpc.Server({ "grpc.max_receive_message_length": 64 * 1024 * 1024 });
+  const raw = (b: Buffer): Buffer => b;
+  server.addService({
+    export: { path: "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", requestStream: false, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw },
+  } as unknown as grpc.ServiceDefinition, {
+    export: ((call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
+      requests.push(call.request);
+      cb(null, Buffer.alloc(0)); // an empty ExportMetricsServiceResponse: full success
+    }) as grpc.UntypedHandleCall,
+  });
+  const bound = await new Promise<number>((resolve, reject) => server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+  return { port: bound, requests, stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())) };
+}
