@@ -1,6 +1,7 @@
 // racetel's six Grafana dashboards (InfluxQL on the "prometheus" measurement; metric names and
 // attributes from docs/metrics.md). `npm run`-free: `node --import tsx grafana/src/build.ts` writes the JSON.
-import { CAR, M, SESSION, dashboard, enumMapping, tyreTemperatureSteps, type DashboardSpec, type JsonObject, type PanelSpec, type Threshold, type VariableSpec } from "./panels.js";
+import type { Dashboard, DataTransformerConfig } from "@grafana/schema";
+import { CAR, M, SESSION, dashboard, enumMapping, tyreTemperatureSteps, type DashboardSpec, type PanelSpec, type Threshold, type VariableSpec } from "./panels.js";
 
 const sessionVar: VariableSpec = { name: "session", label: "Session", query: `SHOW TAG VALUES FROM ${M} WITH KEY = "session_id"` };
 const carVar: VariableSpec = { name: "car", label: "Car", query: `SHOW TAG VALUES FROM ${M} WITH KEY = "car_index" WHERE ${SESSION}` };
@@ -117,7 +118,7 @@ const towerFields: [string, string][] = [
   ["racetel.car.penalties.time", "Penalty"],
   ["racetel.car.penalties.warnings", "Warnings"],
 ];
-const byName = (name: string, properties: JsonObject[]): JsonObject => ({ matcher: { id: "byName", options: name }, properties });
+const byName = (name: string, properties: { id: string; value?: unknown }[]) => ({ matcher: { id: "byName", options: name }, properties });
 
 const timingTower: DashboardSpec = {
   uid: "racetel-timing-tower",
@@ -227,8 +228,8 @@ const trackMap: DashboardSpec = {
 
 // Grouped by car too: lap records sent before the game announced the driver carry driver "".
 const lapsByDriver = (fields: string): string => `SELECT ${fields} FROM ${M} WHERE ${SESSION} AND "lap" != '' AND "wheel" = '' AND $timeFilter GROUP BY "car_index", "driver", "lap"`;
-const toLapNumber: JsonObject = { id: "convertFieldType", options: { conversions: [{ targetField: "lap", destinationType: "number" }], fields: {} } };
-const byDriver: JsonObject = { id: "partitionByValues", options: { fields: ["car_index", "driver"], keepFields: false } };
+const toLapNumber: DataTransformerConfig = { id: "convertFieldType", options: { conversions: [{ targetField: "lap", destinationType: "number" }], fields: {} } };
+const byDriver: DataTransformerConfig = { id: "partitionByValues", options: { fields: ["car_index", "driver"], keepFields: false } };
 
 const raceAnalysis: DashboardSpec = {
   uid: "racetel-race-analysis",
@@ -317,7 +318,7 @@ const pipelineHealth: DashboardSpec = {
 };
 
 /** File name (without .json) -> dashboard JSON. */
-export const dashboards: Record<string, JsonObject> = {
+export const dashboards: Record<string, Dashboard> = {
   "live-car": dashboard(liveCar),
   "timing-tower": dashboard(timingTower),
   "lap-comparison": dashboard(lapComparison),

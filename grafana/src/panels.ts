@@ -1,5 +1,8 @@
 // Small builders for Grafana dashboard JSON (schemaVersion 39) with InfluxQL targets on the provisioned
-// racetel InfluxDB datasource. Only what racetel's dashboards use; the output is plain dashboard JSON.
+// racetel InfluxDB datasource. Only what racetel's dashboards use. The results are typed with Grafana's
+// own dashboard schema types (@grafana/schema, generated from Grafana's CUE kinds), so `tsc` rejects a
+// misspelled or misplaced dashboard, panel, variable, field-config or mapping key.
+import { FieldColorModeId, MappingType, ThresholdsMode, type Dashboard, type DataQuery, type DataTransformerConfig, type Panel, type RowPanel, type ValueMapping, type VariableModel } from "@grafana/schema";
 
 /** The provisioned datasource every panel and variable uses (docs/backend.md, Helm chart). */
 export const DATASOURCE = { type: "influxdb", uid: "racetel-influxdb" } as const;
@@ -34,11 +37,11 @@ export interface PanelSpec {
   thresholds?: Threshold[];
   /** Colour by thresholds (stat, table cells) instead of the palette. */
   colorByThresholds?: boolean;
-  mappings?: JsonObject[];
+  mappings?: ValueMapping[];
   options?: JsonObject;
   fieldConfig?: JsonObject;
-  overrides?: JsonObject[];
-  transformations?: JsonObject[];
+  overrides?: Overrides;
+  transformations?: DataTransformerConfig[];
 }
 
 export interface RowSpec { row: string }
@@ -71,26 +74,28 @@ export function tyreTemperatureSteps(optimalFrom: number, hotFrom: number): Thre
   ];
 }
 
-export function variable(spec: VariableSpec): JsonObject {
+export function variable(spec: VariableSpec): VariableModel {
   return {
     name: spec.name,
     label: spec.label,
     type: "query",
     datasource: { ...DATASOURCE },
     query: spec.query,
-    definition: spec.query,
     refresh: spec.timeRangeRefresh === true ? 2 : 1,
     sort: 3, // numerical ascending: car indices and lap numbers read naturally
     includeAll: false,
     multi: false,
     hide: 0,
-    current: {},
     options: [],
     regex: "",
   };
 }
 
-function target(t: Target, refId: string): JsonObject {
+/** The InfluxDB datasource's query model (raw InfluxQL) on top of Grafana's common DataQuery. */
+export type InfluxQuery = Pick<DataQuery, "refId" | "hide" | "queryType"> & { datasource: typeof DATASOURCE | { type: string; uid: string }; query: string; rawQuery: true; resultFormat: "time_series" | "table"; alias?: string };
+type Overrides = NonNullable<Panel["fieldConfig"]>["overrides"];
+
+function target(t: Target, refId: string): InfluxQuery {
   return {
     refId,
     datasource: { ...DATASOURCE },
@@ -121,8 +126,8 @@ function defaultOptions(type: PanelSpec["type"]): JsonObject {
 }
 
 /** Lays panels out left to right in 24-column rows and numbers them. */
-export function dashboard(spec: DashboardSpec): JsonObject {
-  const panels: JsonObject[] = [];
+export function dashboard(spec: DashboardSpec): Dashboard {
+  const panels: (Panel | RowPanel)[] = [];
   let x = 0;
   let y = 0;
   let rowHeight = 0;
@@ -135,13 +140,13 @@ export function dashboard(spec: DashboardSpec): JsonObject {
       continue;
     }
     if (x + item.w > 24) { y += rowHeight; x = 0; rowHeight = 0; }
-    const defaults: JsonObject = {
+    const defaults: NonNullable<Panel["fieldConfig"]>["defaults"] = {
       ...(item.unit !== undefined ? { unit: item.unit } : {}),
       ...(item.decimals !== undefined ? { decimals: item.decimals } : {}),
       ...(item.min !== undefined ? { min: item.min } : {}),
       ...(item.max !== undefined ? { max: item.max } : {}),
-      thresholds: { mode: "absolute", steps: (item.thresholds ?? [{ color: "green", value: null }]) as unknown as Json[] },
-      color: item.colorByThresholds === true ? { mode: "thresholds" } : { mode: "palette-classic" },
+      thresholds: { mode: ThresholdsMode.Absolute, steps: item.thresholds ?? [{ color: "green", value: null }] },
+      color: { mode: item.colorByThresholds === true ? FieldColorModeId.Thresholds : FieldColorModeId.PaletteClassic },
       mappings: item.mappings ?? [],
       ...(item.fieldConfig ?? {}),
     };
@@ -173,17 +178,17 @@ export function dashboard(spec: DashboardSpec): JsonObject {
     time: { from: spec.timeFrom ?? "now-5m", to: "now" },
     refresh: spec.refresh ?? "5s",
     annotations: { list: [] },
-    links: [{ title: "racetel", type: "dashboards", tags: ["racetel"], asDropdown: true, includeVars: true, keepTime: true }],
+    links: [{ title: "racetel", type: "dashboards", tags: ["racetel"], asDropdown: true, includeVars: true, keepTime: true, icon: "external link", targetBlank: false, tooltip: "" }],
     templating: { list: spec.variables.map(variable) },
     panels,
   };
 }
 
 /** Value mappings from enum numbers to text (and colour). */
-export function enumMapping(entries: Record<number, [string, string?]>): JsonObject {
-  const options: JsonObject = {};
+export function enumMapping(entries: Record<number, [string, string?]>): ValueMapping {
+  const options: Record<string, { text: string; color?: string; index: number }> = {};
   for (const [value, [text, color]] of Object.entries(entries)) {
     options[value] = { text, ...(color !== undefined ? { color } : {}), index: Number(value) };
   }
-  return { type: "value", options };
+  return { type: MappingType.ValueToText, options };
 }
