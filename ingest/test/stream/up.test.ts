@@ -27,7 +27,7 @@ describe("racetel up", () => {
     assert.match(stderr, new RegExp(`metrics export \\(OTLP/gRPC\\) every 100 ms to http://127.0.0.1:${otlp.port}`));
 
     const socket = dgram.createSocket("udp4");
-    cleanups.push(() => socket.close());
+    cleanups.push(() => { socket.close(); });
     const packets = splitF1Dump(readFileSync(sharedPath(...F1_23_DUMP)));
     for (let i = 0; i < packets.length; i++) {
       socket.send(packets[i]!, f1Port, "127.0.0.1");
