@@ -73,6 +73,20 @@ export class F1Decoder implements PacketDecoder {
     const sizes = F1_PACKET_SIZES[format];
     if (id >= sizes.length) return this.drop("unknown_packet_id", packet);
     if (packet.length !== sizes[id]) return this.drop("wrong_size", packet);
+    const uidLow = packet.readUInt32LE(7);
+    const uidHigh = packet.readUInt32LE(11);
+    if (uidLow === 0 && uidHigh === 0) return this.decodeMenu(packet, format, id, receiveTimeUnixNano, sourceAddress);
+    const nowMs = receiveTimeUnixNano / 1e6;
+    if (nowMs > this.latestReceiveMs) this.latestReceiveMs = nowMs;
+    const session = this.sessions.get(uidLow, uidHigh, format, nowMs);
+    session.seenPacketIds |= 1 << id;
+    const n = this.normaliser;
+    // Setups and tyre sets rarely change: unchanged ones are not even parsed (see normalise.ts)
+    if ((id === F1PacketId.TyreSets && !n.tyreSetsDue(packet, session)) ||
+      (id === F1PacketId.CarSetups && !n.setupsDue(packet, session))) {
+      this.decodedById[id]!++;
+      return true;
+    }
     let parsed: { header: F1Header };
     try {
       parsed = F1_PARSERS[format][id]!.parse(packet) as { header: F1Header };
@@ -81,26 +95,16 @@ export class F1Decoder implements PacketDecoder {
     }
     this.decodedById[id]!++;
     const h = parsed.header;
-    if (h.sessionUidLow === 0 && h.sessionUidHigh === 0) {
-      this.menuPackets++;
-      // The multiplayer lobby only exists in menus: its players are the one menu payload worth emitting.
-      if (id === F1PacketId.LobbyInfo) this.emitLobby(parsed as F1LobbyInfoPacket, format, receiveTimeUnixNano, sourceAddress);
-      return true;
-    }
-    const nowMs = receiveTimeUnixNano / 1e6;
-    if (nowMs > this.latestReceiveMs) this.latestReceiveMs = nowMs;
-    const session = this.sessions.get(h.sessionUidLow, h.sessionUidHigh, format, nowMs);
     if (session.gameVersion === "") {
       session.gameVersion = `${h.gameMajorVersion}.${String(h.gameMinorVersion).padStart(2, "0")}`;
     }
-    session.seenPacketIds |= 1 << id;
     if (h.playerCarIndex !== session.playerCarIndex) session.playerCarIndex = h.playerCarIndex;
     this.setSource(sourceAddress);
-    this.normaliser.receiveTimeUnixNano = receiveTimeUnixNano;
+    n.receiveTimeUnixNano = receiveTimeUnixNano;
     try {
       this.normalise(id, parsed, session, packet);
     } catch {
-      // a bug in normalisation must not take the socket loop down: count it like bad input
+      // a bug in normalisation (or a failing sink) must not take the socket loop down: count it
       return this.drop("decode_error", packet);
     }
     if (!session.advised && nowMs - session.firstSeenMs >= this.checkAfterMs) this.checkCompleteness(session);
@@ -130,7 +134,24 @@ export class F1Decoder implements PacketDecoder {
     }
   }
 
-  /** LobbyInfo of a menu (sessionUID 0): labelled session "0", no session state is created. */
+  /**
+   * Menu packets (sessionUID 0) are parsed (so bad ones are counted) and counted as menu packets; only
+   * LobbyInfo, which exists only in menus, emits frames, labelled session "0". No session is created.
+   */
+  private decodeMenu(packet: Buffer, format: F1Format, id: number, receiveTimeUnixNano: number,
+    sourceAddress: string): boolean {
+    let parsed: unknown;
+    try {
+      parsed = F1_PARSERS[format][id]!.parse(packet);
+    } catch {
+      return this.drop("decode_error", packet);
+    }
+    this.decodedById[id]!++;
+    this.menuPackets++;
+    if (id === F1PacketId.LobbyInfo) this.emitLobby(parsed as F1LobbyInfoPacket, format, receiveTimeUnixNano, sourceAddress);
+    return true;
+  }
+
   private emitLobby(p: F1LobbyInfoPacket, format: F1Format, receiveTimeUnixNano: number, sourceAddress: string): void {
     let menu = this.menuSessions[format];
     if (menu === undefined) {

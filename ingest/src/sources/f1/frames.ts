@@ -24,6 +24,14 @@ export interface BaseFrame {
 export const wheel = (): Wheel => ({ frontLeft: 0, frontRight: 0, rearLeft: 0, rearRight: 0 });
 export const vec3 = (): Vec3 => ({ x: 0, y: 0, z: 0 });
 
+/** Sets named wheels from values in the F1 order (RL, RR, FL, FR), scaled. */
+export function setWheels4(out: Wheel, rl: number, rr: number, fl: number, fr: number, scale: number): void {
+  out.rearLeft = rl * scale;
+  out.rearRight = rr * scale;
+  out.frontLeft = fl * scale;
+  out.frontRight = fr * scale;
+}
+
 /** Copies an F1 per-wheel array (RL, RR, FL, FR) into named wheels, scaled. */
 export function setWheels(out: Wheel, f1: ArrayLike<number>, scale: number): void {
   out.rearLeft = f1[0]! * scale;

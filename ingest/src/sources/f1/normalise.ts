@@ -2,7 +2,7 @@
 // them to the sink. Every frame object is preallocated (frames.ts); per-car state lives in F1Session.
 import { racetel } from "@racetel/proto";
 import type { FrameSink } from "../source.js";
-import { type BaseFrame, type FrameSet, type Wheel, newFrameSet, setWheels } from "./frames.js";
+import { type BaseFrame, type FrameSet, type Wheel, newFrameSet, setWheels, setWheels4 } from "./frames.js";
 import type { F1CarDamagePacket, F1CarSetupsPacket, F1CarStatusPacket, F1CarTelemetryPacket,
   F1TyreSetsPacket } from "./layouts/car.js";
 import { type F1EventDetails, type F1EventPacket, eventDetailParsers } from "./layouts/event.js";
@@ -371,6 +371,25 @@ export class F1Normaliser {
     }
   }
 
+  /** Whether any active car's setup would be emitted; the decoder skips parsing when not. */
+  setupsDue(raw: Buffer, s: F1Session): boolean {
+    const block = s.format === 2023 ? 49 : 50;
+    const now = rawSessionTime(raw);
+    for (let i = 0; i < F1_CAR_SLOTS; i++) {
+      if (!s.isActive(i)) continue;
+      if (due(s.lastSetupAt[i]!, now) || differs(raw, F1_HEADER_SIZE + i * block, block, s.lastSetupBytes, i * 50)) return true;
+    }
+    return false;
+  }
+
+  /** Whether this TyreSets packet would be emitted; the decoder skips parsing when not. */
+  tyreSetsDue(raw: Buffer, s: F1Session): boolean {
+    const car = raw[F1_HEADER_SIZE]!;
+    if (car >= F1_CAR_SLOTS) return false;
+    return due(s.lastTyreSetsAt[car]!, rawSessionTime(raw)) ||
+      differs(raw, F1_HEADER_SIZE + 1, TYRE_SETS_BYTES, s.lastTyreSetBytes, car * TYRE_SETS_BYTES);
+  }
+
   /** Setups rarely change: a car's setup is emitted when its bytes change, and every REFRESH_S anyway. */
   carSetups(p: F1CarSetupsPacket, s: F1Session, raw: Buffer): void {
     const block = s.format === 2023 ? 49 : 50;
@@ -417,10 +436,14 @@ export class F1Normaliser {
       // the suggested gear is only sent for the player's car (0 = none)
       o.suggestedGear = nz(i === h.playerCarIndex && p.suggestedGear > 0 ? p.suggestedGear : 0);
       o.drsOpen = nz(c.drs === 1);
-      setWheels(o.tyreSurfaceTemperatureCelsius, c.tyresSurfaceTemperature, 1);
-      setWheels(o.tyreInnerTemperatureCelsius, c.tyresInnerTemperature, 1);
-      setWheels(o.tyrePressureKpa, c.tyresPressure, PSI_TO_KPA);
-      setWheels(o.brakeTemperatureCelsius, c.brakesTemperature, 1);
+      setWheels4(o.tyreSurfaceTemperatureCelsius, c.tyresSurfaceTemperatureRL, c.tyresSurfaceTemperatureRR,
+        c.tyresSurfaceTemperatureFL, c.tyresSurfaceTemperatureFR, 1);
+      setWheels4(o.tyreInnerTemperatureCelsius, c.tyresInnerTemperatureRL, c.tyresInnerTemperatureRR,
+        c.tyresInnerTemperatureFL, c.tyresInnerTemperatureFR, 1);
+      setWheels4(o.tyrePressureKpa, c.tyresPressureRL, c.tyresPressureRR, c.tyresPressureFL, c.tyresPressureFR,
+        PSI_TO_KPA);
+      setWheels4(o.brakeTemperatureCelsius, c.brakesTemperatureRL, c.brakesTemperatureRR, c.brakesTemperatureFL,
+        c.brakesTemperatureFR, 1);
       o.engineTemperatureCelsius = nz(c.engineTemperature);
       o.revLights = nz(c.revLightsPercent * PERCENT);
       this.emit(f, s, h, i);
@@ -469,16 +492,20 @@ export class F1Normaliser {
     for (let i = 0; i < F1_CAR_SLOTS; i++) {
       if (!s.isActive(i)) continue;
       const c = p.cars[i]!;
-      for (let w = 0; w < 4; w++) s.wear[i * 4 + w] = c.tyresWear[w]! * PERCENT;
+      // F1 order RL, RR, FL, FR
+      s.wear[i * 4] = c.tyresWearRL * PERCENT;
+      s.wear[i * 4 + 1] = c.tyresWearRR * PERCENT;
+      s.wear[i * 4 + 2] = c.tyresWearFL * PERCENT;
+      s.wear[i * 4 + 3] = c.tyresWearFR * PERCENT;
       if (s.damageSeen[i] === 0) {
         s.damageSeen[i] = 1;
         for (let w = 0; w < 4; w++) s.lapStartWear[i * 4 + w] = s.wear[i * 4 + w]!;
       }
       const f = this.frames.damage[i]!;
       const o = f.damage;
-      setWheels(o.tyreWear, c.tyresWear, PERCENT);
-      setWheels(o.tyreDamage, c.tyresDamage, PERCENT);
-      setWheels(o.brakeDamage, c.brakesDamage, PERCENT);
+      setWheels4(o.tyreWear, c.tyresWearRL, c.tyresWearRR, c.tyresWearFL, c.tyresWearFR, PERCENT);
+      setWheels4(o.tyreDamage, c.tyresDamageRL, c.tyresDamageRR, c.tyresDamageFL, c.tyresDamageFR, PERCENT);
+      setWheels4(o.brakeDamage, c.brakesDamageRL, c.brakesDamageRR, c.brakesDamageFL, c.brakesDamageFR, PERCENT);
       o.frontLeftWingDamage = nz(c.frontLeftWingDamage * PERCENT);
       o.frontRightWingDamage = nz(c.frontRightWingDamage * PERCENT);
       o.rearWingDamage = nz(c.rearWingDamage * PERCENT);
@@ -608,16 +635,24 @@ export const REFRESH_S = 10;
  */
 function changedOrDue(raw: Buffer, start: number, length: number, copy: Uint8Array, at: number,
   lastAt: Float64Array, car: number, sessionTime: number): boolean {
-  let changed = false;
-  for (let k = 0; k < length; k++) {
-    if (copy[at + k] !== raw[start + k]) { changed = true; break; }
-  }
-  const last = lastAt[car]!;
-  if (!changed && !Number.isNaN(last) && sessionTime >= last && sessionTime - last < REFRESH_S) return false;
+  const changed = differs(raw, start, length, copy, at);
+  if (!changed && !due(lastAt[car]!, sessionTime)) return false;
   if (changed) copy.set(raw.subarray(start, start + length), at);
   lastAt[car] = sessionTime;
   return true;
 }
+
+function differs(raw: Buffer, start: number, length: number, copy: Uint8Array, at: number): boolean {
+  for (let k = 0; k < length; k++) if (copy[at + k] !== raw[start + k]) return true;
+  return false;
+}
+
+/** Never emitted, REFRESH_S passed, or the session clock went back. */
+const due = (last: number, sessionTime: number): boolean =>
+  Number.isNaN(last) || sessionTime < last || sessionTime - last >= REFRESH_S;
+
+/** Session time from the raw header (offset 15), for checks made before parsing. */
+const rawSessionTime = (raw: Buffer): number => raw.readFloatLE(15);
 
 function wearDelta(out: Wheel, s: F1Session, i: number): void {
   const d = (w: number): number => {

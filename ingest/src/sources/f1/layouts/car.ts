@@ -1,7 +1,7 @@
 // Per-car packets: CarSetups (id 5; 2024+ adds engine braking and a trailing next-front-wing float),
 // CarTelemetry (id 6), CarStatus (id 7), CarDamage (id 10; 2025 adds tyre blisters), TyreSets (id 12).
 import { Parser } from "binary-parser";
-import { type F1Header, type Wheels, wheelBytes, wheelFloats, wheelU16, withHeader } from "./header.js";
+import { type F1Header, type Wheels, wheelFields, wheelFloats, withHeader } from "./header.js";
 
 export interface F1CarSetup {
   frontWing: number; rearWing: number; onThrottle: number; offThrottle: number;
@@ -31,9 +31,14 @@ export const carSetupsParser2024 = withHeader()
 
 export interface F1CarTelemetry {
   speed: number; throttle: number; steer: number; brake: number; clutch: number; gear: number;
-  engineRPM: number; drs: number; revLightsPercent: number; revLightsBitValue: number;
-  brakesTemperature: Wheels; tyresSurfaceTemperature: Wheels; tyresInnerTemperature: Wheels;
-  engineTemperature: number; tyresPressure: Wheels; surfaceType: Wheels;
+  engineRPM: number; drs: number; revLightsPercent: number;
+  brakesTemperatureRL: number; brakesTemperatureRR: number; brakesTemperatureFL: number; brakesTemperatureFR: number;
+  tyresSurfaceTemperatureRL: number; tyresSurfaceTemperatureRR: number;
+  tyresSurfaceTemperatureFL: number; tyresSurfaceTemperatureFR: number;
+  tyresInnerTemperatureRL: number; tyresInnerTemperatureRR: number;
+  tyresInnerTemperatureFL: number; tyresInnerTemperatureFR: number;
+  engineTemperature: number;
+  tyresPressureRL: number; tyresPressureRR: number; tyresPressureFL: number; tyresPressureFR: number;
 }
 export interface F1CarTelemetryPacket {
   header: F1Header; cars: F1CarTelemetry[];
@@ -43,13 +48,14 @@ export interface F1CarTelemetryPacket {
 const carTelemetry = new Parser().endianness("little")
   .uint16le("speed").floatle("throttle").floatle("steer").floatle("brake")
   .uint8("clutch").int8("gear").uint16le("engineRPM").uint8("drs")
-  .uint8("revLightsPercent").uint16le("revLightsBitValue")
-  .array("brakesTemperature", wheelU16)
-  .array("tyresSurfaceTemperature", wheelBytes)
-  .array("tyresInnerTemperature", wheelBytes)
-  .uint16le("engineTemperature")
-  .array("tyresPressure", wheelFloats)
-  .array("surfaceType", wheelBytes);
+  .uint8("revLightsPercent")
+  .seek(2); // revLightsBitValue: the percentage says the same
+wheelFields(carTelemetry, "brakesTemperature", "uint16le");
+wheelFields(carTelemetry, "tyresSurfaceTemperature", "uint8");
+wheelFields(carTelemetry, "tyresInnerTemperature", "uint8");
+carTelemetry.uint16le("engineTemperature");
+wheelFields(carTelemetry, "tyresPressure", "floatle");
+carTelemetry.seek(4); // surfaceType per wheel: not part of racetel.v1
 
 /** Same layout 2023-2025. */
 export const carTelemetryParser = withHeader()
@@ -80,7 +86,9 @@ const carStatus = new Parser().endianness("little")
 export const carStatusParser = withHeader().array("cars", { type: carStatus, length: 22 });
 
 export interface F1CarDamage {
-  tyresWear: Wheels; tyresDamage: Wheels; brakesDamage: Wheels; tyreBlisters?: Wheels;
+  tyresWearRL: number; tyresWearRR: number; tyresWearFL: number; tyresWearFR: number;
+  tyresDamageRL: number; tyresDamageRR: number; tyresDamageFL: number; tyresDamageFR: number;
+  brakesDamageRL: number; brakesDamageRR: number; brakesDamageFL: number; brakesDamageFR: number;
   frontLeftWingDamage: number; frontRightWingDamage: number; rearWingDamage: number;
   floorDamage: number; diffuserDamage: number; sidepodDamage: number;
   drsFault: number; ersFault: number; gearBoxDamage: number; engineDamage: number;
@@ -90,11 +98,12 @@ export interface F1CarDamage {
 export interface F1CarDamagePacket { header: F1Header; cars: F1CarDamage[] }
 
 function carDamage(withBlisters: boolean): Parser {
-  const p = new Parser().endianness("little")
-    .array("tyresWear", wheelFloats)
-    .array("tyresDamage", wheelBytes)
-    .array("brakesDamage", wheelBytes);
-  if (withBlisters) p.array("tyreBlisters", wheelBytes);
+  const p = new Parser().endianness("little");
+  wheelFields(p, "tyresWear", "floatle");
+  wheelFields(p, "tyresDamage", "uint8");
+  wheelFields(p, "brakesDamage", "uint8");
+  // F1 25 tyre blisters per wheel: not part of racetel.v1 yet
+  if (withBlisters) p.seek(4);
   return p
     .uint8("frontLeftWingDamage").uint8("frontRightWingDamage").uint8("rearWingDamage")
     .uint8("floorDamage").uint8("diffuserDamage").uint8("sidepodDamage")

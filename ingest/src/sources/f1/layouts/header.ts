@@ -41,10 +41,15 @@ export function withHeader(): Parser {
 
 /** Four little-endian floats, one per wheel in the F1 order RL, RR, FL, FR. */
 export const wheelFloats = { type: "floatle", length: 4 } as const;
-/** Four unsigned bytes, one per wheel (RL, RR, FL, FR). */
-export const wheelBytes = { type: "uint8", length: 4 } as const;
-/** Four little-endian u16, one per wheel (RL, RR, FL, FR). */
-export const wheelU16 = { type: "uint16le", length: 4 } as const;
+
+/**
+ * Adds four scalar fields `<name>RL`, `<name>RR`, `<name>FL`, `<name>FR` (the F1 wheel order) instead of
+ * a 4-element array: the hottest per-car packets then allocate no array per wheel set.
+ */
+export function wheelFields(p: Parser, name: string, type: "floatle" | "uint8" | "uint16le"): Parser {
+  for (const w of ["RL", "RR", "FL", "FR"]) p[type](`${name}${w}`);
+  return p;
+}
 
 /** Per-wheel tuple in the F1 order: RL, RR, FL, FR. */
 export type Wheels = [number, number, number, number];
