@@ -17,6 +17,9 @@ const close = (a: number, b: number, tol: number, what: string): void => {
 };
 const n = (v: number | null | undefined): number => v ?? 0;
 
+/** MotionEx fields compared through the Motion frames they are merged into (reset per test). */
+let motionExCompared = 0;
+
 /** Compares racetel's frames of one datagram with the peer's parse of it; returns how many fields were compared. */
 function agree(id: number, frames: Frame[], p: PeerRecord, lastMotionEx: PeerRecord | undefined): number {
   let checked = 0;
@@ -38,6 +41,7 @@ function agree(id: number, frames: Frame[], p: PeerRecord, lastMotionEx: PeerRec
         close(n(f.motion.detail.wheelSpeedMps?.rearLeft), lastMotionEx["m_wheelSpeed"][0], 1e-4, "MotionEx wheelSpeed RL");
         close(n(f.motion.detail.wheelSpeedMps?.frontRight), lastMotionEx["m_wheelSpeed"][3], 1e-4, "MotionEx wheelSpeed FR");
         checked += 2;
+        motionExCompared++;
       }
     } break;
     case 1: for (const f of frames.filter((x) => x.session)) {
@@ -152,6 +156,7 @@ describe("simulated sessions decode in racetel and in the peer decoder", () => {
       const codes = new Set<string>();
       let total = 0;
       let lastMotionEx: PeerRecord | undefined;
+      motionExCompared = 0;
       for (const d of simulateSession({ format: format as PacketFormat, ...RACE })) {
         total++;
         byId.set(d.packetId, (byId.get(d.packetId) ?? 0) + 1);
@@ -176,6 +181,7 @@ describe("simulated sessions decode in racetel and in the peer decoder", () => {
       assert.ok(total > 15000, `a whole race is many datagrams, got ${total}`);
       if (withPeer) {
         for (const id of byId.keys()) assert.ok((compared.get(id) ?? 0) > 0, `no field of packet ${id} was compared`);
+        assert.ok(motionExCompared > 1000, `MotionEx compared ${motionExCompared} times`);
       }
     });
   }
