@@ -58,7 +58,7 @@ test("acc-forward (real process) sends page files over UDP; ingest's decoder tur
     assert.deepEqual(sequences, sequences.map((_, i) => sequences[0]! + i), "sequence +1 per datagram");
     assert.equal(rec.dropped.size, 0);
     // one telemetry frame per physics packetId, however often the same page was sent
-    const speeds = rec.of("telemetry").map((f) => Math.round(f.telemetry!.speedMps * 10) / 10);
+    const speeds = rec.of("telemetry").map((f) => Math.round((f.telemetry!.speedMps ?? 0) * 10) / 10);
     assert.deepEqual(speeds, [50, 10]);
     assert.equal(rec.of("telemetry")[0]!.labels!.source, "acc-shm:127.0.0.1");
     assert.equal(decoder.activeSessions(), 1);

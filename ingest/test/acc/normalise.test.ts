@@ -41,7 +41,7 @@ test("the player's car: telemetry in SI units (km/h -> m/s, psi -> kPa) with cor
   assert.equal(labels.carIndex, 1005);
   assert.equal(labels.driver, "Luca Stolz");
   assert.equal(labels.track, "Red_Bull_Ring");
-  assert.match(labels.sessionId, /^\d+$/);
+  assert.match(labels.sessionId ?? "", /^\d+$/);
   assert.equal(Number(t.gameFrame), 1000);
 });
 
