@@ -12,7 +12,7 @@ let builtBinary: string | undefined;
 /** Path of the collector binary, building it first when the cache has none (minutes on a cold Go cache). */
 export function collectorBinary(): string {
   if (builtBinary !== undefined) return builtBinary;
-  requireCommand("go", "needed to build the OpenTelemetry Collector with ocb");
+  requireCommand("go", "needed to build the OpenTelemetry Collector with ocb", "install Go 1.24 or newer and put it on PATH (the Go module proxy must be reachable)");
   // Progress of a cold build goes to our stderr; the path is the last stdout line.
   const result = spawnSync("bash", [path.join(repoRoot, "deploy/collector/build.sh")], {
     encoding: "utf8",

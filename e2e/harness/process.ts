@@ -11,11 +11,11 @@ process.on("exit", () => {
 });
 
 /** Throws a clear message when a program the e2e tests need is not installed. */
-export function requireCommand(command: string, why: string): string {
+export function requireCommand(command: string, why: string, hint = "run 'make deps' or 'bash .ci/deps.sh'"): string {
   const found = spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });
   const resolved = found.stdout.trim();
   if (found.status !== 0 || resolved === "") {
-    throw new Error(`e2e: '${command}' is not installed (${why}); run 'make deps' or 'bash .ci/deps.sh'`);
+    throw new Error(`e2e: '${command}' is not installed (${why}); ${hint}`);
   }
   return resolved;
 }
