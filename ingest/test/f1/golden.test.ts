@@ -27,6 +27,7 @@ for (const name of cases) {
       assert.ok(decoder.decode(d, 1_700_000_000_000_000_000 + i * 1_000_000, "192.168.1.20:53001"), `datagram ${i}`);
     });
     assert.deepEqual(rec.drops, {});
+    assert.ok(rec.frames.length > 0, "a golden case must produce frames");
     const actual = JSON.parse(JSON.stringify(rec.frames.map((f) =>
       racetel.v1.Frame.toObject(f, { longs: String, enums: String }))));
     const expectedPath = path.join(dir, "expected.json");

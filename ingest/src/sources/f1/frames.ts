@@ -32,6 +32,13 @@ export function setWheels4(out: Wheel, rl: number, rr: number, fl: number, fr: n
   out.frontRight = fr * scale;
 }
 
+/** Like setWheels4 into `out`, but returns null (nothing to send) when all four values are zero. */
+export function wheelsOrNull(out: Wheel, rl: number, rr: number, fl: number, fr: number, scale: number): Wheel | null {
+  if (rl === 0 && rr === 0 && fl === 0 && fr === 0) return null;
+  setWheels4(out, rl, rr, fl, fr, scale);
+  return out;
+}
+
 /** Copies an F1 per-wheel array (RL, RR, FL, FR) into named wheels, scaled. */
 export function setWheels(out: Wheel, f1: ArrayLike<number>, scale: number): void {
   out.rearLeft = f1[0]! * scale;
@@ -82,7 +89,8 @@ export const newStatus = () => ({
 });
 
 export const newDamage = () => ({
-  tyreWear: wheel(), tyreDamage: wheel(), brakeDamage: wheel(), suspensionDamage: wheel(),
+  // damage wheels are null (left off the wire) while all four are zero; F1 has no suspension damage
+  tyreWear: wheel(), tyreDamage: null as Wheel | null, brakeDamage: null as Wheel | null,
   frontLeftWingDamage: 0, frontRightWingDamage: 0, rearWingDamage: 0, floorDamage: 0, diffuserDamage: 0,
   sidepodDamage: 0, gearboxDamage: 0, engineDamage: 0, engineMguhWear: 0, engineEnergyStoreWear: 0,
   engineControlElectronicsWear: 0, engineIceWear: 0, engineMgukWear: 0, engineTurbochargerWear: 0,
@@ -170,6 +178,7 @@ export function newFrameSet() {
     lap: perSlot("lap", newLap),
     status: perSlot("status", newStatus),
     damage: perSlot("damage", newDamage),
+    damageWheels: Array.from({ length: F1_CAR_SLOTS }, () => ({ tyre: wheel(), brake: wheel() })),
     setup: perSlot("setup", newSetup),
     participant: perSlot("participant", newParticipant),
     finishedLap: perSlot("finishedLap", newFinishedLap),

@@ -2,7 +2,7 @@
 // them to the sink. Every frame object is preallocated (frames.ts); per-car state lives in F1Session.
 import { racetel } from "@racetel/proto";
 import type { FrameSink } from "../source.js";
-import { type BaseFrame, type FrameSet, type Wheel, newFrameSet, setWheels, setWheels4 } from "./frames.js";
+import { type BaseFrame, type FrameSet, type Wheel, newFrameSet, setWheels, setWheels4, wheelsOrNull } from "./frames.js";
 import type { F1CarDamagePacket, F1CarSetupsPacket, F1CarStatusPacket, F1CarTelemetryPacket,
   F1TyreSetsPacket } from "./layouts/car.js";
 import { type F1EventDetails, type F1EventPacket, eventDetailParsers } from "./layouts/event.js";
@@ -504,8 +504,10 @@ export class F1Normaliser {
       const f = this.frames.damage[i]!;
       const o = f.damage;
       setWheels4(o.tyreWear, c.tyresWearRL, c.tyresWearRR, c.tyresWearFL, c.tyresWearFR, PERCENT);
-      setWheels4(o.tyreDamage, c.tyresDamageRL, c.tyresDamageRR, c.tyresDamageFL, c.tyresDamageFR, PERCENT);
-      setWheels4(o.brakeDamage, c.brakesDamageRL, c.brakesDamageRR, c.brakesDamageFL, c.brakesDamageFR, PERCENT);
+      const pool = this.frames.damageWheels[i]!;
+      o.tyreDamage = wheelsOrNull(pool.tyre, c.tyresDamageRL, c.tyresDamageRR, c.tyresDamageFL, c.tyresDamageFR, PERCENT);
+      o.brakeDamage = wheelsOrNull(pool.brake, c.brakesDamageRL, c.brakesDamageRR, c.brakesDamageFL, c.brakesDamageFR,
+        PERCENT);
       o.frontLeftWingDamage = nz(c.frontLeftWingDamage * PERCENT);
       o.frontRightWingDamage = nz(c.frontRightWingDamage * PERCENT);
       o.rearWingDamage = nz(c.rearWingDamage * PERCENT);
