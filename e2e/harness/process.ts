@@ -83,7 +83,7 @@ export function startProcess(name: string, command: string, args: readonly strin
 }
 
 /** Polls `probe` until it returns true; fails with the process's output tail when it exits or times out. */
-export async function waitUntil(proc: RunningProcess, what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function waitUntil(proc: RunningProcess, what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
   void proc.exited.then((code) => { exitCode = code; });

@@ -189,7 +189,7 @@ const lapComparison: DashboardSpec = {
   refresh: "",
   panels: [
     xyAgainstDistance("Speed", "racetel.car.speed", "speed", "velocityms"),
-    xyAgainstDistance("Lap time (delta: horizontal gap between the lines)", "racetel.car.lap.current_time", "lap time", "s"),
+    xyAgainstDistance("Lap time against distance (delta = vertical gap)", "racetel.car.lap.current_time", "lap time", "s"),
     xyAgainstDistance("Throttle", "racetel.car.throttle", "throttle", "percentunit"),
     xyAgainstDistance("Brake", "racetel.car.brake", "brake", "percentunit"),
     { type: "timeseries", title: "Delta to best lap (ACC)", w: 24, h: 6, unit: "s",
