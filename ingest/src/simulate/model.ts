@@ -461,10 +461,10 @@ export class RaceModel {
       const e = 120000 * dt; car.ersStore = Math.max(0, car.ersStore - e); car.ersDeployedLap += e;
     }
     if (car.brake > 0) {
-      const e = 120000 * car.brake * dt; car.ersStore = Math.min(ERS_MAX, car.ersStore + e); car.ersHarvestedKLap += e;
+      const e = 250000 * car.brake * dt; car.ersStore = Math.min(ERS_MAX, car.ersStore + e); car.ersHarvestedKLap += e;
     }
     if (car.throttle >= 1) {
-      const e = 20000 * dt; car.ersStore = Math.min(ERS_MAX, car.ersStore + e); car.ersHarvestedHLap += e;
+      const e = 40000 * dt; car.ersStore = Math.min(ERS_MAX, car.ersStore + e); car.ersHarvestedHLap += e;
     }
   }
 
