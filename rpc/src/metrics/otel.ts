@@ -17,7 +17,7 @@ import { millisToHrTime } from "@opentelemetry/core";
 import { AggregationTemporality, DataPointType, MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import type { CollectionResult, DataPoint, GaugeMetricData, MetricProducer, PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { CAR_CHANNELS, LAP_METRICS, WHEEL_CHANNELS, WHEELS, sessionChannels } from "./channels.js";
-import type { TelemetryStore } from "./store.js";
+import type { SessionState, TelemetryStore } from "./store.js";
 import type { RpcCounters } from "../counters.js";
 import type { RateLimitedLog } from "../log.js";
 import { toNumber } from "../int64.js";
@@ -188,7 +188,8 @@ export class MetricsPipeline {
       exportIntervalMillis: this.options.exportIntervalMs,
       exportTimeoutMillis: this.options.exportIntervalMs,
       maxExportBatchSize: this.options.maxExportBatchSize,
-      cardinalityLimits: { default: this.options.cardinalityLimit },
+      // Per instrument kind: "default" alone does not reach observable gauges in this SDK version.
+      cardinalityLimits: { default: this.options.cardinalityLimit, observableGauge: this.options.cardinalityLimit },
       metricProducers: producer,
     });
     // Only service.name: every resource attribute becomes a tag on every stored point.
@@ -229,48 +230,73 @@ export class MetricsPipeline {
 
   /** One pass over the store: O(cars x channels), once per collection. Expires silent cars first. */
   walk(emit: Emit): void {
-    const nowMs = this.now();
-    this.counters.carsExpired += this.store.expire(nowMs);
+    this.counters.carsExpired += this.store.expire(this.now());
     let cars = 0;
+    for (const session of this.store.sessions.values()) cars += this.walkSession(session, emit);
+    this.finishWalk(emit, cars);
+  }
+
+  /**
+   * The same pass, yielding to the event loop every `sliceMs` so Publish streams keep flowing while a
+   * large collection is built. A car is never split across slices, and the points carry the collection
+   * time, so each car's channels still share one timestamp.
+   */
+  async walkSliced(emit: Emit, sliceMs: number): Promise<void> {
+    this.counters.carsExpired += this.store.expire(this.now());
+    let cars = 0;
+    let sliceStart = performance.now();
     for (const session of this.store.sessions.values()) {
-      const sv = session.values;
-      for (let i = 0; i < sv.length; i++) {
-        const v = sv[i]!;
-        if (v === v) emit(M_SESSION + i, v, session.attrs); // v === v: skip NaN (not received yet)
-      }
-      for (const e of session.events.values()) emit(M_SESSION_EVENTS, e.count, e.attrs);
-      for (const car of session.cars.values()) {
-        cars++;
-        const values = car.values;
-        for (let i = 0; i < values.length; i++) {
-          const v = values[i]!;
-          if (v === v) emit(M_CAR + i, v, car.attrs);
-        }
-        const wheels = car.wheels;
-        for (let i = 0; i < WHEEL_CHANNELS.length; i++) {
-          for (let w = 0; w < 4; w++) {
-            const v = wheels[i * 4 + w]!;
-            if (v === v) emit(M_WHEEL + i, v, car.wheelAttrs[w]!);
-          }
-        }
-        for (const e of car.events.values()) emit(M_CAR_EVENTS, e.count, e.attrs);
-        for (let l = car.laps.length - 1; l >= 0; l--) {
-          const lap = car.laps[l]!;
-          for (let i = 0; i < LAP_METRICS.length; i++) {
-            const v = lap.values[i]!;
-            if (v === v) emit(M_LAP + i, v, lap.attrs);
-          }
-          for (let w = 0; w < WHEELS.length; w++) {
-            const v = lap.wearDelta[w]!;
-            if (v === v) emit(M_LAP_WEAR, v, lap.wheelAttrs[w]!);
-          }
-          if (--lap.collectionsLeft <= 0) car.laps.splice(l, 1);
-        }
+      cars += this.walkSession(session, emit);
+      if (performance.now() - sliceStart > sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
       }
     }
+    this.finishWalk(emit, cars);
+  }
+
+  private finishWalk(emit: Emit, cars: number): void {
     this.counters.carsActive = cars;
     this.walkIngest(emit);
     this.walkSelf(emit);
+  }
+
+  /** Reports one session and its cars; returns the number of cars. */
+  private walkSession(session: SessionState, emit: Emit): number {
+    const sv = session.values;
+    for (let i = 0; i < sv.length; i++) {
+      const v = sv[i]!;
+      if (v === v) emit(M_SESSION + i, v, session.attrs); // v === v: skip NaN (not received yet)
+    }
+    for (const e of session.events.values()) emit(M_SESSION_EVENTS, e.count, e.attrs);
+    for (const car of session.cars.values()) {
+      const values = car.values;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        if (v === v) emit(M_CAR + i, v, car.attrs);
+      }
+      const wheels = car.wheels;
+      for (let i = 0; i < WHEEL_CHANNELS.length; i++) {
+        for (let w = 0; w < 4; w++) {
+          const v = wheels[i * 4 + w]!;
+          if (v === v) emit(M_WHEEL + i, v, car.wheelAttrs[w]!);
+        }
+      }
+      for (const e of car.events.values()) emit(M_CAR_EVENTS, e.count, e.attrs);
+      for (let l = car.laps.length - 1; l >= 0; l--) {
+        const lap = car.laps[l]!;
+        for (let i = 0; i < LAP_METRICS.length; i++) {
+          const v = lap.values[i]!;
+          if (v === v) emit(M_LAP + i, v, lap.attrs);
+        }
+        for (let w = 0; w < WHEELS.length; w++) {
+          const v = lap.wearDelta[w]!;
+          if (v === v) emit(M_LAP_WEAR, v, lap.wheelAttrs[w]!);
+        }
+        if (--lap.collectionsLeft <= 0) car.laps.splice(l, 1);
+      }
+    }
+    return session.cars.size;
   }
 
   private walkIngest(emit: Emit): void {
@@ -323,23 +349,25 @@ function createInstruments(meter: Meter): ObservableGauge[] {
 
 const DESCRIPTORS = CATALOGUE.map((m) => ({ name: m.name, unit: m.unit, description: m.description, valueType: ValueType.DOUBLE }));
 const SCOPE = { name: "racetel-rpc" };
+/** Longest stretch a collection holds the event loop before letting frames in. */
+const WALK_SLICE_MS = 10;
 
 /** Builds gauge points straight from the store walk; every point of a collection has one timestamp. */
 class StoreProducer implements MetricProducer {
   constructor(private readonly pipeline: MetricsPipeline) {}
 
-  collect(): Promise<CollectionResult> {
+  async collect(): Promise<CollectionResult> {
     const time: HrTime = millisToHrTime(Date.now());
     const points: DataPoint<number>[][] = CATALOGUE.map(() => []);
-    this.pipeline.walk((metric, value, attributes) => {
+    await this.pipeline.walkSliced((metric, value, attributes) => {
       points[metric]!.push({ attributes, startTime: time, endTime: time, value });
-    });
+    }, WALK_SLICE_MS);
     const metrics: GaugeMetricData[] = [];
     for (let i = 0; i < points.length; i++) {
       const dataPoints = points[i]!;
       if (dataPoints.length === 0) continue;
       metrics.push({ descriptor: DESCRIPTORS[i]!, aggregationTemporality: AggregationTemporality.DELTA, dataPointType: DataPointType.GAUGE, dataPoints });
     }
-    return Promise.resolve({ resourceMetrics: { resource: resourceFromAttributes({}), scopeMetrics: [{ scope: SCOPE, metrics }] }, errors: [] });
+    return { resourceMetrics: { resource: resourceFromAttributes({}), scopeMetrics: [{ scope: SCOPE, metrics }] }, errors: [] };
   }
 }
