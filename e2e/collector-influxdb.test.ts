@@ -8,7 +8,8 @@ import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-grpc";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { startInfluxDb, type InfluxDb } from "./harness/influxdb.js";
-import { collectorConfig, startCollector, validateCollectorConfig, type Collector } from "./harness/collector.js";
+import { spawnSync } from "node:child_process";
+import { collectorBinary, collectorConfig, startCollector, validateCollectorConfig, type Collector } from "./harness/collector.js";
 import { waitForRows } from "./harness/query.js";
 
 const cars = [
@@ -34,9 +35,34 @@ async function exportOnce(otlpEndpoint: string, sessionId: string): Promise<void
   await provider.shutdown(); // collects and exports exactly once
 }
 
+describe("collector build", () => {
+  it("build.sh reuses the binary cached under the manifest's hash", () => {
+    const first = collectorBinary();
+    assert.match(first, /otelcol-[0-9a-f]{64}\/otelcol-racetel$/);
+    const started = Date.now();
+    const again = spawnSync("bash", ["deploy/collector/build.sh"], { encoding: "utf8" });
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(again.stdout.trim(), first);
+    assert.equal(again.stderr, "", "a cached build prints nothing on stderr");
+    assert.ok(Date.now() - started < 5000, "a cached build returns at once");
+  });
+  it("has exactly the components of the manifest", () => {
+    const out = spawnSync(collectorBinary(), ["components"], { encoding: "utf8" }).stdout;
+    for (const section of ["receivers", "processors", "exporters", "extensions"]) assert.match(out, new RegExp(`^${section}:`, "m"));
+    const names = [...out.matchAll(/^\s+- name: (\S+)/gm)].map((m) => m[1]).sort();
+    assert.deepEqual(names, ["batch", "debug", "health_check", "influxdb", "otlp"]);
+    const schemes = [...out.matchAll(/^\s+- scheme: (\S+)/gm)].map((m) => m[1]).sort();
+    assert.deepEqual(schemes, ["env", "file", "yaml"], "config providers: no remote (http/https) configs");
+  });
+});
+
 describe("collector config", () => {
   it("passes the real binary's validate", () => {
     const { status, output } = validateCollectorConfig(collectorConfig);
+    assert.equal(status, 0, output);
+  });
+  it("accepts the debug exporter added to the pipeline by --set (documented for troubleshooting)", () => {
+    const { status, output } = validateCollectorConfig(collectorConfig, ["service::pipelines::metrics::exporters=[influxdb,debug]"]);
     assert.equal(status, 0, output);
   });
   it("rejects an unknown metrics_schema with a message naming it", () => {
