@@ -42,7 +42,7 @@ export function writeSession(w: PacketWriter, model: RaceModel, format: PacketFo
     .u8(2).u8(1).u8(0).u8(1).u8(0) // sessionLength, speed/temperature units (kph, celsius)
     .u8(0).u8(0).u8(0); // safety car, VSC, red flag periods
   if (format >= 2024) {
-    // equalCarPerformance .. affectsLicenceLevelMP (25 settings), then the weekend structure.
+    // equalCarPerformance .. affectsLicenceLevelMP (24 settings), then the weekend structure.
     w.u8(0).u8(0).u8(3).u8(1).u8(0).u8(0).u8(1).u8(0).u8(2).u8(1).u8(2).u8(0).u8(0).u8(0).u8(0).u8(1).u8(0)
       .u8(2).u8(0).u8(0).u8(0).u8(2).u8(0).u8(0);
     const weekend = [1, 2, 3, 5, 6, 7, 15];
