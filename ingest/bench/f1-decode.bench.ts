@@ -44,17 +44,22 @@ class BatchingSink {
   }
 }
 
-/** Runs one pass over the capture repeatedly for `budgetS` seconds; returns packets/s. */
+/**
+ * Runs one pass over the capture repeatedly for `budgetS` seconds of this process's CPU time and returns
+ * packets per CPU-second (one core). CPU time, not wall time: other processes on the shared machine then
+ * slow the measurement much less (caches and hyper-threads still add noise).
+ */
 function measure(onePass: () => void, budgetS: number): number {
   let packets = 0;
-  const start = process.hrtime.bigint();
-  let elapsed = 0;
-  while (elapsed < budgetS) {
+  const start = process.cpuUsage();
+  let used = 0;
+  while (used < budgetS) {
     onePass();
     packets += datagrams.length;
-    elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+    const u = process.cpuUsage(start);
+    used = (u.user + u.system) / 1e6;
   }
-  return packets / elapsed;
+  return packets / used;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -79,25 +84,28 @@ const peerPass = (): void => { for (const d of datagrams) peer.F1TelemetryClient
 // report medians and the median of the per-round ratios.
 for (let i = 0; i < 3; i++) { racetelPass(); decodeOnlyPass(); peerPass(); }
 if (drops > 0) throw new Error(`${drops} datagrams dropped: the benchmark input must decode cleanly`);
-const rounds = Math.max(3, Math.round(seconds / 0.9));
+const rounds = Math.max(3, Math.round(seconds / 1.5));
 const full: number[] = [];
 const bareRates: number[] = [];
 const peerRates: number[] = [];
 const ratios: number[] = [];
 const bareRatios: number[] = [];
 for (let r = 0; r < rounds; r++) {
-  full.push(measure(racetelPass, 0.3));
-  bareRates.push(measure(decodeOnlyPass, 0.3));
-  peerRates.push(measure(peerPass, 0.3));
+  full.push(measure(racetelPass, 0.5));
+  bareRates.push(measure(decodeOnlyPass, 0.5));
+  peerRates.push(measure(peerPass, 0.5));
   ratios.push(full[r]! / peerRates[r]!);
   bareRatios.push(bareRates[r]! / peerRates[r]!);
 }
 sink.seal();
 const fmt = (x: number): string => Math.round(x).toLocaleString("en-US").padStart(10);
-console.log(`racetel decode + normalise + encode (FrameWriter batches) ${fmt(median(full))} packets/s`);
-console.log(`racetel decode + normalise (no encode)                    ${fmt(median(bareRates))} packets/s`);
-console.log(`@z0mt3c/f1-telemetry-client parse only                    ${fmt(median(peerRates))} packets/s`);
+console.log(`racetel decode + normalise + encode (FrameWriter batches) ${fmt(median(full))} packets/s (per CPU-second)`);
+console.log(`racetel decode + normalise (no encode)                    ${fmt(median(bareRates))} packets/s (per CPU-second)`);
+console.log(`@z0mt3c/f1-telemetry-client parse only                    ${fmt(median(peerRates))} packets/s (per CPU-second)`);
 console.log(`frames encoded: ${sink.frames.toLocaleString("en-US")} in ${sink.batches} batches (${(sink.bytes / 1e6).toFixed(1)} MB); decode-only run emitted ${decodeOnlyFrames.toLocaleString("en-US")} frames`);
 console.log(`ratio racetel (decode+normalise+encode) / peer (parse only): ${median(ratios).toFixed(1)}x  (target >= 8x; median of ${rounds} interleaved rounds)`);
 console.log(`ratio racetel (decode+normalise) / peer (parse only): ${median(bareRatios).toFixed(1)}x`);
-console.log(`capture: ${datagrams.length} datagrams, ${dump.length.toLocaleString("en-US")} bytes; ${rounds} rounds of 0.3 s each; shared noisy 2-core machine`);
+const encodeShare = 1 - median(full) / median(bareRates);
+console.log(`encoding share of racetel's CPU time: ${(encodeShare * 100).toFixed(0)}% ` +
+  `(${(1e6 / median(full) - 1e6 / median(bareRates)).toFixed(1)} µs of ${(1e6 / median(full)).toFixed(1)} µs per packet)`);
+console.log(`capture: ${datagrams.length} datagrams, ${dump.length.toLocaleString("en-US")} bytes; ${rounds} interleaved rounds of 0.5 CPU-s each; shared noisy 2-core machine`);
