@@ -138,7 +138,7 @@ export class F1Normaliser {
     o.series = nz(s.series);
     const samples = Math.min(p.numWeatherForecastSamples, p.weatherForecastSamples.length);
     o.forecast.length = 0;
-    o.rainIntensity = nz(0);
+    o.rainIntensity = null;
     let rainFound = false;
     for (let i = 0; i < samples; i++) {
       const w = p.weatherForecastSamples[i]!;
@@ -278,8 +278,8 @@ export class F1Normaliser {
       o.sector1Valid = nz((l.lapValidBitFlags & 2) !== 0);
       o.sector2Valid = nz((l.lapValidBitFlags & 4) !== 0);
       o.sector3Valid = nz((l.lapValidBitFlags & 8) !== 0);
-      o.topSpeedMps = nz(0);
-      o.fuelUsed = nz(0);
+      o.topSpeedMps = null;
+      o.fuelUsed = null;
       setWheels(o.tyreWearDelta, ZERO_WHEELS, 0);
       // the stint covering this lap gives the compound
       let compound = 0;
@@ -294,7 +294,7 @@ export class F1Normaliser {
       }
       o.tyreCompound = nz(compound);
       o.tyreCompoundName = nz(compoundName);
-      o.position = nz(0);
+      o.position = null;
       o.pitLap = nz(false);
       o.origin = nz(ORIGIN.FINISHED_LAP_ORIGIN_HISTORY);
       this.emit(f, s, p.header, car);
@@ -308,9 +308,9 @@ export class F1Normaliser {
     o.type = nz(t.EVENT_TYPES.get(code) ?? racetel.v1.SessionEventType.SESSION_EVENT_TYPE_OTHER);
     o.code = nz(code);
     o.otherCarIndex = null;
-    o.lapTimeMs = nz(0); o.penaltyType = nz(""); o.infringement = nz(""); o.penaltyTimeS = nz(0); o.lapNumber = nz(0);
-    o.placesGained = nz(0); o.speedMps = nz(0); o.lights = nz(0); o.durationS = nz(0); o.buttons = nz(0);
-    o.safetyCarType = nz(0); o.safetyCarPhase = nz(0);
+    o.lapTimeMs = null; o.penaltyType = null; o.infringement = null; o.penaltyTimeS = null; o.lapNumber = null;
+    o.placesGained = null; o.speedMps = null; o.lights = null; o.durationS = null; o.buttons = null;
+    o.safetyCarType = null; o.safetyCarPhase = null;
     let car: number | null = null;
     const parser = eventDetailParsers.get(code);
     if (parser !== undefined) {
