@@ -91,7 +91,6 @@ export interface CarState {
   numPitStops: number;
   pitLaneTimeMs: number;
   pitStopTimerMs: number;
-  stopRemaining: number;
   stopDuration: number;
   // Tyres
   compound: CompoundName;
@@ -205,7 +204,7 @@ export class RaceModel {
         currentLapInvalid: false, lapNoise: 1 + setup.gauss(0.002), deltaToFrontMs: 0, deltaToLeaderMs: 0,
         passTimes: new Float64Array(checkpoints).fill(-1),
         pitLap, pitStatus: 0, inPitLane: false, pitStopDone: false, numPitStops: 0, pitLaneTimeMs: 0, pitStopTimerMs: 0,
-        stopRemaining: 0, stopDuration: setup.range(2.2, 3.6),
+        stopDuration: setup.range(2.2, 3.6),
         compound: start, nextCompound: start === "soft" ? "medium" : "hard", tyreAgeLaps: setup.int(0, 2),
         stints: [{ compound: start, endLap: 255 }],
         tyreWear: new Float64Array(4), tyreSurfaceTemp: new Float64Array(4).fill(85),
@@ -286,12 +285,11 @@ export class RaceModel {
     if (car.retiring) target = 0;
     // Pit box: stop, change tyres, go.
     if (car.inPitLane && !car.pitStopDone && car.completedLaps === car.pitLap && car.lapDistance >= PIT_BOX_AFTER_LINE) {
-      if (car.stopRemaining === 0) { car.stopRemaining = car.stopDuration; car.pitStatus = 2; car.pitStopTimerMs = 0; }
+      if (car.pitStatus !== 2) { car.pitStatus = 2; car.pitStopTimerMs = 0; }
       car.speed = 0; car.throttle = 0; car.brake = 1; car.accel = 0;
-      car.stopRemaining = Math.max(1e-9, car.stopRemaining - dt);
       car.pitStopTimerMs += dt * 1000;
       car.pitLaneTimeMs += dt * 1000;
-      if (car.stopRemaining <= 1e-6 || car.pitStopTimerMs >= car.stopDuration * 1000) this.changeTyres(car);
+      if (car.pitStopTimerMs >= car.stopDuration * 1000) this.changeTyres(car);
       this.updateSystems(car, dt);
       return;
     }
@@ -391,7 +389,6 @@ export class RaceModel {
     car.numPitStops++;
     car.pitStopDone = true;
     car.pitStatus = 1;
-    car.stopRemaining = 0;
   }
 
   private raceControl(car: CarState, d0: number, d1: number): void {
