@@ -10,7 +10,7 @@ export interface TrackDefinition {
   name: string;
   /** F1 track id (appendix of the UDP spec). */
   trackId: number;
-  /** Lap distance of the speed trap (end of the longest straight), metres. */
+  /** The outline from the start/finish line, in driving order. */
   segments: Segment[];
 }
 
@@ -211,7 +211,7 @@ export function buildTrack(def: TrackDefinition): Track {
   // Speed trap: end of the longest full-throttle stretch.
   let bestRun = 0, run = 0, trap = 0;
   for (let i = 0; i < 2 * n; i++) {
-    if ((throttle[i % n] as number) >= 1) { run++; if (run > bestRun && i < n + n) { bestRun = run; trap = i % n; } }
+    if ((throttle[i % n] as number) >= 1) { run++; if (run > bestRun) { bestRun = run; trap = i % n; } }
     else run = 0;
   }
   const corners: { name: string; distance: number }[] = [];
