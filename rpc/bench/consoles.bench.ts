@@ -71,7 +71,7 @@ async function replay(n: number, step: number, seconds: number): Promise<number>
 await replay(2, 99, 3);
 await sleep(1000);
 
-interface Row { n: number; sent: number; received: number; kernelDrops: number; decodeDrops: number; queueDrops: number; lost: number; ingestCpu: number; rpcCpu: number; ingestRss: number; rpcRss: number; framesPerS: number }
+interface Row { n: number; sent: number; received: number; kernelDrops: number; decodeDrops: number; queueDrops: number; lost: number; ingestCpu: number; rpcCpu: number; ingestRss: number; rpcRss: number; framesPerS: number; exportEveryMs: number }
 const rows: Row[] = [];
 try {
   for (let step = 0; step < STEPS.length; step++) {
@@ -86,6 +86,7 @@ try {
     const elapsed = (performance.now() - t0) / 1000;
     const c1 = [cpuSeconds(ingest.pid), cpuSeconds(rpc.pid)];
     const rss = [rssMb(ingest.pid), rssMb(rpc.pid)];
+    const rEnd = await scrape(rpc.httpPort);
     // Let queues drain (up to 5 s): frames still on their way are late, not lost.
     let i1 = await scrape(ingestHttp);
     let r1 = await scrape(rpc.httpPort);
@@ -107,9 +108,10 @@ try {
       ingestCpu: (c1[0]! - c0[0]!) / elapsed, rpcCpu: (c1[1]! - c0[1]!) / elapsed,
       ingestRss: rss[0]!, rpcRss: rss[1]!,
       framesPerS: atRpc / elapsed,
+      exportEveryMs: (elapsed * 1000) / Math.max(1, d(r0, rEnd, "racetel_rpc_collections_total")),
     };
     rows.push(row);
-    console.log(`N=${String(n).padStart(3)} sent=${sent} received=${received} (kernel rcvbuf drops ${row.kernelDrops}) decode-drops=${row.decodeDrops} queue-drops=${row.queueDrops} lost-to-rpc=${row.lost} | frames/s=${Math.round(row.framesPerS)} | CPU ingest ${(row.ingestCpu * 100).toFixed(0)}% rpc ${(row.rpcCpu * 100).toFixed(0)}% | RSS ingest ${row.ingestRss.toFixed(0)} MB rpc ${row.rpcRss.toFixed(0)} MB | cars at rpc ${r1.get("racetel_rpc_cars_active")} | load avg ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`N=${String(n).padStart(3)} sent=${sent} received=${received} (kernel rcvbuf drops ${row.kernelDrops}) decode-drops=${row.decodeDrops} queue-drops=${row.queueDrops} lost-to-rpc=${row.lost} | frames/s=${Math.round(row.framesPerS)} | export every ${Math.round(row.exportEveryMs)} ms | CPU ingest ${(row.ingestCpu * 100).toFixed(0)}% rpc ${(row.rpcCpu * 100).toFixed(0)}% | RSS ingest ${row.ingestRss.toFixed(0)} MB rpc ${row.rpcRss.toFixed(0)} MB | cars at rpc ${r1.get("racetel_rpc_cars_active")} | load avg ${loadavg()[0]!.toFixed(1)}`);
     // UDP loss before ingest reads (kernel buffer, machine load) is reported but only a loss on the
     // ingest -> rpc path (queue drops, frames that never arrive) ends the run.
     if (row.queueDrops > 0 || row.lost !== 0) break;

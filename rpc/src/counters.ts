@@ -19,6 +19,8 @@ export class RpcCounters {
   exporterRebuilds = 0;
   carsActive = 0;
   carsExpired = 0;
+  /** Walks of the store (one per collection); their rate is the effective export interval. */
+  collections = 0;
 
   reject(reason: string, n = 1): void {
     this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + n);
@@ -54,6 +56,7 @@ export function renderPrometheus(c: RpcCounters, extra: { sessions: number; inge
   series(out, "racetel_rpc_export_failures_total", "counter", "Failed OTLP exports.", c.exportFailures);
   series(out, "racetel_rpc_exporter_rebuilds_total", "counter", "OTLP exporters rebuilt after persistent failures.", c.exporterRebuilds);
   series(out, "racetel_rpc_exports_total", "counter", "Successful OTLP exports.", c.exportsSucceeded);
+  series(out, "racetel_rpc_collections_total", "counter", "Collections of the store (one per export); fewer than one per interval means exports take longer than the interval.", c.collections);
   series(out, "racetel_rpc_cars_active", "gauge", "Cars reported in the last collection.", c.carsActive);
   series(out, "racetel_rpc_cars_expired_total", "counter", "Cars that went silent and stopped being reported.", c.carsExpired);
   series(out, "racetel_rpc_sessions_active", "gauge", "Sessions with state in rpc.", extra.sessions);

@@ -257,6 +257,7 @@ export class MetricsPipeline {
 
   private finishWalk(emit: Emit, cars: number): void {
     this.counters.carsActive = cars;
+    this.counters.collections++;
     this.walkIngest(emit);
     this.walkSelf(emit);
   }
