@@ -1,7 +1,8 @@
 // Runs N simulated consoles at once: over real UDP (one socket, so one source port, per console) or into a
 // .rtcap capture. Wall-clock pacing at --speed; at "max" it sends as fast as the kernel takes datagrams.
 import { createSocket, type Socket } from "node:dgram";
-import { isIPv6 } from "node:net";
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { RtcapWriter } from "../capture/rtcap-writer.js";
 import { RecordKind } from "../capture/rtcap-format.js";
@@ -44,7 +45,14 @@ export async function runSimulation(config: SimulateConfig, onProgress?: (p: Run
   const writer = config.out !== undefined ? new RtcapWriter(config.out) : undefined;
   if (writer) await writer.ready();
   const consoles: Console[] = [];
-  const family = isIPv6(config.to.host) ? "udp6" : "udp4";
+  // Resolve a host name once, not per datagram (dgram would look it up on every send).
+  const target = { port: config.to.port, address: config.to.host, family: isIP(config.to.host) };
+  if (!writer && target.family === 0) {
+    const resolved = await lookup(config.to.host);
+    target.address = resolved.address;
+    target.family = resolved.family;
+  }
+  const family = target.family === 6 ? "udp6" : "udp4";
   for (let i = 0; i < config.sessions; i++) {
     const it = simulateSession({ format: config.format, cars: config.cars, laps: config.laps, track: config.track, rate: config.rate, seed: config.seed, sessionIndex: i });
     let socket: Socket | undefined;
@@ -97,7 +105,7 @@ export async function runSimulation(config: SimulateConfig, onProgress?: (p: Run
         poolNext = (poolNext + 1) % pool.length;
         d.data.copy(slot);
         inFlight++;
-        pick.socket!.send(slot, 0, d.data.length, config.to.port, config.to.host, onSent);
+        pick.socket!.send(slot, 0, d.data.length, target.port, target.address, onSent);
         if (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => { drained = resolve; });
       }
       progress.sent++;

@@ -33,6 +33,7 @@ describe("racetel simulate (CLI)", () => {
     [["--to", "localhost"], "--to must be host:port"],
     [["--laps", "x"], "--laps must be a whole number"],
     [["--bogus"], "Unknown option"],
+    [["--to", "no-such-host.invalid:20777"], "cannot resolve the host name"],
   ] as const) {
     it(`rejects ${args.join(" ")} with a clear error and exit code 2`, async () => {
       const r = await runCli(["simulate", ...args]);

@@ -102,6 +102,7 @@ Flags:
       await runSimulation(config, (p) => { last = p; progress.update(status); }, abort.signal);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
+      if (e.code === "ENOTFOUND" || e.code === "EAI_AGAIN") throw new UsageError(`--to ${config.to.host}: cannot resolve the host name`);
       if (e.code === "ENOENT" || e.code === "EACCES" || e.code === "EISDIR") throw new UsageError(`--out ${config.out}: ${e.message}`);
       throw err;
     } finally {
