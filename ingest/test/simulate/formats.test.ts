@@ -23,7 +23,7 @@ function differences(a: unknown, b: unknown, path: string, out: Set<string>): vo
 
 describe("F1 24 and F1 25 streams of one race", () => {
   it("decode to the same frames apart from format, game version and team names", () => {
-    const options = { cars: 20, laps: 2, track: "spa", rate: 10, seed: 21 } as const;
+    const options = { cars: 10, laps: 2, track: "spa", rate: 10, seed: 21 } as const;
     const s24 = simulateSession({ format: 2024, ...options });
     const s25 = simulateSession({ format: 2025, ...options });
     const d24 = racetelDecoder();
@@ -50,6 +50,6 @@ describe("F1 24 and F1 25 streams of one race", () => {
     }
     assert.deepEqual(d24.drops, {});
     assert.deepEqual(d25.drops, {});
-    assert.ok(datagrams > 15000 && frames > 100000, `${datagrams} datagrams, ${frames} frames compared`);
+    assert.ok(datagrams > 15000 && frames > 50000, `${datagrams} datagrams, ${frames} frames compared`);
   });
 });
