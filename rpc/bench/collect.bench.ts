@@ -15,7 +15,7 @@ const CARS = (process.env.BENCH_CARS ?? "200,1000,2000").split(",").map(Number);
 for (const reporting of ["producer", "observable"] as const) {
   for (const cars of CARS) {
     const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
-    const svc = new RpcService({ ...defaultConfig(), grpc: { host: "127.0.0.1", port: 0 }, http: { host: "127.0.0.1", port: 0 }, exportIntervalMs: 600_000, logLevel: "silent", reporting, exportBatchSize: 1_000_000 }, createLogger("silent"), { exporter });
+    const svc = new RpcService({ ...defaultConfig(), grpc: { host: "127.0.0.1", port: 0 }, http: { host: "127.0.0.1", port: 0 }, exportIntervalMs: 600_000, carTimeoutMs: 3_600_000, sessionTimeoutMs: 3_600_000, logLevel: "silent", reporting, exportBatchSize: 1_000_000 }, createLogger("silent"), { exporter });
     await svc.start();
     const ctx = { store: svc.store, hub: svc.hub, counters: svc.counters, log: new RateLimitedLog(createLogger("silent")), now: Date.now };
     for (let s = 0; s < cars / 20; s++) handleBatch(ctx, racetel.v1.PublishRequest.decode(racetel.v1.PublishRequest.encode({ frames: raceTick(String(s), 1) }).finish()));

@@ -18,6 +18,8 @@ export interface RpcConfig {
   exportBatchSize: number;
   carTimeoutMs: number;
   sessionTimeoutMs: number;
+  /** Sessions held at once (memory bound); frames of further sessions are rejected. */
+  maxSessions: number;
   /** Collections a finished lap stays observed. */
   lapHoldCollections: number;
   /** Frames buffered per subscriber before frames are skipped. */
@@ -41,6 +43,7 @@ export function defaultConfig(): RpcConfig {
     exportBatchSize: 8192,
     carTimeoutMs: 10_000,
     sessionTimeoutMs: 30_000,
+    maxSessions: 1000,
     lapHoldCollections: 8,
     subscriberBufferFrames: 20_000,
     logLevel: "info",
@@ -63,6 +66,7 @@ export function validate(c: RpcConfig): string[] {
   if (!Number.isInteger(c.exportBatchSize) || c.exportBatchSize < 100) problems.push(`--export-batch must be at least 100 data points, got ${c.exportBatchSize}`);
   if (!(c.carTimeoutMs >= 100)) problems.push(`--car-timeout must be at least 0.1 s, got ${c.carTimeoutMs / 1000} s`);
   if (!(c.sessionTimeoutMs >= c.carTimeoutMs)) problems.push(`--session-timeout (${c.sessionTimeoutMs / 1000} s) must be at least --car-timeout (${c.carTimeoutMs / 1000} s)`);
+  if (!Number.isInteger(c.maxSessions) || c.maxSessions < 1) problems.push(`--max-sessions must be a positive number, got ${c.maxSessions}`);
   if (!Number.isInteger(c.lapHoldCollections) || c.lapHoldCollections < 1 || c.lapHoldCollections > 1000) problems.push(`--lap-hold must be 1..1000 collections, got ${c.lapHoldCollections}`);
   if (!Number.isInteger(c.subscriberBufferFrames) || c.subscriberBufferFrames < 1) problems.push(`--subscriber-buffer must be a positive number of frames, got ${c.subscriberBufferFrames}`);
   if (!(LOG_LEVELS as readonly string[]).includes(c.logLevel)) problems.push(`log level (--log-level / RACETEL_LOG_LEVEL) must be one of ${LOG_LEVELS.join(", ")}, got "${c.logLevel}"`);
@@ -83,6 +87,7 @@ export const rpcFlagOptions = {
   "car-timeout": { type: "string" },
   "session-timeout": { type: "string" },
   "lap-hold": { type: "string" },
+  "max-sessions": { type: "string" },
   "subscriber-buffer": { type: "string" },
   "tls-cert": { type: "string" },
   "tls-key": { type: "string" },
@@ -104,6 +109,7 @@ export const rpcFlagUsage = `Flags (environment variable in brackets):
   --car-timeout DUR       stop reporting a silent car after this (RACETEL_CAR_TIMEOUT, default 10s)
   --session-timeout DUR   forget a silent session after this (RACETEL_SESSION_TIMEOUT, default 30s)
   --lap-hold N            collections a finished lap stays reported (default 8)
+  --max-sessions N        sessions held at once; frames of more are rejected and counted (default 1000)
   --subscriber-buffer N   frames buffered per Subscribe stream before skipping (default 20000)
   --tls-cert FILE         server certificate (PEM) for the gRPC port (RACETEL_RPC_TLS_CERT)
   --tls-key FILE          its private key (RACETEL_RPC_TLS_KEY)
@@ -161,6 +167,7 @@ export function configFromArgs(argv: string[], env: Env = process.env): RpcConfi
   if (v(flags["export-batch"])) c.exportBatchSize = integer(problems, "--export-batch", flags["export-batch"]);
   if (v((s = pick(flags["car-timeout"], "RACETEL_CAR_TIMEOUT")))) c.carTimeoutMs = duration(problems, "--car-timeout", s, 1000);
   if (v((s = pick(flags["session-timeout"], "RACETEL_SESSION_TIMEOUT")))) c.sessionTimeoutMs = duration(problems, "--session-timeout", s, 1000);
+  if (v(flags["max-sessions"])) c.maxSessions = integer(problems, "--max-sessions", flags["max-sessions"]);
   if (v(flags["lap-hold"])) c.lapHoldCollections = integer(problems, "--lap-hold", flags["lap-hold"]);
   if (v(flags["subscriber-buffer"])) c.subscriberBufferFrames = integer(problems, "--subscriber-buffer", flags["subscriber-buffer"]);
   if (v((s = pick(flags["tls-cert"], "RACETEL_RPC_TLS_CERT")))) c.tls.certFile = s;

@@ -54,7 +54,12 @@ export function handleBatch(ctx: PublishContext, req: racetel.v1.PublishRequest)
       ctx.log.warn(`reject:${reason}`, { reason, sessionId: frame.labels?.sessionId, carIndex: frame.labels?.carIndex, payload: frame.payload, ingest: req.ingestInstance }, "frame rejected");
       continue;
     }
-    store.apply(frame, nowMs);
+    if (!store.apply(frame, nowMs)) {
+      rejected++;
+      counters.reject("too_many_sessions");
+      ctx.log.warn("reject:too_many_sessions", { sessionId: frame.labels?.sessionId, sessions: store.sessions.size, ingest: req.ingestInstance }, "frame of a new session refused: rpc holds --max-sessions sessions");
+      continue;
+    }
     if (fanOut) hub.publish(frame);
   }
   counters.framesAccepted += frames.length - rejected;

@@ -45,6 +45,7 @@ export class RpcService {
       carTimeoutMs: config.carTimeoutMs,
       sessionTimeoutMs: config.sessionTimeoutMs,
       lapHoldCollections: config.lapHoldCollections,
+      maxSessions: config.maxSessions,
     });
     this.hub = new SubscriberHub(config.subscriberBufferFrames, this.counters);
     const given = options.exporter;

@@ -5,6 +5,7 @@ import type { racetel } from "@racetel/proto";
 export const REJECT_REASONS = [
   "missing_labels", "missing_session_id", "missing_payload", "car_index_out_of_range", "out_of_range",
 ] as const;
+// Also counted elsewhere: "decode_error" (server.ts, a whole batch) and "too_many_sessions" (the store is full).
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 /** Highest car index accepted (F1 uses 0..21, ACC car ids stay well below this). */

@@ -62,6 +62,20 @@ describe("frame validation", () => {
     assert.equal(Number(again.res!.framesAccepted), 1);
   });
 
+  it("refuses frames of new sessions beyond --max-sessions and counts them", async () => {
+    const small = await startTestRpc({ maxSessions: 2 });
+    try {
+      const batch = encodeBatch(["s1", "s2", "s3"].map((id) => ({ labels: labels(id, 0), telemetry: { speedMps: 10 } })));
+      const { err, res } = await publish(small.target, [batch]);
+      assert.equal(err, null);
+      assert.equal(Number(res!.framesAccepted), 2);
+      assert.equal(small.service.counters.rejected.get("too_many_sessions"), 1);
+      assert.deepEqual([...small.service.store.sessions.keys()], ["s1", "s2"]);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it("shows the counters on /metrics and /healthz", async () => {
     const text = await (await fetch(`http://127.0.0.1:${rpc.service.httpPort}/metrics`)).text();
     assert.match(text, /racetel_rpc_frames_rejected_total\{reason="out_of_range"\} 4/);

@@ -200,6 +200,8 @@ export interface StoreOptions {
   carTimeoutMs: number;
   sessionTimeoutMs: number;
   lapHoldCollections: number;
+  /** Sessions held at once; frames of further new sessions are refused (memory stays bounded). */
+  maxSessions: number;
 }
 
 /** All live sessions and cars. apply() is the per-frame hot path: it only overwrites numbers. */
@@ -211,9 +213,10 @@ export class TelemetryStore {
 
   constructor(private readonly options: StoreOptions) {}
 
-  private session(id: string, labels: Labels, nowMs: number): SessionState {
+  private session(id: string, labels: Labels, nowMs: number): SessionState | undefined {
     let s = this.sessions.get(id);
     if (s === undefined) {
+      if (this.sessions.size >= this.options.maxSessions) return undefined;
       s = new SessionState(id, this.attributeSets);
       this.sessions.set(id, s);
     }
@@ -234,16 +237,17 @@ export class TelemetryStore {
     return c;
   }
 
-  /** Records one (validated) frame. */
-  apply(frame: Frame, nowMs: number): void {
+  /** Records one (validated) frame; false when it belongs to a new session beyond maxSessions. */
+  apply(frame: Frame, nowMs: number): boolean {
     const labels = frame.labels!;
     const session = this.session(labels.sessionId!, labels, nowMs);
+    if (session === undefined) return false;
     const carIndex = labels.carIndex;
     const kind = (frame as racetel.v1.Frame).payload;
     if (carIndex === null || carIndex === undefined) {
       if (kind === "session") fillFrom(sessionChannels, frame.session!, session.values, 0);
       else if (kind === "event") session.countEvent(eventName(frame.event!.type));
-      return;
+      return true;
     }
     const car = this.car(session, carIndex, labels, nowMs);
     switch (kind) {
@@ -274,6 +278,7 @@ export class TelemetryStore {
         // Participant, setup, game-specific extras: labels only (already applied above).
         break;
     }
+    return true;
   }
 
   /** Records an ingest instance's counters. */
