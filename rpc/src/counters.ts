@@ -15,6 +15,8 @@ export class RpcCounters {
   subscriberFramesSkipped = 0;
   exportFailures = 0;
   exportsSucceeded = 0;
+  /** Export requests not sent because too many were still waiting for the collector. */
+  exportsSkipped = 0;
   /** OTLP exporters rebuilt after persistent failures. */
   exporterRebuilds = 0;
   carsActive = 0;
@@ -55,6 +57,7 @@ export function renderPrometheus(c: RpcCounters, extra: { sessions: number; inge
   series(out, "racetel_rpc_subscriber_frames_skipped_total", "counter", "Frames skipped because a subscriber read too slowly.", c.subscriberFramesSkipped);
   series(out, "racetel_rpc_export_failures_total", "counter", "Failed OTLP exports.", c.exportFailures);
   series(out, "racetel_rpc_exporter_rebuilds_total", "counter", "OTLP exporters rebuilt after persistent failures.", c.exporterRebuilds);
+  series(out, "racetel_rpc_exports_skipped_total", "counter", "OTLP requests skipped because too many were in flight (also in export failures).", c.exportsSkipped);
   series(out, "racetel_rpc_exports_total", "counter", "Successful OTLP exports.", c.exportsSucceeded);
   series(out, "racetel_rpc_collections_total", "counter", "Collections of the store (one per export); fewer than one per interval means exports take longer than the interval.", c.collections);
   series(out, "racetel_rpc_cars_active", "gauge", "Cars reported in the last collection.", c.carsActive);

@@ -107,7 +107,7 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
 export const silentLogger = { info: () => {}, warn: () => {} };
 
 /** A minimal real OTLP/gRPC metrics receiver (the collector's role): records each request's bytes. */
-export async function startOtlpReceiver(port = 0): Promise<{ port: number; requests: Buffer[]; stop(): Promise<void> }> {
+export async function startOtlpReceiver(port = 0, options: { neverAnswer?: boolean } = {}): Promise<{ port: number; requests: Buffer[]; stop(): Promise<void> }> {
   const requests: Buffer[] = [];
   const server = new grpc.Server({ "grpc.max_receive_message_length": 64 * 1024 * 1024 });
   const raw = (b: Buffer): Buffer => b;
@@ -116,9 +116,10 @@ export async function startOtlpReceiver(port = 0): Promise<{ port: number; reque
   } as unknown as grpc.ServiceDefinition, {
     export: ((call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
       requests.push(call.request);
+      if (options.neverAnswer === true) return; // a hung collector
       cb(null, Buffer.alloc(0)); // an empty ExportMetricsServiceResponse: full success
     }) as grpc.UntypedHandleCall,
   });
   const bound = await new Promise<number>((resolve, reject) => server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
-  return { port: bound, requests, stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())) };
+  return { port: bound, requests, stop: () => new Promise<void>((resolve) => { server.forceShutdown(); resolve(); }) };
 }

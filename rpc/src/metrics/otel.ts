@@ -69,17 +69,23 @@ export class CountingExporter implements PushMetricExporter {
   private inner: PushMetricExporter;
   private consecutiveFailures = 0;
   private createdAt: number;
+  private readonly inFlight = new Set<Promise<void>>();
 
   /**
    * @param create builds the real exporter; when `recreateAfterMs` is set and exports keep failing, a new
    *   one (a new gRPC channel) is built at most that often, because grpc-js' channel backoff grows to
    *   two minutes and would delay the recovery after the collector comes back.
+   * @param maxInFlight OTLP requests pending at once. The reader waits at most one interval per request
+   *   and drops the rest of a collection on a timeout, so requests are handed on at once and answered
+   *   "done"; their outcome is counted when it arrives. More than this many pending: the batch is
+   *   skipped and counted as a failure (memory stays bounded while the collector is slow or away).
    */
   constructor(
     private readonly create: () => PushMetricExporter,
     private readonly counters: RpcCounters,
     private readonly log: RateLimitedLog,
     private readonly recreateAfterMs: number | undefined,
+    private readonly maxInFlight = 16,
     private readonly now: () => number = Date.now,
   ) {
     this.inner = create();
@@ -87,18 +93,30 @@ export class CountingExporter implements PushMetricExporter {
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    this.inner.export(metrics, (result) => {
-      if (result.code === ExportResultCode.SUCCESS) {
-        this.counters.exportsSucceeded++;
-        this.consecutiveFailures = 0;
-      } else {
-        this.counters.exportFailures++;
-        this.consecutiveFailures++;
-        this.log.warn("export", { err: result.error?.message, consecutiveFailures: this.consecutiveFailures }, "OTLP export failed; rpc keeps running and retries at the next interval");
-        this.maybeRecreate();
-      }
-      resultCallback(result);
+    if (this.inFlight.size >= this.maxInFlight) {
+      this.counters.exportFailures++;
+      this.counters.exportsSkipped++;
+      this.log.warn("export-skipped", { inFlight: this.inFlight.size }, "OTLP export skipped: the collector has not answered the previous requests yet");
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error("too many OTLP requests in flight") });
+      return;
+    }
+    const done = new Promise<void>((resolve) => {
+      this.inner.export(metrics, (result) => {
+        this.inFlight.delete(done);
+        resolve();
+        if (result.code === ExportResultCode.SUCCESS) {
+          this.counters.exportsSucceeded++;
+          this.consecutiveFailures = 0;
+        } else {
+          this.counters.exportFailures++;
+          this.consecutiveFailures++;
+          this.log.warn("export", { err: result.error?.message, consecutiveFailures: this.consecutiveFailures }, "OTLP export failed; rpc keeps running and retries at the next interval");
+          this.maybeRecreate();
+        }
+      });
     });
+    this.inFlight.add(done);
+    resultCallback({ code: ExportResultCode.SUCCESS });
   }
 
   private maybeRecreate(): void {
@@ -114,8 +132,10 @@ export class CountingExporter implements PushMetricExporter {
     return AggregationTemporality.DELTA;
   }
 
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
+  /** Waits for the requests in flight (shutdown, tests). */
+  async forceFlush(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+    await this.inner.forceFlush();
   }
 
   /** Called by a reader being replaced: the exporter stays open. */
@@ -123,8 +143,9 @@ export class CountingExporter implements PushMetricExporter {
     return Promise.resolve();
   }
 
-  close(): Promise<void> {
-    return this.inner.shutdown();
+  async close(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+    await this.inner.shutdown();
   }
 }
 
