@@ -1,11 +1,14 @@
 // The whole back end with real processes: Debian's influxd, the ocb-built collector with
 // deploy/collector/config.yaml, rpc and ingest from source; the real F1 23 race capture replayed over UDP.
+// Junk datagrams and unlabelled frames are sent too, so the drop and reject panels have data.
 // Then InfluxDB must hold every car channel for all 20 cars with their tags, values equal to what
 // racetel's decoder reads from the capture, and every query of every Grafana dashboard must return data
 // (except the panels listed in noDataInThisCapture, each with the reason).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
+import * as grpc from "@grpc/grpc-js";
+import { ingestServiceDefinition, racetel } from "@racetel/proto";
 import { decodeCapture, raceCapturePath, type DecodedCapture } from "./harness/capture.js";
 import { hasData, interpolate, loadDashboards, resolveVariables } from "./harness/dashboards.js";
 import type { InfluxSeries } from "./harness/influxdb.js";
@@ -19,7 +22,6 @@ import { startStack, type Stack } from "./harness/stack.js";
 const noDataInThisCapture: Record<string, string> = {
   "racetel-live-car/Tyre core temperature/A": "F1 23 sends tyre surface and inner temperatures only; core comes from ACC",
   "racetel-race-analysis/Pit laps, all drivers/A": "no car pitted in laps 1-3 of this capture",
-  "racetel-pipeline-health/Frames dropped / rejected per second/B": "ingest sends only valid frames, so rpc rejects none (rpc's own tests cover rejects)",
 };
 
 /** Car channels every one of the 20 cars must have in InfluxDB after the replay. */
@@ -41,6 +43,24 @@ const carFields = [
   "racetel.lap.time", "racetel.lap.sector1_time", "racetel.lap.sector2_time", "racetel.lap.sector3_time", "racetel.lap.valid",
 ];
 const junkDatagrams = 3;
+const unlabelledFrames = 2;
+
+/** Publishes frames without labels straight to rpc over gRPC, as a broken ingest would: rpc must reject them. */
+function publishUnlabelled(target: string, count: number): Promise<racetel.v1.PublishResponse> {
+  const frames = Array.from({ length: count }, () => ({ telemetry: { speedMps: 10 } }));
+  const bytes = racetel.v1.PublishRequest.encode({ frames }).finish();
+  const client = new grpc.Client(target, grpc.credentials.createInsecure());
+  return new Promise((resolve, reject) => {
+    const call = client.makeClientStreamRequest<Buffer, racetel.v1.PublishResponse>(ingestServiceDefinition.publish.path,
+      (b) => b, (b) => racetel.v1.PublishResponse.decode(b), (err, res) => {
+        client.close();
+        if (err !== null || res === undefined) reject(err ?? new Error("no PublishResponse"));
+        else resolve(res);
+      });
+    call.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    call.end();
+  });
+}
 
 function seriesByCar(series: InfluxSeries[] | undefined): Map<number, unknown[]> {
   const out = new Map<number, unknown[]>();
@@ -70,6 +90,7 @@ describe("racetel back end end to end: F1 23 race capture -> ingest -> rpc -> co
     truth = decodeCapture(capture);
     stack = await startStack();
     await sendJunk(stack.f1Port, junkDatagrams);
+    await publishUnlabelled(stack.rpcTarget, unlabelledFrames);
     await stack.replay(capture, ["--speed", "1"]);
     // ingest reports its counters about once a second: wait until every datagram is counted as decoded,
     // then a little more for the cars' final state to be collected and written.
@@ -145,6 +166,12 @@ describe("racetel back end end to end: F1 23 race capture -> ingest -> rpc -> co
     const r = await stack.influx.query(`SELECT last("racetel.ingest.packets_dropped") FROM "prometheus" GROUP BY "reason"`);
     const total = (r[0]?.series ?? []).reduce((n, s) => n + Number(s.values[0]?.[1] ?? 0), 0);
     assert.equal(total, junkDatagrams, JSON.stringify(r[0]?.series));
+  });
+
+  it("counts the frames without labels as rpc rejects by reason", async () => {
+    const r = await stack.influx.query(`SELECT last("racetel.rpc.frames_rejected") FROM "prometheus" GROUP BY "reason"`);
+    const byReason = Object.fromEntries((r[0]?.series ?? []).map((s) => [s.tags?.reason, s.values[0]?.[1]]));
+    assert.deepEqual(byReason, { missing_labels: unlabelledFrames });
   });
 
   it("answers every query of every dashboard panel (variables filled in) with data, except the listed panels", async () => {

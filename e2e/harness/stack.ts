@@ -26,6 +26,8 @@ export interface Stack {
   collector: Collector;
   rpc: RunningProcess;
   ingest: RunningProcess;
+  /** rpc's gRPC address (host:port), for publishing frames directly. */
+  rpcTarget: string;
   /** F1 UDP port ingest listens on (127.0.0.1). */
   f1Port: number;
   ingestHttpPort: number;
@@ -73,7 +75,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const logs = (): string => [collector.process, rpc, ingest, influx.process]
       .map((p) => `--- ${p.name}\n${p.output()}`).join("\n");
     return {
-      influx, collector, rpc, ingest, f1Port, ingestHttpPort, rpcHttpPort, logs,
+      influx, collector, rpc, ingest, f1Port, ingestHttpPort, rpcHttpPort, logs, rpcTarget: `127.0.0.1:${rpcPort}`,
       async replay(file, extraArgs = []) {
         const replayer = racetel("replay", ["replay", file, "--to", `127.0.0.1:${f1Port}`, "--acc-to", `127.0.0.1:${accPort}`, ...extraArgs]);
         const code = await replayer.exited;
