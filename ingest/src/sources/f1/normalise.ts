@@ -177,7 +177,8 @@ export class F1Normaliser {
     for (let i = 0; i < F1_CAR_SLOTS; i++) {
       if (!s.isActive(i)) continue;
       const c = p.cars[i]!;
-      if (s.lapNumber[i]! > 0 && c.currentLapNum > s.lapNumber[i]!) this.liveFinishedLap(p, s, i);
+      // exactly one lap further: the lap we watched is complete (after a gap, SessionHistory covers it)
+      if (s.lapNumber[i]! > 0 && c.currentLapNum === s.lapNumber[i]! + 1) this.liveFinishedLap(p, s, i);
       if (c.currentLapNum !== s.lapNumber[i]) this.startLap(s, i, c.currentLapNum);
       s.lapSector1Ms[i] = ms(c.sector1TimeMinutesPart, c.sector1TimeMSPart);
       s.lapSector2Ms[i] = ms(c.sector2TimeMinutesPart, c.sector2TimeMSPart);
