@@ -209,7 +209,7 @@ export class MetricsPipeline {
       exportIntervalMillis: this.options.exportIntervalMs,
       exportTimeoutMillis: this.options.exportIntervalMs,
       maxExportBatchSize: this.options.maxExportBatchSize,
-      // Per instrument kind: "default" alone does not reach observable gauges in this SDK version.
+      // Series per instrument: thousands of cars, four wheels each (the SDK's default is 2000).
       cardinalityLimits: { default: this.options.cardinalityLimit, observableGauge: this.options.cardinalityLimit },
       metricProducers: producer,
     });
