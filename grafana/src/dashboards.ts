@@ -161,16 +161,16 @@ const timingTower: DashboardSpec = {
 };
 
 /** Lap overlay on lap distance: one car, one lap, one channel (field-value WHERE on the lap number). */
-function lapTrace(field: string, car: string, lap: string, as: string): string {
-  return `SELECT "racetel.car.lap.distance" AS "distance", "${field}" AS "${as}" FROM ${M} WHERE ${SESSION} AND "car_index" = '${car}' AND "racetel.car.lap.number" = ${lap} AND $timeFilter`;
+function lapTrace(field: string, car: string, lap: string, as: string, scale = ""): string {
+  return `SELECT "racetel.car.lap.distance" AS "distance", "${field}"${scale} AS "${as}" FROM ${M} WHERE ${SESSION} AND "car_index" = '${car}' AND "racetel.car.lap.number" = ${lap} AND $timeFilter`;
 }
-function xyAgainstDistance(title: string, field: string, as: string, unit: string): PanelSpec {
+function xyAgainstDistance(title: string, field: string, as: string, unit: string, scale = ""): PanelSpec {
   return {
     type: "xychart", title, w: 12, h: 9, unit,
     description: "Against lap distance (m). A: $car lap $lap, B: $car_b lap $lap_b.",
     targets: [
-      { format: "table", query: lapTrace(field, "$car", "$lap", as) },
-      { format: "table", query: lapTrace(field, "$car_b", "$lap_b", as) },
+      { format: "table", query: lapTrace(field, "$car", "$lap", `${as} A`, scale) },
+      { format: "table", query: lapTrace(field, "$car_b", "$lap_b", `${as} B`, scale) },
     ],
     options: { mapping: "auto", series: [], legend: { showLegend: true, displayMode: "list", placement: "bottom" }, tooltip: { mode: "multi" } },
     fieldConfig: { custom: { show: "lines", lineWidth: 2, pointSize: { fixed: 2 } } },
@@ -188,7 +188,7 @@ const lapComparison: DashboardSpec = {
   timeFrom: "now-1h",
   refresh: "",
   panels: [
-    xyAgainstDistance("Speed", "racetel.car.speed", "speed", "velocityms"),
+    xyAgainstDistance("Speed", "racetel.car.speed", "speed", "velocitykmh", " * 3.6"),
     xyAgainstDistance("Lap time against distance (delta = vertical gap)", "racetel.car.lap.current_time", "lap time", "s"),
     xyAgainstDistance("Throttle", "racetel.car.throttle", "throttle", "percentunit"),
     xyAgainstDistance("Brake", "racetel.car.brake", "brake", "percentunit"),
