@@ -39,7 +39,8 @@ try {
   const cpuShare = (cpu1 - cpu0) / elapsed;
   console.log(`rpc absorbed ${Math.round(accepted / elapsed).toLocaleString("en")} frames/s over ${elapsed.toFixed(1)} s (${accepted} frames)`);
   console.log(`rpc CPU: ${(cpuShare * 100).toFixed(0)}% of one core => ${Math.round(accepted / (cpu1 - cpu0)).toLocaleString("en")} frames per CPU-second`);
-  console.log(`rpc RSS: ${rssMb(rpc.pid).toFixed(0)} MB; OTLP exports received: ${otlp.requests} (${(otlp.bytes / 1e6).toFixed(1)} MB); rejected: ${m1.get("racetel_rpc_frames_rejected_total") ?? 0}`);
+  const collections = m1.get("racetel_rpc_collections_total")! - m0.get("racetel_rpc_collections_total")!;
+  console.log(`rpc RSS: ${rssMb(rpc.pid).toFixed(0)} MB; collections (exports) meanwhile: ${collections}, one every ${Math.round((elapsed * 1000) / Math.max(1, collections))} ms; rejected: ${m1.get("racetel_rpc_frames_rejected_total") ?? 0}`);
 } finally {
   client.close();
   await rpc.stop();
