@@ -43,8 +43,19 @@ function series(out: string[], name: string, type: "counter" | "gauge", help: st
   out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
 }
 
+/** ingest's counters as last reported to this rpc (PublishRequest.ingest_stats). */
+export interface IngestView {
+  instance: string;
+  packetsReceived: number;
+  packetsDecoded: number;
+  packetsDropped: number;
+  framesEmitted: number;
+  framesDropped: number;
+  lastPacketAgeS: number;
+}
+
 /** Renders the counters in Prometheus text format 0.0.4 (per scrape, never per frame). */
-export function renderPrometheus(c: RpcCounters, extra: { sessions: number; ingestInstances: number }): string {
+export function renderPrometheus(c: RpcCounters, extra: { sessions: number; ingest: IngestView[] }): string {
   const out: string[] = [];
   series(out, "racetel_rpc_frames_received_total", "counter", "Frames received on Publish streams.", c.framesReceived);
   series(out, "racetel_rpc_frames_accepted_total", "counter", "Frames that passed validation.", c.framesAccepted);
@@ -63,6 +74,19 @@ export function renderPrometheus(c: RpcCounters, extra: { sessions: number; inge
   series(out, "racetel_rpc_cars_active", "gauge", "Cars reported in the last collection.", c.carsActive);
   series(out, "racetel_rpc_cars_expired_total", "counter", "Cars that went silent and stopped being reported.", c.carsExpired);
   series(out, "racetel_rpc_sessions_active", "gauge", "Sessions with state in rpc.", extra.sessions);
-  series(out, "racetel_rpc_ingest_instances", "gauge", "ingest instances that sent stats recently.", extra.ingestInstances);
+  series(out, "racetel_rpc_ingest_instances", "gauge", "ingest instances that sent stats recently.", extra.ingest.length);
+  // ingest's own counters as it reported them here, so one scrape of rpc shows the whole pipeline.
+  const ingestSeries: [string, string, (v: IngestView) => number][] = [
+    ["racetel_rpc_ingest_packets_received", "Datagrams or pages the ingest instance received (as reported).", (v) => v.packetsReceived],
+    ["racetel_rpc_ingest_packets_decoded", "Datagrams or pages it decoded (as reported).", (v) => v.packetsDecoded],
+    ["racetel_rpc_ingest_packets_dropped", "Datagrams or pages it dropped, all reasons (as reported).", (v) => v.packetsDropped],
+    ["racetel_rpc_ingest_frames_emitted", "Frames it produced (as reported).", (v) => v.framesEmitted],
+    ["racetel_rpc_ingest_frames_dropped", "Frames it dropped on the way to rpc (as reported).", (v) => v.framesDropped],
+    ["racetel_rpc_ingest_last_packet_age_seconds", "Seconds since its last packet (as reported).", (v) => v.lastPacketAgeS],
+  ];
+  for (const [name, help, get] of ingestSeries) {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
+    for (const v of extra.ingest) out.push(`${name}{ingest_instance="${escapeLabel(v.instance)}"} ${get(v)}`);
+  }
   return out.join("\n") + "\n";
 }

@@ -2,8 +2,26 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "./counters.js";
-import type { RpcCounters } from "./counters.js";
+import type { IngestView, RpcCounters } from "./counters.js";
+import { toNumber } from "./int64.js";
 import type { TelemetryStore } from "./metrics/store.js";
+
+function ingestViews(store: TelemetryStore): IngestView[] {
+  return [...store.ingest.values()].map((rec) => {
+    const s = rec.stats;
+    let dropped = 0;
+    for (const n of Object.values(s.packetsDroppedByReason ?? {})) dropped += toNumber(n);
+    return {
+      instance: rec.instance,
+      packetsReceived: toNumber(s.packetsReceived),
+      packetsDecoded: toNumber(s.packetsDecoded),
+      packetsDropped: dropped,
+      framesEmitted: toNumber(s.framesEmitted),
+      framesDropped: Math.max(toNumber(s.framesDroppedQueue), rec.framesDroppedTotal),
+      lastPacketAgeS: Number(s.lastPacketAgeS ?? -1),
+    };
+  });
+}
 
 export interface HealthSource {
   counters: RpcCounters;
@@ -21,7 +39,7 @@ export async function startHttpServer(host: string, port: number, src: HealthSou
       res.end(JSON.stringify({ status: ok ? "ok" : "starting", publishStreams: src.counters.publishStreams, subscribers: src.counters.subscribers, carsActive: src.counters.carsActive, exportFailures: src.counters.exportFailures }));
     } else if (path === "/metrics") {
       res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE });
-      res.end(renderPrometheus(src.counters, { sessions: src.store.sessions.size, ingestInstances: src.store.ingest.size }));
+      res.end(renderPrometheus(src.counters, { sessions: src.store.sessions.size, ingest: ingestViews(src.store) }));
     } else {
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("not found: try /healthz or /metrics\n");

@@ -102,6 +102,9 @@ for (const reporting of ["producer", "observable"] as const) describe(`frames to
     assert.equal(pointValue(metrics, "racetel.ingest.packets_received", { ingest_instance: "ingest-test" }), 123);
     assert.equal(pointValue(metrics, "racetel.ingest.packets_dropped", { ingest_instance: "ingest-test", reason: "too_short" }), 3);
     assert.ok(pointValue(metrics, "racetel.rpc.frames_received", { rpc_instance: "rpc-test" })! >= TICKS * (1 + CARS * 4));
+    const text = await (await fetch(`http://127.0.0.1:${rpc.service.httpPort}/metrics`)).text();
+    assert.match(text, /racetel_rpc_ingest_packets_received\{ingest_instance="ingest-test"\} 123/);
+    assert.match(text, /racetel_rpc_ingest_packets_dropped\{ingest_instance="ingest-test"\} 3/);
   });
 
   it("uses a resource with service.name only", async () => {
