@@ -3,6 +3,7 @@
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { parseCidr, CidrError } from "./cidr.js";
+import { defaultAccShmReaderConfig, parseBroadcastTarget, validateAccShmReaderConfig } from "../sources/acc/index.js";
 
 export type OutputKind = "stdout" | "grpc";
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -13,6 +14,10 @@ export interface IngestConfig {
   f1: { host: string; port: number };
   /** ACC forwarded-page UDP listener (bound only when an ACC page decoder is available). */
   acc: { host: string; port: number };
+  /** ACC page files to poll (Linux, same machine as the game); "" = off. */
+  accShmDir: string;
+  /** ACC broadcasting protocol: HOST[:PORT] of the game ("" = off) and its connectionPassword. */
+  accBroadcast: { target: string; password: string };
   /** Allowed source CIDRs; empty allows every sender. */
   allowCidrs: string[];
   /** HTTP port of /metrics and /healthz (0 = a free port). */
@@ -38,6 +43,8 @@ export function defaultConfig(): IngestConfig {
   return {
     f1: { host: "0.0.0.0", port: 20777 },
     acc: { host: "0.0.0.0", port: 9996 },
+    accShmDir: "",
+    accBroadcast: { target: "", password: "asd" },
     allowCidrs: [],
     http: { host: "0.0.0.0", port: 9464 },
     output: "grpc",
@@ -59,6 +66,13 @@ export function validate(config: IngestConfig): string[] {
   checkPort(problems, "F1 UDP port (--f1-port / RACETEL_F1_PORT)", config.f1.port);
   checkPort(problems, "ACC UDP port (--acc-port / RACETEL_ACC_PORT)", config.acc.port);
   checkPort(problems, "HTTP port (--http-port / RACETEL_INGEST_HTTP_PORT)", config.http.port);
+  if (config.accShmDir !== "") {
+    const problem = validateAccShmReaderConfig({ ...defaultAccShmReaderConfig(), dir: config.accShmDir });
+    if (problem) problems.push(problem);
+  }
+  if (config.accBroadcast.target !== "") {
+    try { parseBroadcastTarget(config.accBroadcast.target); } catch (err) { problems.push((err as Error).message); }
+  }
   if (config.f1.host.trim() === "") problems.push("F1 UDP host (--f1-host / RACETEL_F1_HOST) must not be empty");
   for (const cidr of config.allowCidrs) {
     try {
@@ -88,6 +102,9 @@ export const ingestFlagOptions = {
   "f1-port": { type: "string" },
   port: { type: "string" },
   "acc-port": { type: "string" },
+  "acc-shm-dir": { type: "string" },
+  "acc-broadcast": { type: "string" },
+  "acc-broadcast-password": { type: "string" },
   "allow-cidrs": { type: "string" },
   "http-port": { type: "string" },
   output: { type: "string" },
@@ -104,6 +121,9 @@ export const ingestFlagUsage = `Flags (environment variable in brackets):
   --f1-host HOST        F1 UDP listen address (RACETEL_F1_HOST, default 0.0.0.0)
   --f1-port, --port N   F1 UDP port (RACETEL_F1_PORT, default 20777)
   --acc-port N          ACC forwarded-page UDP port (RACETEL_ACC_PORT, default 9996)
+  --acc-shm-dir DIR     also poll ACC page files acpmf_* in DIR, e.g. /dev/shm (RACETEL_ACC_SHM_DIR)
+  --acc-broadcast H:P   ACC broadcasting protocol client to the game, port 9000 by default (RACETEL_ACC_BROADCAST)
+  --acc-broadcast-password PW  broadcasting.json connectionPassword (RACETEL_ACC_BROADCAST_PASSWORD, default asd)
   --allow-cidrs LIST    comma-separated allowed sender CIDRs, IPv4 or IPv6 (RACETEL_ALLOW_CIDRS, default all)
   --http-port N         /metrics and /healthz port (RACETEL_INGEST_HTTP_PORT, default 9464)
   --output stdout|grpc  frames as proto3 JSON lines on stdout, or streamed to rpc (RACETEL_INGEST_OUTPUT, default grpc)
@@ -145,6 +165,12 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env = process.env):
   if (f1Port !== undefined) config.f1.port = integer(problems, "F1 UDP port", f1Port);
   const accPort = pick(flags["acc-port"], "RACETEL_ACC_PORT");
   if (accPort !== undefined) config.acc.port = integer(problems, "ACC UDP port", accPort);
+  const accShmDir = pick(flags["acc-shm-dir"], "RACETEL_ACC_SHM_DIR");
+  if (accShmDir !== undefined) config.accShmDir = accShmDir;
+  const accBroadcast = pick(flags["acc-broadcast"], "RACETEL_ACC_BROADCAST");
+  if (accBroadcast !== undefined) config.accBroadcast.target = accBroadcast;
+  const accPassword = pick(flags["acc-broadcast-password"], "RACETEL_ACC_BROADCAST_PASSWORD");
+  if (accPassword !== undefined) config.accBroadcast.password = accPassword;
   const cidrs = pick(flags["allow-cidrs"], "RACETEL_ALLOW_CIDRS");
   if (cidrs !== undefined) config.allowCidrs = list(cidrs);
   const httpPort = pick(flags["http-port"], "RACETEL_INGEST_HTTP_PORT");

@@ -11,6 +11,7 @@ import { LogOnce } from "../observability/once-logger.js";
 import type { BatchSink } from "../pipeline/batch-sink.js";
 import { FrameBatcher } from "../pipeline/frame-batcher.js";
 import type { DecodeContext, PacketDecoder } from "../sources/source.js";
+import { AccBroadcastClient, AccShmReader, defaultAccBroadcastConfig, defaultAccShmReaderConfig, parseBroadcastTarget } from "../sources/acc/index.js";
 import type { SourceDecoders } from "./source-decoders.js";
 import { startUdpListener, type UdpListener } from "./udp-listener.js";
 
@@ -37,6 +38,8 @@ export class IngestService {
   readonly batcher: FrameBatcher;
   private readonly listeners: UdpListener[] = [];
   private readonly decoders: PacketDecoder[] = [];
+  /** ACC sources that are not UDP listeners (page-file poller, broadcasting client). */
+  private readonly accSources: { activeSessions(): number; stop(): void | Promise<void> }[] = [];
   private http: Server | undefined;
   private running = false;
 
@@ -51,6 +54,7 @@ export class IngestService {
     this.counters.sessionsActive = () => {
       let n = 0;
       for (const decoder of this.decoders) n += decoder.activeSessions();
+      for (const source of this.accSources) n += source.activeSessions();
       return n;
     };
   }
@@ -76,6 +80,18 @@ export class IngestService {
       } else {
         logger.info("no ACC forwarded-page decoder in this build: UDP port for ACC pages not opened");
       }
+      if (config.accShmDir !== "") {
+        const reader = new AccShmReader({ ...defaultAccShmReaderConfig(), dir: config.accShmDir }, context);
+        reader.start();
+        this.accSources.push(reader);
+        logger.info({ dir: config.accShmDir }, "polling ACC page files");
+      }
+      if (config.accBroadcast.target !== "") {
+        const client = new AccBroadcastClient({ ...defaultAccBroadcastConfig(), ...parseBroadcastTarget(config.accBroadcast.target), connectionPassword: config.accBroadcast.password }, context);
+        await client.start();
+        this.accSources.push({ activeSessions: () => client.decoder.activeSessions(), stop: () => client.stop() });
+        logger.info({ target: config.accBroadcast.target }, "ACC broadcasting client registering");
+      }
       this.running = true;
       const { server, port: httpPort } = await startObservabilityServer(this.counters, { ready: () => this.running }, config.http.host, config.http.port);
       this.http = server;
@@ -92,6 +108,7 @@ export class IngestService {
   async stop(): Promise<void> {
     this.running = false;
     const listeners = this.listeners.splice(0);
+    await Promise.all(this.accSources.splice(0).map((source) => source.stop()));
     await Promise.all(listeners.map((l) => l.close()));
     this.batcher.flush();
     const http = this.http;

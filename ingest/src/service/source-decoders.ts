@@ -1,5 +1,6 @@
 // Which decoder serves which listener (and which .rtcap record kind in `racetel decode`).
 import { AccForwardDecoder } from "../sources/acc/forward-decoder.js";
+import { AccBroadcastDecoder } from "../sources/acc-broadcast/decoder.js";
 import { F1Decoder } from "../sources/f1/index.js";
 import type { DecodeContext, PacketDecoder } from "../sources/source.js";
 
@@ -10,7 +11,7 @@ export interface SourceDecoders {
   f1: DecoderFactory;
   /** Decodes ACC shared-memory pages forwarded over UDP (port 9996); the ACC listener is bound only when set. */
   accForwardedPage?: DecoderFactory;
-  /** Decodes inbound ACC broadcasting-protocol datagrams (.rtcap kind 3 in `racetel decode`); not yet in this build. */
+  /** Decodes inbound ACC broadcasting-protocol datagrams (.rtcap kind 3 in `racetel decode`). */
   accBroadcasting?: DecoderFactory;
 }
 
@@ -20,5 +21,6 @@ export function defaultSourceDecoders(): SourceDecoders {
     // Room for a LAN event's worth of consoles before least-recently-used sessions are evicted.
     f1: (context) => new F1Decoder(context, { maxSessions: 64 }),
     accForwardedPage: (context) => new AccForwardDecoder(context),
+    accBroadcasting: (context) => new AccBroadcastDecoder(context),
   };
 }
