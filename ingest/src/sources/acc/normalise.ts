@@ -229,6 +229,9 @@ export class AccShmNormaliser {
     this.lastPhysicsId = p.packetId;
     const nowMs = receiveTimeUnixNano / 1e6;
     this.lastDataMs = nowMs;
+    // air and road temperature live on the physics page; the session frame reports them
+    this.session.airTemperatureCelsius = p.airTemp;
+    this.session.trackTemperatureCelsius = p.roadTemp;
     this.participant.aiControlled = p.isAIControlled !== 0;
 
     const t = this.telemetry;
@@ -336,10 +339,6 @@ export class AccShmNormaliser {
     e.ballastKg = p.ballast; e.airDensityKgpm3 = p.airDensity;
     this.stamp(this.frames.extras, t, p.packetId);
     this.sink.emit(this.frames.extras);
-
-    // Air and road temperature live on the physics page; keep them for the next session frame.
-    this.session.airTemperatureCelsius = p.airTemp;
-    this.session.trackTemperatureCelsius = p.roadTemp;
   }
 
   private emitSession(g: GraphicsPage, s: StaticPage, t: number): void {
