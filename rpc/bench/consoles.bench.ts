@@ -111,7 +111,7 @@ try {
       exportEveryMs: (elapsed * 1000) / Math.max(1, d(r0, rEnd, "racetel_rpc_collections_total")),
     };
     rows.push(row);
-    console.log(`N=${String(n).padStart(3)} sent=${sent} received=${received} (kernel rcvbuf drops ${row.kernelDrops}) decode-drops=${row.decodeDrops} queue-drops=${row.queueDrops} lost-to-rpc=${row.lost} | frames/s=${Math.round(row.framesPerS)} | export every ${Math.round(row.exportEveryMs)} ms | CPU ingest ${(row.ingestCpu * 100).toFixed(0)}% rpc ${(row.rpcCpu * 100).toFixed(0)}% | RSS ingest ${row.ingestRss.toFixed(0)} MB rpc ${row.rpcRss.toFixed(0)} MB | cars at rpc ${rEnd.get("racetel_rpc_cars_active")} | load avg ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`N=${String(n).padStart(3)} sent=${sent} received=${received} (kernel rcvbuf drops ${row.kernelDrops}) decode-drops=${row.decodeDrops} queue-drops=${row.queueDrops} lost-to-rpc=${row.lost} | frames/s=${Math.round(row.framesPerS)} | export every ${Math.round(row.exportEveryMs)} ms | CPU ingest ${(row.ingestCpu * 100).toFixed(0)}% rpc ${(row.rpcCpu * 100).toFixed(0)}% | RSS ingest ${row.ingestRss.toFixed(0)} MB rpc ${row.rpcRss.toFixed(0)} MB | cars at rpc ${rEnd.get("racetel_rpc_cars_active")} | load avg ${loadavg()[0]!.toFixed(1)} | log lines ingest ${ingest.logLines.count} rpc ${rpc.logLines.count}`);
     // UDP loss before ingest reads (kernel buffer, machine load) is reported but only a loss on the
     // ingest -> rpc path (queue drops, frames that never arrive) ends the run.
     if (row.queueDrops > 0 || row.lost !== 0) break;

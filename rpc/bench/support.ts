@@ -73,6 +73,8 @@ export interface Child {
   pid: number;
   /** The JSON object the process printed when it was ready. */
   ready: Record<string, unknown>;
+  /** Lines the process logged after it was ready, and the tail of the last chunk. */
+  logLines: { count: number; last: string };
   stop(): Promise<void>;
 }
 
@@ -80,8 +82,9 @@ export interface Child {
 export async function spawnTs(entry: string, args: string[], readyWhen: RegExp, env: Record<string, string> = {}): Promise<Child> {
   const proc = spawn(process.execPath, ["--conditions=racetel-src", "--import", "tsx", entry, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
+  let onData: (chunk: Buffer) => void = () => {};
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
+    onData = (chunk: Buffer): void => {
       output += chunk.toString();
       for (const line of output.split("\n")) {
         if (readyWhen.test(line)) {
@@ -95,10 +98,19 @@ export async function spawnTs(entry: string, args: string[], readyWhen: RegExp, 
     proc.once("exit", (code) => reject(new Error(`${entry} exited with ${code} before it was ready:\n${output.slice(-2000)}`)));
     setTimeout(() => reject(new Error(`${entry} not ready after 60 s:\n${output.slice(-2000)}`)), 60_000).unref();
   });
-  proc.stdout!.resume();
-  proc.stderr!.resume();
+  // From now on only count the child's log lines (a pipe that is not drained would block its writes).
+  proc.stdout!.off("data", onData);
+  proc.stderr!.off("data", onData);
+  const logLines = { count: 0, last: "" };
+  const countLines = (chunk: Buffer): void => {
+    const text = chunk.toString();
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) logLines.count++;
+    logLines.last = text.slice(-500);
+  };
+  proc.stdout!.on("data", countLines);
+  proc.stderr!.on("data", countLines);
   return {
-    proc, pid: proc.pid!, ready,
+    proc, pid: proc.pid!, ready, logLines,
     stop: () => new Promise<void>((resolve) => {
       if (proc.exitCode !== null) return resolve();
       proc.once("exit", () => resolve());
