@@ -351,6 +351,24 @@ test("Grafana: anonymous viewing follows values, admin password from the Secret"
   }
 });
 
+test("Grafana allows the dashboards' own refresh: GF_DASHBOARDS_MIN_REFRESH_INTERVAL is 1s, no dashboard refreshes faster", () => {
+  const grafana = find(byDefault, "Deployment", name("grafana"));
+  assert.equal(env(grafana, "GF_DASHBOARDS_MIN_REFRESH_INTERVAL").value, "1s");
+  const seconds = (d: string): number => {
+    const m = /^(\d+)(s|m|h)$/.exec(d);
+    assert.ok(m, `refresh interval ${d}`);
+    return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"];
+  };
+  const refreshes: string[] = [];
+  for (const f of readdirSync(path.join(repoRoot, "grafana/dashboards")).filter((x) => x.endsWith(".json"))) {
+    const refresh = (JSON.parse(readFileSync(path.join(repoRoot, "grafana/dashboards", f), "utf8")) as { refresh?: string }).refresh ?? "";
+    if (refresh === "") continue;
+    refreshes.push(refresh);
+    assert.ok(seconds(refresh) >= 1, `${f} refreshes every ${refresh}, faster than Grafana's minimum 1s`);
+  }
+  assert.ok(refreshes.some((r) => seconds(r) < 5), `a live dashboard refreshes faster than Grafana's default floor of 5s: ${refreshes.join(",")}`);
+});
+
 test("values.schema.json rejects bad values with a message naming the value", () => {
   const bad: [string, RegExp][] = [
     ["ingest.service.nodePorts.f1=20777", /nodePorts.*f1|minimum/],
