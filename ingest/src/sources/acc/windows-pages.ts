@@ -5,6 +5,7 @@ import type { PageKind } from "./pages.js";
 import type { PageReader } from "./page-files.js";
 
 const FILE_MAP_READ = 0x0004;
+// Win32 BOOL is a 4-byte int: declared as int, not koffi's 1-byte bool.
 
 /** Opens the three mappings; throws a clear message when ACC is not running or koffi is unavailable. */
 export async function openWindowsPages(): Promise<PageReader> {
@@ -15,15 +16,15 @@ export async function openWindowsPages(): Promise<PageReader> {
     throw new Error("koffi is not installed: run `npm install koffi` next to racetel (needed for ACC shared memory on Windows)");
   }
   const kernel32 = koffi.load("kernel32.dll");
-  const OpenFileMappingW = kernel32.func("void* __stdcall OpenFileMappingW(uint32 access, bool inherit, str16 name)");
+  const OpenFileMappingW = kernel32.func("void* __stdcall OpenFileMappingW(uint32 access, int inherit, str16 name)");
   const MapViewOfFile = kernel32.func("void* __stdcall MapViewOfFile(void* h, uint32 access, uint32 hi, uint32 lo, size_t n)");
-  const UnmapViewOfFile = kernel32.func("bool __stdcall UnmapViewOfFile(void* p)");
-  const CloseHandle = kernel32.func("bool __stdcall CloseHandle(void* h)");
+  const UnmapViewOfFile = kernel32.func("int __stdcall UnmapViewOfFile(void* p)");
+  const CloseHandle = kernel32.func("int __stdcall CloseHandle(void* h)");
 
   const views = new Map<PageKind, { handle: unknown; view: unknown; bytes: Uint8Array; copy: Uint8Array }>();
   for (const kind of ["physics", "graphics", "static"] as const) {
     const size = LAYOUTS[kind].size;
-    const handle: unknown = OpenFileMappingW(FILE_MAP_READ, false, `Local\\acpmf_${kind}`);
+    const handle: unknown = OpenFileMappingW(FILE_MAP_READ, 0, `Local\\acpmf_${kind}`);
     if (!handle) throw new Error(`ACC shared memory Local\\acpmf_${kind} not found: start ACC and get into a session first`);
     const view: unknown = MapViewOfFile(handle, FILE_MAP_READ, 0, 0, size);
     if (!view) throw new Error(`cannot map Local\\acpmf_${kind}`);
