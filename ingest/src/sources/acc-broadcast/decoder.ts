@@ -7,7 +7,7 @@ import type { DecodeContext, Frame, PacketDecoder } from "../source.js";
 import { carModelName, nationalityName } from "./names.js";
 import {
   CarLocation, EVENT_CODES, EventType, GarbageStringError, Inbound, NO_LAP_TIME, PHASES, Reader, SessionTypeCode,
-  TruncatedError, readBroadcastingEvent, readEntryList, readEntryListCar, readRealtimeCarUpdate, readRealtimeUpdate,
+  TruncatedError, emptyCarUpdate, readBroadcastingEvent, readEntryList, readEntryListCar, readRealtimeCarUpdate, readRealtimeUpdate,
   readRegistrationResult, readTrackData,
 } from "./protocol.js";
 import type { EntryListCar, LapInfo, RealtimeCarUpdate, RealtimeUpdate, RegistrationResult, TrackData } from "./protocol.js";
@@ -64,7 +64,21 @@ function eventType(type: number): racetel.v1.SessionEventType {
   }
 }
 
-interface CarState { entry: EntryListCar | null; laps: number }
+interface CarState { entry: EntryListCar | null; laps: number; driver: string; team: string }
+
+function carState(entry: EntryListCar | null): CarState {
+  const state: CarState = { entry, laps: -1, driver: "", team: "" };
+  setEntry(state, entry);
+  return state;
+}
+
+/** Keeps the label strings of a car, built once per entry-list update rather than per message. */
+function setEntry(state: CarState, entry: EntryListCar | null): void {
+  state.entry = entry;
+  const driver = entry ? entry.drivers[entry.currentDriverIndex] ?? entry.drivers[0] : undefined;
+  state.driver = driver ? `${driver.firstName} ${driver.lastName}`.trim() : "";
+  state.team = entry ? entry.teamName || carModelName(entry.carModelType) : "";
+}
 
 /** Decodes a stream of inbound broadcasting datagrams from one game. */
 export class AccBroadcastDecoder implements PacketDecoder {
@@ -78,6 +92,16 @@ export class AccBroadcastDecoder implements PacketDecoder {
   readonly counts = new Map<number, number>();
 
   private readonly reader = new Reader();
+  private readonly carUpdate = emptyCarUpdate();
+  // Reused for every car update (the sink copies before returning).
+  private readonly lapState = {
+    lapNumber: 0, currentLapTimeMs: 0, lastLapTimeMs: 0, bestLapTimeMs: 0, position: 0, lapFraction: 0, lapDistanceM: 0,
+    deltaToBestMs: 0, lapInvalid: false, pitStatus: v1.PitStatus.PIT_STATUS_UNSPECIFIED, driverStatus: v1.DriverStatus.DRIVER_STATUS_UNSPECIFIED,
+  };
+  private readonly position = { x: 0, y: 0, z: 0 };
+  private readonly motion = { positionM: this.position, yawRad: 0 };
+  private readonly lapFrame: Frame;
+  private readonly motionFrame: Frame;
   private readonly cars = new Map<number, CarState>();
   private track: TrackData | null = null;
   private realtime: RealtimeUpdate | null = null;
@@ -92,6 +116,8 @@ export class AccBroadcastDecoder implements PacketDecoder {
     const base = { source, game: v1.Game.GAME_ACC, format: FORMAT, sessionId: "", driver: "", team: "", track: "" };
     this.labels = { ...base, carIndex: 0 };
     this.sessionLabels = { ...base };
+    this.lapFrame = { labels: this.labels, receiveTimeUnixNano: 0, sessionTimeS: 0, gameFrame: 0, lap: this.lapState };
+    this.motionFrame = { labels: this.labels, receiveTimeUnixNano: 0, sessionTimeS: 0, gameFrame: 0, motion: this.motion };
   }
 
   /** The id of the current session ("" before the first realtime update). */
@@ -110,7 +136,7 @@ export class AccBroadcastDecoder implements PacketDecoder {
       switch (type) {
         case Inbound.REGISTRATION_RESULT: this.registration = readRegistrationResult(r); break;
         case Inbound.REALTIME_UPDATE: this.onRealtime(readRealtimeUpdate(r), receiveTimeUnixNano); break;
-        case Inbound.REALTIME_CAR_UPDATE: this.onCar(readRealtimeCarUpdate(r), receiveTimeUnixNano); break;
+        case Inbound.REALTIME_CAR_UPDATE: this.onCar(readRealtimeCarUpdate(r, this.carUpdate), receiveTimeUnixNano); break;
         case Inbound.ENTRY_LIST: this.onEntryList(readEntryList(r).carIndexes); break;
         case Inbound.TRACK_DATA: this.onTrack(readTrackData(r), receiveTimeUnixNano); break;
         case Inbound.ENTRY_LIST_CAR: this.onEntryCar(readEntryListCar(r), receiveTimeUnixNano); break;
@@ -136,12 +162,17 @@ export class AccBroadcastDecoder implements PacketDecoder {
     return { labels, receiveTimeUnixNano: t, sessionTimeS, gameFrame: ++this.messageCounter, ...payload };
   }
 
+  private stamp(f: Frame, t: number): void {
+    f.receiveTimeUnixNano = t;
+    f.sessionTimeS = this.realtime ? Math.max(0, this.realtime.sessionTimeMs / 1000) : 0;
+    f.gameFrame = ++this.messageCounter;
+  }
+
   private carLabels(carIndex: number): racetel.v1.IFrameLabels {
-    const entry = this.cars.get(carIndex)?.entry;
-    const driver = entry?.drivers[entry.currentDriverIndex] ?? entry?.drivers[0];
+    const state = this.cars.get(carIndex);
     this.labels.carIndex = carIndex;
-    this.labels.driver = driver ? `${driver.firstName} ${driver.lastName}`.trim() : "";
-    this.labels.team = entry ? entry.teamName || carModelName(entry.carModelType) : "";
+    this.labels.driver = state?.driver ?? "";
+    this.labels.team = state?.team ?? "";
     return this.labels;
   }
 
@@ -195,13 +226,13 @@ export class AccBroadcastDecoder implements PacketDecoder {
   private onEntryList(indexes: number[]): void {
     const keep = new Set(indexes);
     for (const id of this.cars.keys()) if (!keep.has(id)) this.cars.delete(id);
-    for (const id of indexes) if (!this.cars.has(id)) this.cars.set(id, { entry: null, laps: -1 });
+    for (const id of indexes) if (!this.cars.has(id)) this.cars.set(id, carState(null));
     this.needsEntryList = false;
   }
 
   private onEntryCar(car: EntryListCar, t: number): void {
     const state = this.cars.get(car.carIndex);
-    if (state) state.entry = car; else this.cars.set(car.carIndex, { entry: car, laps: -1 });
+    if (state) setEntry(state, car); else this.cars.set(car.carIndex, carState(car));
     if (this.sessionId) this.emitParticipant(car, t);
   }
 
@@ -224,20 +255,19 @@ export class AccBroadcastDecoder implements PacketDecoder {
     const labels = this.carLabels(c.carIndex);
     const inPits = c.carLocation === CarLocation.PITLANE || c.carLocation === CarLocation.PIT_ENTRY || c.carLocation === CarLocation.PIT_EXIT;
     const trackMeters = this.track?.trackMeters ?? 0;
-    this.ctx.sink.emit(this.frame(labels, t, {
-      lap: {
-        lapNumber: c.laps + 1, currentLapTimeMs: lapMs(c.currentLap), lastLapTimeMs: lapMs(c.lastLap),
-        bestLapTimeMs: lapMs(c.bestSessionLap), position: c.position, lapFraction: c.splinePosition,
-        lapDistanceM: c.splinePosition * trackMeters, deltaToBestMs: c.deltaMs, lapInvalid: c.currentLap.isInvalid,
-        pitStatus: c.carLocation === CarLocation.NONE ? v1.PitStatus.PIT_STATUS_UNSPECIFIED
-          : inPits ? v1.PitStatus.PIT_STATUS_PIT_LANE : v1.PitStatus.PIT_STATUS_ON_TRACK,
-        driverStatus: c.currentLap.isOutLap ? v1.DriverStatus.DRIVER_STATUS_OUT_LAP
-          : c.currentLap.isInLap ? v1.DriverStatus.DRIVER_STATUS_IN_LAP : v1.DriverStatus.DRIVER_STATUS_ON_TRACK,
-      },
-    }));
-    this.ctx.sink.emit(this.frame(labels, t, {
-      motion: { positionM: { x: c.worldPosX, y: c.worldPosY, z: 0 }, yawRad: c.yawRad },
-    }));
+    const l = this.lapState;
+    l.lapNumber = c.laps + 1; l.currentLapTimeMs = lapMs(c.currentLap); l.lastLapTimeMs = lapMs(c.lastLap);
+    l.bestLapTimeMs = lapMs(c.bestSessionLap); l.position = c.position; l.lapFraction = c.splinePosition;
+    l.lapDistanceM = c.splinePosition * trackMeters; l.deltaToBestMs = c.deltaMs; l.lapInvalid = c.currentLap.isInvalid;
+    l.pitStatus = c.carLocation === CarLocation.NONE ? v1.PitStatus.PIT_STATUS_UNSPECIFIED
+      : inPits ? v1.PitStatus.PIT_STATUS_PIT_LANE : v1.PitStatus.PIT_STATUS_ON_TRACK;
+    l.driverStatus = c.currentLap.isOutLap ? v1.DriverStatus.DRIVER_STATUS_OUT_LAP
+      : c.currentLap.isInLap ? v1.DriverStatus.DRIVER_STATUS_IN_LAP : v1.DriverStatus.DRIVER_STATUS_ON_TRACK;
+    this.stamp(this.lapFrame, t);
+    this.ctx.sink.emit(this.lapFrame);
+    this.position.x = c.worldPosX; this.position.y = c.worldPosY; this.motion.yawRad = c.yawRad;
+    this.stamp(this.motionFrame, t);
+    this.ctx.sink.emit(this.motionFrame);
     // a lap count that moved on: the last lap is a finished lap
     if (state && state.laps >= 0 && c.laps > state.laps && lapMs(c.lastLap) > 0) {
       const s1 = split(c.lastLap, 0);

@@ -119,17 +119,23 @@ export class Reader {
   }
 }
 
-export function readLap(r: Reader): LapInfo {
-  const lapTimeMs = r.i32();
-  const carIndex = r.u16();
-  const driverIndex = r.u16();
+export function emptyLap(): LapInfo {
+  return { lapTimeMs: 0, carIndex: 0, driverIndex: 0, splits: [], isInvalid: false, isValidForBest: false, isOutLap: false, isInLap: false };
+}
+
+/** Reads a LapInfo into `out` (reused between messages; its splits array too). */
+export function readLap(r: Reader, out: LapInfo = emptyLap()): LapInfo {
+  out.lapTimeMs = r.i32();
+  out.carIndex = r.u16();
+  out.driverIndex = r.u16();
   const splitCount = r.u8();
-  const splits: number[] = [];
-  for (let i = 0; i < splitCount; i++) splits.push(r.i32());
-  return {
-    lapTimeMs, carIndex, driverIndex, splits,
-    isInvalid: r.u8() > 0, isValidForBest: r.u8() > 0, isOutLap: r.u8() > 0, isInLap: r.u8() > 0,
-  };
+  out.splits.length = 0;
+  for (let i = 0; i < splitCount; i++) out.splits.push(r.i32());
+  out.isInvalid = r.u8() > 0;
+  out.isValidForBest = r.u8() > 0;
+  out.isOutLap = r.u8() > 0;
+  out.isInLap = r.u8() > 0;
+  return out;
 }
 
 // Each read* function starts after the message type byte.
@@ -168,29 +174,35 @@ export function readRealtimeUpdate(r: Reader): RealtimeUpdate {
   };
 }
 
-export function readRealtimeCarUpdate(r: Reader): RealtimeCarUpdate {
-  const carIndex = r.u16();
-  const driverIndex = r.u16();
-  const driverCount = r.u8();
-  const gearByte = r.u8();
-  const worldPosX = r.f32();
-  const worldPosY = r.f32();
-  const yawRad = r.f32();
-  const carLocation = r.u8();
-  const speedKmh = r.u16();
-  const position = r.u16();
-  const cupPosition = r.u16();
-  const trackPosition = r.u16();
-  const splinePosition = r.f32();
-  const laps = r.u16();
-  const deltaMs = r.i32();
-  const bestSessionLap = readLap(r);
-  const lastLap = readLap(r);
-  const currentLap = readLap(r);
+export function emptyCarUpdate(): RealtimeCarUpdate {
   return {
-    carIndex, driverIndex, driverCount, gearByte, worldPosX, worldPosY, yawRad, carLocation, speedKmh, position,
-    cupPosition, trackPosition, splinePosition, laps, deltaMs, bestSessionLap, lastLap, currentLap,
+    carIndex: 0, driverIndex: 0, driverCount: 0, gearByte: 0, worldPosX: 0, worldPosY: 0, yawRad: 0, carLocation: 0,
+    speedKmh: 0, position: 0, cupPosition: 0, trackPosition: 0, splinePosition: 0, laps: 0, deltaMs: 0,
+    bestSessionLap: emptyLap(), lastLap: emptyLap(), currentLap: emptyLap(),
   };
+}
+
+/** Reads a REALTIME_CAR_UPDATE into `out` (the most frequent message: reused, no allocation). */
+export function readRealtimeCarUpdate(r: Reader, out: RealtimeCarUpdate = emptyCarUpdate()): RealtimeCarUpdate {
+  out.carIndex = r.u16();
+  out.driverIndex = r.u16();
+  out.driverCount = r.u8();
+  out.gearByte = r.u8();
+  out.worldPosX = r.f32();
+  out.worldPosY = r.f32();
+  out.yawRad = r.f32();
+  out.carLocation = r.u8();
+  out.speedKmh = r.u16();
+  out.position = r.u16();
+  out.cupPosition = r.u16();
+  out.trackPosition = r.u16();
+  out.splinePosition = r.f32();
+  out.laps = r.u16();
+  out.deltaMs = r.i32();
+  readLap(r, out.bestSessionLap);
+  readLap(r, out.lastLap);
+  readLap(r, out.currentLap);
+  return out;
 }
 
 /** The SDK's gear: raw byte - 2 (so reverse is -1 and neutral 0). */
