@@ -52,6 +52,13 @@ test("control characters or broken UTF-16 in a string field are a garbage_string
   }));
 });
 
+test("names with accents, CJK or emoji (surrogate pairs) are not garbage", () => {
+  const rec = new Recorder();
+  const feed = new AccPageFeed(rec, "x");
+  assert.equal(feed.feed("static", samplePages({ static: { playerName: "Jürgen 🏁", playerSurname: "佐藤" } }).static, 0), true);
+  assert.equal(rec.dropped.size, 0);
+});
+
 test("any bytes at all, framed or not, never throw out of the forwarded-page decoder", () => {
   const rec = new Recorder();
   const decoder = new AccForwardDecoder(rec);

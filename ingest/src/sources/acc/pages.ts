@@ -12,11 +12,14 @@ export const LAYOUTS = { physics: PHYSICS, graphics: GRAPHICS, static: STATIC } 
 /** Most cars ACC puts in the graphics arrays. */
 export const MAX_CARS = 60;
 
-/** True when the text has characters no ACC name holds (control characters, undecodable UTF-16). */
+/**
+ * True when the text has characters no ACC name holds: control characters, or U+FFFD where the UTF-16
+ * decoder met a lone surrogate (valid surrogate pairs, e.g. an emoji in a driver name, are fine).
+ */
 export function isGarbageString(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c === 0xfffd || (c >= 0xd800 && c <= 0xdfff)) return true;
+    if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c === 0xfffd) return true;
   }
   return false;
 }
