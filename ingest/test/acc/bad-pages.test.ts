@@ -92,3 +92,16 @@ test("graphics pages with an impossible car count or status are out_of_range dro
   assert.equal(feed.feed("graphics", samplePages({ graphics: { status: 7 } }).graphics, 0), false);
   assert.equal(rec.dropped.get("out_of_range"), 2);
 });
+
+test("each forwarder address is its own source; more than 64 addresses are too_many_sources drops", () => {
+  const rec = new Recorder();
+  const decoder = new AccForwardDecoder(rec);
+  const pages = samplePages();
+  for (const host of ["10.0.0.1", "10.0.0.2"]) {
+    for (const kind of ["static", "graphics", "physics"] as const) assert.ok(decoder.decode(framed(kind, pages[kind]), 1e18, `${host}:4000`));
+  }
+  assert.deepEqual(rec.of("telemetry").map((f) => f.labels?.source), ["acc-shm:10.0.0.1", "acc-shm:10.0.0.2"]);
+  for (let i = 3; i <= 64; i++) assert.ok(decoder.decode(framed("static", pages.static), 0, `10.0.1.${i}:1`));
+  assert.equal(decoder.decode(framed("static", pages.static), 0, "10.0.2.1:1"), false);
+  assert.equal(rec.dropped.get("too_many_sources"), 1);
+});

@@ -13,18 +13,26 @@ export class AccForwardDecoder implements PacketDecoder {
   private readonly feeds = new Map<string, AccPageFeed>();
   private readonly header: HeaderResult = { kind: null, reason: "", sequence: 0, pageLength: 0 };
   private lastReceiveMs = 0;
+  // A forwarder sends from one address: skip the host parsing and map lookup for the same sender.
+  private lastAddress = "";
+  private lastFeed: AccPageFeed | null = null;
 
   constructor(private readonly ctx: DecodeContext) {}
 
   decode(packet: Buffer, receiveTimeUnixNano: number, sourceAddress: string): boolean {
     const h = readHeader(packet, this.header);
     if (!h.kind) { this.ctx.drops.drop(h.reason, packet); return false; }
-    const host = hostOf(sourceAddress);
-    let feed = this.feeds.get(host);
+    let feed = sourceAddress === this.lastAddress ? this.lastFeed : null;
     if (!feed) {
-      if (this.feeds.size >= MAX_ORIGINS) { this.ctx.drops.drop("too_many_sources", packet); return false; }
-      feed = new AccPageFeed(this.ctx, `acc-shm:${host}`);
-      this.feeds.set(host, feed);
+      const host = hostOf(sourceAddress);
+      feed = this.feeds.get(host) ?? null;
+      if (!feed) {
+        if (this.feeds.size >= MAX_ORIGINS) { this.ctx.drops.drop("too_many_sources", packet); return false; }
+        feed = new AccPageFeed(this.ctx, `acc-shm:${host}`);
+        this.feeds.set(host, feed);
+      }
+      this.lastAddress = sourceAddress;
+      this.lastFeed = feed;
     }
     this.lastReceiveMs = receiveTimeUnixNano / 1e6;
     return feed.feed(h.kind, packet.subarray(HEADER_BYTES, HEADER_BYTES + h.pageLength), receiveTimeUnixNano);
