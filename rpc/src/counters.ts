@@ -23,6 +23,8 @@ export class RpcCounters {
   carsExpired = 0;
   /** Walks of the store (one per collection); their rate is the effective export interval. */
   collections = 0;
+  /** Collections skipped because OTLP requests of the previous one were still pending. */
+  collectionsSkipped = 0;
 
   reject(reason: string, n = 1): void {
     this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + n);
@@ -71,6 +73,7 @@ export function renderPrometheus(c: RpcCounters, extra: { sessions: number; inge
   series(out, "racetel_rpc_exports_skipped_total", "counter", "OTLP requests skipped because too many were in flight (also in export failures).", c.exportsSkipped);
   series(out, "racetel_rpc_exports_total", "counter", "Successful OTLP exports.", c.exportsSucceeded);
   series(out, "racetel_rpc_collections_total", "counter", "Collections of the store (one per export); fewer than one per interval means exports take longer than the interval.", c.collections);
+  series(out, "racetel_rpc_collections_skipped_total", "counter", "Collections skipped while the previous one's OTLP requests were pending.", c.collectionsSkipped);
   series(out, "racetel_rpc_cars_active", "gauge", "Cars reported in the last collection.", c.carsActive);
   series(out, "racetel_rpc_cars_expired_total", "counter", "Cars that went silent and stopped being reported.", c.carsExpired);
   series(out, "racetel_rpc_sessions_active", "gauge", "Sessions with state in rpc.", extra.sessions);

@@ -34,9 +34,12 @@ describe("racetel up", () => {
       if (i % 50 === 49) await new Promise((r) => setTimeout(r, 5));
     }
     await waitFor("OTLP exports with car metrics", () => otlp.requests.some((r) => r.toString("latin1").includes("racetel.car.speed")), 30_000);
-    const text = await (await fetch(`http://127.0.0.1:${rpcHttp}/metrics`)).text();
-    const accepted = Number(/racetel_rpc_frames_accepted_total (\d+)/.exec(text)![1]);
-    assert.ok(accepted > 10_000, `rpc accepted ${accepted} frames of the real race`);
+    let text = "";
+    const accepted = (): number => Number(/racetel_rpc_frames_accepted_total (\d+)/.exec(text)?.[1] ?? 0);
+    await waitFor("rpc accepted the real race", async () => {
+      text = await (await fetch(`http://127.0.0.1:${rpcHttp}/metrics`)).text();
+      return accepted() > 10_000;
+    }, 30_000);
     assert.match(text, /racetel_rpc_cars_active 2[0-2]\b/);
 
     child.kill("SIGTERM");

@@ -193,6 +193,9 @@ export const LAP_METRICS = [
   { name: "racetel.lap.tyre.compound", unit: "1", description: "Tyre compound (racetel.v1.TyreCompound number)" },
 ] as const;
 
+/** Leading LAP_METRICS a lap-history record carries (times and validity); the rest only live timing measures. */
+export const LAP_HISTORY_METRICS = 5;
+
 /** Fills `out` (length LAP_METRICS.length) from a finished-lap payload, in LAP_METRICS order. */
 export function readFinishedLap(l: racetel.v1.IFinishedLap, out: Float64Array): void {
   out[0] = msToS(l.lapTimeMs);

@@ -4,7 +4,7 @@ import type { Attributes } from "@opentelemetry/api";
 import { racetel } from "@racetel/proto";
 import {
   CAR_CHANNELS, CAR_GROUPS, LAP_METRICS, WHEELS, WHEEL_CHANNELS, WHEEL_GROUPS,
-  damageChannels, damageWheelChannels, lapChannels, motionChannels, readFinishedLap, sessionChannels,
+  LAP_HISTORY_METRICS, damageChannels, damageWheelChannels, lapChannels, motionChannels, readFinishedLap, sessionChannels,
   statusChannels, telemetryChannels, telemetryWheelChannels,
 } from "./channels.js";
 import type { Channel, WheelChannel } from "./channels.js";
@@ -48,6 +48,22 @@ export interface LapRecord {
   collectionsLeft: number;
 }
 
+/** What live timing measured on a lap, kept a little longer than the lap is reported. */
+interface LiveLap {
+  lap: number;
+  values: Float64Array;
+  wearDelta: Float64Array;
+}
+
+/**
+ * Live laps remembered per car. The game's lap history for a car comes round about once a second,
+ * so it follows the live record of the same lap closely; a few laps cover a late one.
+ */
+const LIVE_LAPS_REMEMBERED = 4;
+const HISTORY_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_HISTORY;
+const LIVE_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_LIVE;
+const historyScratch = new Float64Array(LAP_METRICS.length);
+
 /** Counts attribute sets handed to the SDK, which memoises every one it ever sees (see otel.ts). */
 export interface AttributeSetCounter {
   created: number;
@@ -78,6 +94,9 @@ export class CarState {
   wheelAttrs: Attributes[] = [];
   readonly laps: LapRecord[] = [];
   readonly events = new Map<string, EventCount>();
+  /** Ring of recent live laps (allocated at the first one). */
+  private liveLaps: LiveLap[] | undefined;
+  private liveLapNext = 0;
   lastSeenMs = 0;
   private driver = "\u0000";
   private team = "\u0000";
@@ -128,16 +147,39 @@ export class CarState {
       this.setLapAttrs(rec);
       this.laps.push(rec);
     }
-    readFinishedLap(lap, rec.values);
-    const w = lap.tyreWearDelta;
-    if (w === null || w === undefined) rec.wearDelta.fill(Number.NaN);
-    else {
-      rec.wearDelta[0] = w.frontLeft ?? 0;
-      rec.wearDelta[1] = w.frontRight ?? 0;
-      rec.wearDelta[2] = w.rearLeft ?? 0;
-      rec.wearDelta[3] = w.rearRight ?? 0;
+    // A lap-history record has times and validity only (its position, pit flag, top speed ... are
+    // unknown, not zero): it must not wipe what live timing measured on the same lap.
+    const live = lap.origin === HISTORY_ORIGIN ? this.liveLaps?.find((l) => l.lap === number) : undefined;
+    if (live !== undefined) {
+      rec.values.set(live.values);
+      rec.wearDelta.set(live.wearDelta);
+      readFinishedLap(lap, historyScratch);
+      rec.values.set(historyScratch.subarray(0, LAP_HISTORY_METRICS));
+    } else {
+      readFinishedLap(lap, rec.values);
+      const w = lap.tyreWearDelta;
+      if (w === null || w === undefined) rec.wearDelta.fill(Number.NaN);
+      else {
+        rec.wearDelta[0] = w.frontLeft ?? 0;
+        rec.wearDelta[1] = w.frontRight ?? 0;
+        rec.wearDelta[2] = w.rearLeft ?? 0;
+        rec.wearDelta[3] = w.rearRight ?? 0;
+      }
+      if (lap.origin === LIVE_ORIGIN) this.rememberLive(number, rec);
     }
     rec.collectionsLeft = holdCollections;
+  }
+
+  private rememberLive(lap: number, rec: LapRecord): void {
+    this.liveLaps ??= Array.from({ length: LIVE_LAPS_REMEMBERED }, () => ({ lap: -1, values: new Float64Array(LAP_METRICS.length), wearDelta: new Float64Array(4) }));
+    let slot = this.liveLaps.find((l) => l.lap === lap);
+    if (slot === undefined) {
+      slot = this.liveLaps[this.liveLapNext]!;
+      this.liveLapNext = (this.liveLapNext + 1) % LIVE_LAPS_REMEMBERED;
+    }
+    slot.lap = lap;
+    slot.values.set(rec.values);
+    slot.wearDelta.set(rec.wearDelta);
   }
 
   countEvent(event: string): void {
