@@ -76,6 +76,7 @@ function checkFrames(rec: Recorder): void {
   assert.equal(session.session?.sessionType, v1.SessionType.SESSION_TYPE_RACE);
   assert.equal(session.session?.sessionTimeLeftS, 1500);
   assert.equal(session.labels?.format, "acc-broadcast-4");
+  assert.ok(Math.abs((session.session?.timeOfDayS ?? 0) - 54000) < 0.1, "time of day 15:00");
   assert.equal(rec.of("accSessionExtras").at(-1)!.accSessionExtras?.phase, "pre_formation");
   const p = rec.of("participant")[0]!;
   assert.equal(p.labels?.carIndex, 0);
@@ -85,10 +86,13 @@ function checkFrames(rec: Recorder): void {
   assert.equal(p.participant?.carModel, "Mercedes-AMG GT3");
   assert.equal(p.participant?.raceNumber, 4);
   assert.equal(p.participant?.nationality, "Germany");
+  assert.equal(p.participant?.carClass, "pro");
+  assert.equal(p.participant?.driverCategory, "silver");
   const lap = rec.of("lap")[0]!;
   assert.equal(lap.labels?.driver, "Luca Stolz");
   assert.equal(lap.labels?.track, "Red Bull Ring");
   assert.equal(lap.lap?.position, 1);
+  assert.equal(lap.lap?.classPosition, 1);
   assert.equal(lap.lap?.lapNumber, 1);
   assert.equal(lap.lap?.currentLapTimeMs, 14646);
   assert.equal(lap.lap?.lastLapTimeMs, 0);

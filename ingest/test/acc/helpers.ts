@@ -78,6 +78,7 @@ export function samplePages(overrides: { physics?: PageValues; graphics?: PageVa
     tyreTempI: [70, 71, 72, 73], tyreTempM: [74, 75, 76, 77], tyreTempO: [78, 79, 80, 81], wheelAngularSpeed: [100, 100, 90, 90],
     airTemp: 22.5, roadTemp: 31.5, numberOfTyresOut: 2, ballast: 15, airDensity: 1.25, frontBrakeCompound: 1,
     rearBrakeCompound: 2, localVelocity: [0.5, 0, 50], localAngularVel: [0, 0.25, 0], rideHeight: [0.0625, 0.078125],
+    brakePressure: [0.5, 0.5, 0.25, 0.25], turboBoost: 1.5, camberRAD: [-0.0625, -0.0625, -0.03125, -0.03125],
     ...overrides.physics,
   });
   const graphics = buildPage("graphics", {
@@ -91,7 +92,8 @@ export function samplePages(overrides: { physics?: PageValues; graphics?: PageVa
     isValidLap: 1, fuelEstimatedLaps: 15.5, Clock: 50400, GlobalYellow: 1, mfdTyrePressureFL: 26.5,
     mfdTyrePressureFR: 26.5, mfdTyrePressureRL: 25.5, mfdTyrePressureRR: 25.5, mfdFuelToAdd: 30, trackGripStatus: 2,
     rainIntensity: 0, rainIntensityIn10min: 1, rainIntensityIn30min: 5, currentTyreSet: 3, strategyTyreSet: 4,
-    gapAhead: 1500, gapBehind: 2500, missingMandatoryPits: 0,
+    gapAhead: 1500, gapBehind: 2500, missingMandatoryPits: 0, iEstimatedLapTime: 93500, lightsStage: 1,
+    rainLights: 1, wiperLV: 2, GlobalYellow2: 1,
     ...overrides.graphics,
   });
   const stat = buildPage("static", {

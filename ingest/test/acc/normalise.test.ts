@@ -34,6 +34,8 @@ test("the player's car: telemetry in SI units (km/h -> m/s, psi -> kPa) with cor
   assert.equal(t.telemetry.tyreSurfaceTemperatureCelsius?.frontRight, 86);
   assert.equal(t.telemetry.brakeTemperatureCelsius?.frontLeft, 400);
   assert.equal(t.telemetry.engineTemperatureCelsius, 90);
+  assert.equal(t.telemetry.brakePressureBar?.rearLeft, 0.25);
+  assert.equal(t.telemetry.turboBoostBar, 1.5);
   const labels = t.labels!;
   assert.equal(labels.game, v1.Game.GAME_ACC);
   assert.equal(labels.source, "acc-shm:rig");
@@ -89,6 +91,8 @@ test("status, damage, lap state, motion and ACC extras of the player's car", () 
   assert.equal(m.gForceLongitudinal, -0.5);
   assert.equal(m.yawRad, 1.5);
   close(m.detail?.wheelSpeedMps?.frontLeft, 100 * 0.34375, "wheel speed");
+  assert.equal(m.detail?.wheelCamberRad?.rearRight, -0.03125);
+  assert.equal(l.estimatedLapTimeMs, 93500);
 
   const e = rec.of("accCarExtras")[0]!.accCarExtras!;
   assert.equal(e.tyreTreadOuterCelsius?.rearRight, 81);
@@ -99,6 +103,7 @@ test("status, damage, lap state, motion and ACC extras of the player's car", () 
   close(e.mfdTyrePressureKpa?.frontLeft, 26.5 * KPA_PER_PSI, "mfd pressure");
   assert.equal(e.tyresOut, 2);
   assert.equal(e.mandatoryPitDone, true);
+  assert.deepEqual([e.lightsStage, e.rainLights, e.flashingLights, e.wiperLevel], [1, true, false, 2]);
 });
 
 test("session, session extras and participant frames; other cars' positions as motion frames", () => {
@@ -123,6 +128,9 @@ test("session, session extras and participant frames; other cars' positions as m
   assert.equal(x.rainIntensityIn_30min, 1);
   close(x.rainIntensityIn_10min, 0.2, "rain 10 min");
   assert.equal(x.sessionIndex, 2);
+  assert.deepEqual([x.yellowFlagSector1, x.yellowFlagSector2, x.yellowFlagSector3], [false, true, false]);
+  assert.equal(s.session?.timeOfDayS, 50400);
+  assert.equal(s.session?.paused, false);
   const p = rec.of("participant")[0]!;
   assert.equal(p.labels?.carIndex, 1005);
   assert.equal(p.participant?.driverName, "Luca Stolz");

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { racetel } from "@racetel/proto";
 import type { DecodeContext, Frame, PacketDecoder } from "../source.js";
-import { carModelName, nationalityName } from "./names.js";
+import { CUP_CATEGORIES, DRIVER_CATEGORIES, carModelName, nationalityName } from "./names.js";
 import {
   CarLocation, EVENT_CODES, EventType, GarbageStringError, Inbound, NO_LAP_TIME, PHASES, Reader, SessionTypeCode,
   TruncatedError, emptyCarUpdate, readBroadcastingEvent, readEntryList, readEntryListCar, readRealtimeCarUpdate, readRealtimeUpdate,
@@ -96,7 +96,7 @@ export class AccBroadcastDecoder implements PacketDecoder {
   // Reused for every car update (the sink copies before returning).
   private readonly lapState = {
     lapNumber: 0, currentLapTimeMs: 0, lastLapTimeMs: 0, bestLapTimeMs: 0, position: 0, lapFraction: 0, lapDistanceM: 0,
-    deltaToBestMs: 0, lapInvalid: false, pitStatus: v1.PitStatus.PIT_STATUS_UNSPECIFIED, driverStatus: v1.DriverStatus.DRIVER_STATUS_UNSPECIFIED,
+    deltaToBestMs: 0, classPosition: 0, lapInvalid: false, pitStatus: v1.PitStatus.PIT_STATUS_UNSPECIFIED, driverStatus: v1.DriverStatus.DRIVER_STATUS_UNSPECIFIED,
   };
   private readonly position = { x: 0, y: 0, z: 0 };
   private readonly motion = { positionM: this.position, yawRad: 0 };
@@ -215,7 +215,7 @@ export class AccBroadcastDecoder implements PacketDecoder {
         trackLengthM: trackMeters, sessionDurationS: u.sessionEndTimeMs / 1000,
         sessionTimeLeftS: Math.max(0, (u.sessionEndTimeMs - u.sessionTimeMs) / 1000),
         weather: weather(u.clouds, u.rainLevel), airTemperatureCelsius: u.ambientTempC, trackTemperatureCelsius: u.trackTempC,
-        activeCars: this.cars.size, rainIntensity: u.rainLevel, trackFlag: v1.Flag.FLAG_UNSPECIFIED,
+        activeCars: this.cars.size, rainIntensity: u.rainLevel, trackFlag: v1.Flag.FLAG_UNSPECIFIED, timeOfDayS: u.timeOfDayS,
       },
     }));
     this.ctx.sink.emit(this.frame(this.sessionLabels, t, {
@@ -244,6 +244,7 @@ export class AccBroadcastDecoder implements PacketDecoder {
         driverName: driver ? `${driver.firstName} ${driver.lastName}`.trim() : "", driverShortName: driver?.shortName ?? "",
         teamName: car.teamName || model, teamId: 255, raceNumber: Math.max(0, car.raceNumber),
         nationality: nationalityName(driver?.nationality ?? car.nationality), carModel: model, telemetryPublic: true,
+        carClass: CUP_CATEGORIES[car.cupCategory] ?? "", driverCategory: driver ? DRIVER_CATEGORIES[driver.category] ?? "" : "",
       },
     }));
   }
@@ -257,7 +258,7 @@ export class AccBroadcastDecoder implements PacketDecoder {
     const trackMeters = this.track?.trackMeters ?? 0;
     const l = this.lapState;
     l.lapNumber = c.laps + 1; l.currentLapTimeMs = lapMs(c.currentLap); l.lastLapTimeMs = lapMs(c.lastLap);
-    l.bestLapTimeMs = lapMs(c.bestSessionLap); l.position = c.position; l.lapFraction = c.splinePosition;
+    l.bestLapTimeMs = lapMs(c.bestSessionLap); l.position = c.position; l.classPosition = c.cupPosition; l.lapFraction = c.splinePosition;
     l.lapDistanceM = c.splinePosition * trackMeters; l.deltaToBestMs = c.deltaMs; l.lapInvalid = c.currentLap.isInvalid;
     l.pitStatus = c.carLocation === CarLocation.NONE ? v1.PitStatus.PIT_STATUS_UNSPECIFIED
       : inPits ? v1.PitStatus.PIT_STATUS_PIT_LANE : v1.PitStatus.PIT_STATUS_ON_TRACK;

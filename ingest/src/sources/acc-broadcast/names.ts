@@ -34,3 +34,8 @@ export function carModelName(type: number): string {
 export function nationalityName(code: number): string {
   return NATIONALITIES[code] ?? String(code);
 }
+
+/** CupCategory -> racetel.v1 car class name. */
+export const CUP_CATEGORIES = ["pro", "pro_am", "am", "silver", "national"];
+/** DriverCategory: 0 bronze .. 3 platinum (255 = error). */
+export const DRIVER_CATEGORIES = ["bronze", "silver", "gold", "platinum"];

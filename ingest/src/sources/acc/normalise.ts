@@ -110,11 +110,12 @@ export class AccShmNormaliser {
     speedMps: 0, throttle: 0, brake: 0, clutch: 0, steering: 0, gear: 0, engineRpm: 0,
     tyreSurfaceTemperatureCelsius: wheels(), tyreCoreTemperatureCelsius: wheels(),
     tyrePressureKpa: wheels(), brakeTemperatureCelsius: wheels(), engineTemperatureCelsius: 0,
+    brakePressureBar: wheels(), turboBoostBar: 0,
   };
   private readonly detail = {
     suspensionPositionM: wheels(), wheelSpeedMps: wheels(), wheelSlipRatio: wheels(), wheelSlipAngleRad: wheels(),
     wheelLoadN: wheels(), localVelocityMps: vec3(), angularVelocityRadps: vec3(), frontWheelsAngleRad: 0,
-    frontRideHeightM: 0, rearRideHeightM: 0, centreOfGravityHeightM: 0,
+    frontRideHeightM: 0, rearRideHeightM: 0, centreOfGravityHeightM: 0, wheelCamberRad: wheels(),
   };
   private readonly motion = {
     positionM: vec3(), velocityMps: vec3(), gForceLateral: 0, gForceLongitudinal: 0, gForceVertical: 0,
@@ -124,7 +125,7 @@ export class AccShmNormaliser {
   private readonly lap = {
     lapNumber: 0, currentLapTimeMs: 0, lastLapTimeMs: 0, bestLapTimeMs: 0, sector1TimeMs: 0, sector2TimeMs: 0,
     currentSector: 0, lapDistanceM: 0, totalDistanceM: 0, position: 0, pitStatus: v1.PitStatus.PIT_STATUS_UNSPECIFIED,
-    penaltiesS: 0, lapInvalid: false, gapToCarAheadMs: 0, lapFraction: 0, deltaToBestMs: 0,
+    penaltiesS: 0, lapInvalid: false, gapToCarAheadMs: 0, lapFraction: 0, deltaToBestMs: 0, estimatedLapTimeMs: 0,
   };
   private readonly status = {
     fuelVolumeL: 0, fuelCapacity: 0, fuelRemainingLaps: 0, tyreCompound: v1.TyreCompound.TYRE_COMPOUND_UNSPECIFIED,
@@ -141,16 +142,19 @@ export class AccShmNormaliser {
     missingMandatoryPits: 0, fuelUsedL: 0, fuelPerLapL: 0, exhaustTemperatureCelsius: 0, driverStintTimeLeftS: 0,
     driverStintTotalTimeLeftS: 0, frontBrakeCompound: 0, rearBrakeCompound: 0, gapAheadMs: 0, gapBehindMs: 0,
     penaltyCode: 0, mfdTyrePressureKpa: wheels(), mfdFuelToAddL: 0, tyresOut: 0, ballastKg: 0, airDensityKgpm3: 0,
+    lightsStage: 0, rainLights: false, flashingLights: false, wiperLevel: 0,
   };
   private readonly session = {
     gameVersion: "", sessionType: v1.SessionType.SESSION_TYPE_UNSPECIFIED, track: "", trackId: -1, trackLengthM: 0,
     totalLaps: 0, sessionTimeLeftS: 0, weather: v1.Weather.WEATHER_UNSPECIFIED, airTemperatureCelsius: 0,
     trackTemperatureCelsius: 0, trackFlag: v1.Flag.FLAG_UNSPECIFIED, networkGame: false, playerCarIndex: 0,
     activeCars: 0, series: "", rainIntensity: 0, trackGrip: 0, windSpeedMps: 0, windDirectionRad: 0, sectorCount: 0,
+    paused: false, timeOfDayS: 0,
   };
   private readonly sessionExtras = {
     trackGripStatus: "", rainIntensityIn_10min: 0, rainIntensityIn_30min: 0, clockS: 0, sessionIndex: 0,
     numberOfSessions: 0, status: "", trackConfiguration: "", isOnline: false, pitWindowStartMs: 0, pitWindowEndMs: 0,
+    yellowFlagSector1: false, yellowFlagSector2: false, yellowFlagSector3: false,
   };
   private readonly participant = {
     driverName: "", driverShortName: "", teamName: "", teamId: 255, raceNumber: 0, aiControlled: false,
@@ -240,6 +244,7 @@ export class AccShmNormaliser {
     t.engineRpm = p.rpms > 0 ? p.rpms : 0; t.engineTemperatureCelsius = p.waterTemp;
     setWheels(t.tyreSurfaceTemperatureCelsius, p.tyreTemp); setWheels(t.tyreCoreTemperatureCelsius, p.tyreCoreTemperature);
     setWheels(t.tyrePressureKpa, p.wheelsPressure, KPA_PER_PSI); setWheels(t.brakeTemperatureCelsius, p.brakeTemp);
+    setWheels(t.brakePressureBar, p.brakePressure); t.turboBoostBar = p.turboBoost;
     this.stamp(this.frames.telemetry, receiveTimeUnixNano, p.packetId);
     this.sink.emit(this.frames.telemetry);
 
@@ -255,7 +260,7 @@ export class AccShmNormaliser {
     m.yawRad = p.heading; m.pitchRad = p.pitch; m.rollRad = p.roll;
     const d = this.detail;
     setWheels(d.suspensionPositionM, p.suspensionTravel); setWheels(d.wheelSlipRatio, p.slipRatio);
-    setWheels(d.wheelSlipAngleRad, p.slipAngle); setWheels(d.wheelLoadN, p.wheelLoad);
+    setWheels(d.wheelSlipAngleRad, p.slipAngle); setWheels(d.wheelLoadN, p.wheelLoad); setWheels(d.wheelCamberRad, p.camberRAD);
     const r = s.tyreRadius;
     d.wheelSpeedMps.frontLeft = p.wheelAngularSpeed[0]! * r[0]!; d.wheelSpeedMps.frontRight = p.wheelAngularSpeed[1]! * r[1]!;
     d.wheelSpeedMps.rearLeft = p.wheelAngularSpeed[2]! * r[2]!; d.wheelSpeedMps.rearRight = p.wheelAngularSpeed[3]! * r[3]!;
@@ -299,6 +304,7 @@ export class AccShmNormaliser {
       : g.isInPitLane ? v1.PitStatus.PIT_STATUS_PIT_LANE : v1.PitStatus.PIT_STATUS_ON_TRACK;
     l.penaltiesS = g.penaltyTime; l.lapInvalid = g.isValidLap === 0;
     l.gapToCarAheadMs = g.gapAhead > 0 ? g.gapAhead : 0; l.deltaToBestMs = g.iDeltaLapTime;
+    l.estimatedLapTimeMs = ms(g.iEstimatedLapTime);
   }
 
   private emitSlow(p: PhysicsPage, g: GraphicsPage, s: StaticPage, t: number): void {
@@ -337,6 +343,8 @@ export class AccShmNormaliser {
     mfd.rearLeft = g.mfdTyrePressureRL * KPA_PER_PSI; mfd.rearRight = g.mfdTyrePressureRR * KPA_PER_PSI;
     e.mfdFuelToAddL = g.mfdFuelToAdd; e.tyresOut = Math.max(0, p.numberOfTyresOut);
     e.ballastKg = p.ballast; e.airDensityKgpm3 = p.airDensity;
+    e.lightsStage = Math.max(0, g.lightsStage); e.rainLights = g.rainLights !== 0; e.flashingLights = g.flashingLights !== 0;
+    e.wiperLevel = Math.max(0, g.wiperLV);
     this.stamp(this.frames.extras, t, p.packetId);
     this.sink.emit(this.frames.extras);
   }
@@ -349,7 +357,7 @@ export class AccShmNormaliser {
     x.playerCarIndex = Math.max(0, g.playerCarID); x.activeCars = g.activeCars;
     x.rainIntensity = Math.min(1, Math.max(0, g.rainIntensity / RAIN_LEVELS)); x.weather = accWeather(g.rainIntensity);
     x.trackGrip = g.surfaceGrip; x.windSpeedMps = g.windSpeed; x.windDirectionRad = g.windDirection;
-    x.sectorCount = Math.max(0, s.sectorCount);
+    x.sectorCount = Math.max(0, s.sectorCount); x.paused = g.status === 3; x.timeOfDayS = g.Clock;
     x.trackFlag = g.GlobalRed ? v1.Flag.FLAG_RED : g.GlobalChequered ? v1.Flag.FLAG_CHEQUERED
       : g.GlobalYellow ? v1.Flag.FLAG_YELLOW : g.GlobalWhite ? v1.Flag.FLAG_WHITE
         : g.GlobalGreen ? v1.Flag.FLAG_GREEN : v1.Flag.FLAG_NONE;
@@ -363,6 +371,7 @@ export class AccShmNormaliser {
     e.clockS = g.Clock; e.sessionIndex = Math.max(0, g.sessionIndex); e.numberOfSessions = Math.max(0, s.numberOfSessions);
     e.status = STATUS[g.status] ?? ""; e.trackConfiguration = s.trackConfiguration; e.isOnline = s.isOnline !== 0;
     e.pitWindowStartMs = Math.max(0, s.PitWindowStart); e.pitWindowEndMs = Math.max(0, s.PitWindowEnd);
+    e.yellowFlagSector1 = g.GlobalYellow1 !== 0; e.yellowFlagSector2 = g.GlobalYellow2 !== 0; e.yellowFlagSector3 = g.GlobalYellow3 !== 0;
     this.stamp(this.frames.sessionExtras, t, g.packetId);
     this.sink.emit(this.frames.sessionExtras);
   }
