@@ -24,3 +24,12 @@ writeFileSync(js, banner + readFileSync(js, "utf8"));
 execFileSync(bin("pbts"), ["--no-comments", "-o", join(outDir, "racetel.d.ts"), js], { cwd: root, stdio: "inherit" });
 const dts = join(outDir, "racetel.d.ts");
 writeFileSync(dts, banner + readFileSync(dts, "utf8"));
+
+// Specialised encoders for the ingest hot path (gen/racetel-encoders.js), from the same spec by reflection.
+const { generateEncoders } = await import("./gen-encoders.mjs");
+const protobuf = (await import("protobufjs")).default;
+const spec = new protobuf.Root();
+spec.resolvePath = (_origin, target) => (target.startsWith("/") ? target : join(root, target));
+spec.loadSync(files);
+spec.resolveAll();
+generateEncoders(spec, outDir, banner.replace("gen.mjs", "gen.mjs (gen-encoders.mjs)"));

@@ -46,10 +46,16 @@ function varint32Size(value: number): number {
 
 /** Writes protobuf wire format into one reusable Buffer; see the module comment. */
 export class FrameWriter {
-  private buf: Buffer;
+  // buf, dv, pos and cap are public for the generated encoders (gen/racetel-encoders.js), which write
+  // straight into the buffer; everything else goes through the methods.
+  /** The buffer; replaced when it grows. */
+  buf: Buffer;
+  /** A DataView over exactly buf (for float/double/fixed writes); replaced with buf. */
+  dv: DataView;
   /** buf.length, kept as a plain field: the capacity check runs on every write. */
-  private cap: number;
-  private pos = 0;
+  cap: number;
+  /** Write offset in buf. */
+  pos = 0;
   /** Start offsets of open sub-messages (the reserved length byte). */
   private readonly forks: number[] = [];
   private depth = 0;
@@ -64,6 +70,7 @@ export class FrameWriter {
       throw new RangeError(`FrameWriter: initialCapacity must be an integer >= 16, got ${initialCapacity}`);
     }
     this.buf = Buffer.allocUnsafe(initialCapacity);
+    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, initialCapacity);
     this.cap = initialCapacity;
   }
 
@@ -122,6 +129,69 @@ export class FrameWriter {
     }
   }
 
+  /**
+   * Writes `message` with a generated encoder (gen/racetel-encoders.js, e.g. encodeFrame) as length-delimited
+   * field `fieldNumber` and counts one message. Like message(), rolls back the partial bytes if it throws.
+   * Two bytes are reserved for the length (a batch's frames are mostly 128..16383 bytes); the body moves
+   * only when its length needs one or three-plus bytes.
+   */
+  encodeField<T>(fieldNumber: number, encode: (w: this, message: T) => void, message: T): this {
+    const start = this.pos;
+    const depth = this.depth;
+    this.uint32(((fieldNumber << 3) | 2) >>> 0);
+    this.ensure(2);
+    const lengthAt = this.pos;
+    this.pos += 2;
+    try {
+      encode(this, message);
+    } catch (err) {
+      this.pos = start;
+      this.depth = depth;
+      throw err;
+    }
+    const bodyStart = lengthAt + 2;
+    const bodyLength = this.pos - bodyStart;
+    if (bodyLength >= 0x80 && bodyLength < 0x4000) {
+      this.buf[lengthAt] = (bodyLength & 0x7f) | 0x80;
+      this.buf[lengthAt + 1] = bodyLength >>> 7;
+    } else if (bodyLength < 0x80) {
+      this.buf.copyWithin(lengthAt + 1, bodyStart, this.pos);
+      this.buf[lengthAt] = bodyLength;
+      this.pos--;
+    } else {
+      const extra = varint32Size(bodyLength) - 2;
+      this.ensure(extra);
+      this.buf.copyWithin(bodyStart + extra, bodyStart, this.pos);
+      this.pos += extra;
+      this.writeVarint32At(lengthAt, bodyLength);
+    }
+    this.messages++;
+    return this;
+  }
+
+  /** Makes room for `bytes` more bytes after pos (for the generated encoders; may replace buf and dv). */
+  ensureRoom(bytes: number): void {
+    this.ensure(bytes);
+  }
+
+  /**
+   * Ends a sub-message whose one reserved length byte is at `at` and whose body runs from at + 1 to pos:
+   * writes the length, shifting the body when the length needs more than one byte (generated encoders).
+   */
+  endLength(at: number): void {
+    const bodyStart = at + 1;
+    const bodyLength = this.pos - bodyStart;
+    if (bodyLength < 0x80) {
+      this.buf[at] = bodyLength;
+      return;
+    }
+    const extra = varint32Size(bodyLength) - 1;
+    this.ensure(extra);
+    this.buf.copyWithin(bodyStart + extra, bodyStart, this.pos);
+    this.pos += extra;
+    this.writeVarint32At(at, bodyLength);
+  }
+
   /** Copies out everything written and empties the writer (keeps its buffer for reuse). */
   take(): Buffer {
     const out = this.finish();
@@ -175,18 +245,7 @@ export class FrameWriter {
   /** Ends the sub-message begun by fork(): writes its length, shifting the body if the length needs > 1 byte. */
   ldelim(): this {
     if (this.depth === 0) throw new Error("FrameWriter.ldelim() without a matching fork()");
-    const start = this.forks[--this.depth]!;
-    const bodyStart = start + 1;
-    const bodyLength = this.pos - bodyStart;
-    if (bodyLength < 0x80) {
-      this.buf[start] = bodyLength;
-      return this;
-    }
-    const extra = varint32Size(bodyLength) - 1;
-    this.ensure(extra);
-    this.buf.copyWithin(bodyStart + extra, bodyStart, this.pos);
-    this.pos += extra;
-    this.writeVarint32At(start, bodyLength);
+    this.endLength(this.forks[--this.depth]!);
     return this;
   }
 
@@ -329,6 +388,7 @@ export class FrameWriter {
     const grown = Buffer.allocUnsafe(capacity);
     this.buf.copy(grown, 0, 0, this.pos);
     this.buf = grown;
+    this.dv = new DataView(grown.buffer, grown.byteOffset, capacity);
     this.cap = capacity;
   }
 

@@ -1,0 +1,266 @@
+// Generates gen/racetel-encoders.js (+ .d.ts): one specialised, allocation-free encoder per racetel.v1
+// message, writing straight into a FrameWriter's buffer. Read by protobufjs reflection from the .proto files.
+//
+// Why: the protobufjs static encode() makes one writer method call per field (tag, then value); on the ingest
+// hot path that is most of the CPU. The generated functions instead inline precomputed tag bytes and write
+// values through the writer's Buffer / DataView, with proto3 canonical zero-skipping:
+//   - numbers and bools are written only when non-zero (-0 and NaN floats are written: they are not the default);
+//   - strings only when non-empty; `optional` (proto3 presence) fields whenever not null, even when zero;
+//   - a oneof writes its first non-null member (field-number order) only;
+//   - sub-messages reserve one length byte and are shifted only when the body reaches 128 bytes.
+// Messages named in MEMOISED (labels: one object per car, rarely changing) keep their last encoding in a
+// hidden slot on the object and copy those bytes while every field is still === the remembered value.
+// Usage (run by scripts/gen.mjs): generateEncoders(root, outDir)
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import protobuf from "protobufjs";
+
+const MEMOISED = new Set(["racetel.v1.FrameLabels"]);
+
+const WIRE = { varint: 0, fixed64: 1, delimited: 2, fixed32: 5 };
+const SCALAR_WIRE = {
+  double: WIRE.fixed64, float: WIRE.fixed32, int32: WIRE.varint, uint32: WIRE.varint, sint32: WIRE.varint,
+  int64: WIRE.varint, uint64: WIRE.varint, sint64: WIRE.varint, fixed32: WIRE.fixed32, sfixed32: WIRE.fixed32,
+  fixed64: WIRE.fixed64, sfixed64: WIRE.fixed64, bool: WIRE.varint, string: WIRE.delimited, bytes: WIRE.delimited,
+};
+// Most bytes a value of this kind takes after its tag (fixed-size part only).
+const MAX_VALUE_BYTES = { double: 8, float: 4, int32: 10, uint32: 5, sint32: 5, fixed32: 4, sfixed32: 4, fixed64: 8, bool: 1, enum: 10, int64: 10, uint64: 10 };
+
+function varintBytes(n) {
+  const out = [];
+  while (n > 0x7f) { out.push((n & 0x7f) | 0x80); n >>>= 7; }
+  out.push(n);
+  return out;
+}
+const tagBytes = (id, wire) => varintBytes(((id << 3) | wire) >>> 0);
+const hex = (bytes) => bytes.map((b) => `0x${b.toString(16).padStart(2, "0")}`);
+/** Statements writing the tag bytes at b[p..] and advancing p. */
+function emitTag(bytes) {
+  return bytes.map((b, i) => `b[p${i ? ` + ${i}` : ""}] = ${hex([b])[0]};`).join(" ") + ` p += ${bytes.length};`;
+}
+
+const fnName = (type) => `encode${type.fullName.replace(/^\.racetel\.v1\./, "").replace(/\./g, "_")}`;
+const ifaceName = (type) => `racetel.v1.I${type.fullName.replace(/^\.racetel\.v1\./, "")}`;
+const isSyntheticOneof = (oneof) => oneof.fieldsArray.length === 1 && oneof.name.startsWith("_");
+
+/** Kind of a non-repeated, non-map field: a scalar type name, "enum" or "message". */
+function kindOf(field) {
+  if (field.resolvedType instanceof protobuf.Enum) return "enum";
+  if (field.resolvedType instanceof protobuf.Type) return "message";
+  if (!(field.type in SCALAR_WIRE)) throw new Error(`gen-encoders: unsupported type ${field.type} of ${field.fullName}`);
+  return field.type;
+}
+
+/**
+ * Statements writing the single value `v` (already known to be worth writing) of `kind` with tag `tag`.
+ * Fixed-size kinds assume room was ensured; `sync` marks code that calls into the writer (p, b, dv reloaded).
+ */
+function emitValue(kind, tag, field) {
+  const t = emitTag(tag);
+  switch (kind) {
+    case "float": return { fixed: true, code: `${t} dv.setFloat32(p, v, true); p += 4;` };
+    case "double": return { fixed: true, code: `${t} dv.setFloat64(p, v, true); p += 8;` };
+    case "bool": return { fixed: true, code: `${t} b[p++] = 1;` };
+    case "uint32": return { fixed: true, code: `${t} v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v);` };
+    case "fixed32": case "sfixed32": return { fixed: true, code: `${t} dv.setUint32(p, v >>> 0, true); p += 4;` };
+    case "sint32": return { fixed: true, code: `${t} p = varint32(b, p, ((v << 1) ^ (v >> 31)) >>> 0);` };
+    case "int32": case "enum":
+      return { fixed: true, code: `${t} if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v);` };
+    case "uint64": case "int64": case "fixed64":
+      return { fixed: true, int64: true, code: kind === "fixed64"
+        ? `${t} if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; }`
+        : `${t} if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.${kind}(v); p = w.pos; b = w.buf; dv = w.dv; }` };
+    // Rare kinds: the writer's own methods (they ensure room themselves).
+    case "sint64": case "sfixed64":
+      return { fixed: false, code: `w.pos = p; w.uint32(${(field.id << 3) | SCALAR_WIRE[kind]}).${kind}(v); p = w.pos;` };
+    case "string": return { fixed: false, code: `w.pos = p; w.uint32(${(field.id << 3) | 2}).string(v); p = w.pos;` };
+    case "bytes": return { fixed: false, code: `w.pos = p; w.uint32(${(field.id << 3) | 2}).bytes(v); p = w.pos;` };
+    case "message": {
+      const n = fnName(field.resolvedType);
+      return { fixed: false, code: `if (p + ${tag.length + 1} > w.cap) { w.pos = p; w.ensureRoom(${tag.length + 1}); b = w.buf; } ${emitTag(tag)} const at = p; w.pos = p + 1; ${n}(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv;` };
+    }
+  }
+  throw new Error(`gen-encoders: no code for ${kind}`);
+}
+
+/** The condition under which a field with implicit presence (proto3 default) is written. */
+function implicitCondition(kind) {
+  switch (kind) {
+    case "float": case "double": return `v != null && (v !== 0 || 1 / v < 0)`;
+    case "uint64": case "int64": case "fixed64": case "sint64": case "sfixed64": return `v != null && !isZero64(v)`;
+    case "message": return `v != null`;
+    case "bytes": return `v != null && v.length > 0`;
+    default: return `v`;
+  }
+}
+
+function emitField(field, lines) {
+  const get = `v = m.${field.name};`;
+  if (field.map) {
+    const keyWire = SCALAR_WIRE[field.keyType];
+    const valueKind = kindOf(field);
+    if (valueKind === "message") throw new Error(`gen-encoders: map of messages (${field.fullName}) not supported yet`);
+    const valueWire = valueKind === "enum" ? 0 : SCALAR_WIRE[valueKind];
+    const valueMethod = valueKind === "enum" ? "int32" : valueKind;
+    lines.push(`${get} if (v != null) { w.pos = p; for (const k of Object.keys(v)) w.uint32(${(field.id << 3) | 2}).fork().uint32(${(1 << 3) | keyWire}).${field.keyType}(k).uint32(${(2 << 3) | valueWire}).${valueMethod}(v[k]).ldelim(); p = w.pos; }`);
+    return false;
+  }
+  if (field.repeated) {
+    const kind = kindOf(field);
+    if (kind === "message") {
+      const { code } = emitValue(kind, tagBytes(field.id, 2), field);
+      lines.push(`${get} if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; ${code} } }`);
+    } else if (field.packed && SCALAR_WIRE[kind] !== WIRE.delimited) {
+      const method = kind === "enum" ? "int32" : kind;
+      lines.push(`${get} if (v != null && v.length) { w.pos = p; w.uint32(${(field.id << 3) | 2}).fork(); for (let i = 0; i < v.length; i++) w.${method}(v[i]); w.ldelim(); p = w.pos; }`);
+    } else {
+      const method = kind === "enum" ? "int32" : kind;
+      lines.push(`${get} if (v != null) { w.pos = p; for (let i = 0; i < v.length; i++) w.uint32(${(field.id << 3) | SCALAR_WIRE[kind]}).${method}(v[i]); p = w.pos; }`);
+    }
+    return false;
+  }
+  const kind = kindOf(field);
+  const wire = kind === "enum" || kind === "message" ? (kind === "enum" ? 0 : 2) : SCALAR_WIRE[kind];
+  const { fixed, code } = emitValue(kind, tagBytes(field.id, wire), field);
+  const explicit = field.partOf && isSyntheticOneof(field.partOf);
+  lines.push(`${get} if (${explicit ? "v != null" : implicitCondition(kind)}) { ${code} }`);
+  return fixed;
+}
+
+/** Most bytes the fixed-size fields from index i on can take. */
+function fixedBytesFrom(fields, i) {
+  let n = 0;
+  for (const f of fields.slice(i)) {
+    if (f.map || f.repeated) continue;
+    const kind = kindOf(f);
+    if (kind in MAX_VALUE_BYTES) n += tagBytes(f.id, 0).length + MAX_VALUE_BYTES[kind];
+  }
+  return n;
+}
+
+function emitMessage(type) {
+  const fields = type.fieldsArray.slice().sort((a, b) => a.id - b.id);
+  const lines = [];
+  const name = fnName(type);
+  const memo = MEMOISED.has(type.fullName.slice(1));
+  const ensure = (n) => `if (p + ${n} > w.cap) { w.pos = p; w.ensureRoom(${n}); b = w.buf; dv = w.dv; }`;
+  lines.push(`let b = w.buf, dv = w.dv, p = w.pos, v;`);
+  if (memo) {
+    const same = fields.map((f, i) => `c.v${i} === m.${f.name}`).join(" && ");
+    lines.push(`const c = m[MEMO];`);
+    lines.push(`if (c !== undefined && ${same}) { ${ensure("c.bytes.length")} b.set(c.bytes, p); w.pos = p + c.bytes.length; return; }`);
+    lines.push(`const start = p;`);
+  }
+  // Before a run of fixed-size fields: one capacity check for all that follow (until the next variable one).
+  let needEnsure = true;
+  const done = new Set();
+  fields.forEach((field, i) => {
+    if (done.has(field)) return;
+    if (needEnsure) {
+      const n = fixedBytesFrom(fields, i);
+      if (n > 0) lines.push(ensure(n));
+      needEnsure = false;
+    }
+    let fixed;
+    if (field.partOf && !isSyntheticOneof(field.partOf)) {
+      // A real oneof: the first non-null member only.
+      const members = field.partOf.fieldsArray.slice().sort((a, b) => a.id - b.id);
+      const branches = members.map((f) => {
+        done.add(f);
+        const inner = [];
+        emitField(f, inner);
+        return inner[0].replace(/^v = (m\.\w+); if \((.*?)\) \{ /, (_, get, cond) => `if ((v = ${get}) != null && (${cond})) { `);
+      });
+      lines.push(branches.join("\n  else "));
+      fixed = false;
+    } else {
+      done.add(field);
+      fixed = emitField(field, lines);
+    }
+    // A variable-length field went through the writer: the buffer may have grown, the room is used up.
+    if (!fixed) {
+      lines.push(`b = w.buf; dv = w.dv;`);
+      needEnsure = true;
+    }
+  });
+  if (memo) {
+    const remember = fields.map((f, i) => `v${i}: m.${f.name}`).join(", ");
+    lines.push(`w.pos = p;`);
+    lines.push(`if (Object.isExtensible(m)) Object.defineProperty(m, MEMO, { value: { ${remember}, bytes: new Uint8Array(w.buf.subarray(start, p)) }, writable: true, configurable: true, enumerable: false });`);
+    lines.push(`return;`);
+  } else {
+    lines.push(`w.pos = p;`);
+  }
+  return `/** Writes the fields of ${type.fullName.slice(1)} (no tag or length) into w. */\nexport function ${name}(w, m) {\n  ${lines.join("\n  ")}\n}\n`;
+}
+
+const PRELUDE = `// GENERATED by proto/scripts/gen-encoders.mjs from proto/racetel/v1/*.proto. DO NOT EDIT.
+// Specialised encoders writing into a FrameWriter (see proto/src/frame-writer.ts and the generator's comment).
+/* eslint-disable */
+const TWO_32 = 4294967296;
+/** Hidden slot holding a memoised message's last field values and bytes. */
+const MEMO = Symbol("racetel.encodedBytes");
+
+/** Writes an unsigned 32-bit varint at b[p] (room ensured); returns the offset after it. */
+function varint32(b, p, v) {
+  while (v > 0x7f) { b[p++] = (v & 0x7f) | 0x80; v >>>= 7; }
+  b[p++] = v;
+  return p;
+}
+
+/** int32 on the wire: non-negative as a varint, negative sign-extended to 10 bytes. */
+function int32(b, p, v) {
+  if (v >= 0) return varint32(b, p, v >>> 0);
+  let lo = v >>> 0, hi = 0xffffffff;
+  for (let i = 0; i < 9; i++) { b[p++] = (lo & 0x7f) | 0x80; lo = ((lo >>> 7) | (hi << 25)) >>> 0; hi >>>= 7; }
+  b[p++] = lo;
+  return p;
+}
+
+/** True for the zero of any 64-bit form the writer accepts (number, bigint, string, Long). */
+function isZero64(v) {
+  if (typeof v === "number") return v === 0;
+  if (typeof v === "bigint") return v === 0n;
+  if (typeof v === "string") return v === "0" || v === "";
+  return (v.low | v.high) === 0;
+}
+`;
+
+/** Writes racetel-encoders.js and .d.ts for every message of `root` into outDir. */
+export function generateEncoders(root, outDir, banner) {
+  const types = [];
+  const walk = (ns) => {
+    for (const n of ns.nestedArray) {
+      if (n instanceof protobuf.Type) types.push(n);
+      if (n.nestedArray) walk(n);
+    }
+  };
+  walk(root.lookup("racetel.v1"));
+  types.sort((a, b) => a.fullName.localeCompare(b.fullName));
+  const js = PRELUDE + "\n" + types.map(emitMessage).join("\n");
+  writeFileSync(join(outDir, "racetel-encoders.js"), js);
+  const dts = [
+    banner.trimEnd(),
+    `import type { racetel } from "./racetel.js";`,
+    ``,
+    `/** The low-level surface of FrameWriter the generated encoders write through. */`,
+    `export interface EncoderTarget {`,
+    `  buf: Buffer; dv: DataView; pos: number; readonly cap: number;`,
+    `  ensureRoom(bytes: number): void; endLength(at: number): void;`,
+    `  // Rarely used kinds (64-bit outside the fast range, strings, bytes, maps, packed) go through these.`,
+    `  uint32(value: number): this; int32(value: number): this; sint32(value: number): this;`,
+    `  fixed32(value: number): this; sfixed32(value: number): this; float(value: number): this;`,
+    `  double(value: number): this; bool(value: boolean): this; string(value: string): this;`,
+    `  bytes(value: Uint8Array | string): this; fork(): this; ldelim(): this;`,
+    `  uint64(value: EncoderInt64Like): this; int64(value: EncoderInt64Like): this; sint64(value: EncoderInt64Like): this;`,
+    `  fixed64(value: EncoderInt64Like): this; sfixed64(value: EncoderInt64Like): this;`,
+    `}`,
+    `type EncoderInt64Like = number | bigint | string | { low: number; high: number };`,
+    `/** An encoder as FrameWriter.encodeField takes it. */`,
+    `export type MessageEncoder<T> = (w: EncoderTarget, m: T) => void;`,
+    ``,
+    ...types.map((t) => `/** Writes the fields of ${t.fullName.slice(1)} (no tag or length) at w.pos. */\nexport function ${fnName(t)}(w: EncoderTarget, m: ${ifaceName(t)}): void;`),
+    ``,
+  ].join("\n");
+  writeFileSync(join(outDir, "racetel-encoders.d.ts"), dts);
+}
