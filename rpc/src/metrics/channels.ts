@@ -9,6 +9,7 @@ type Lap = racetel.v1.ILapState;
 type Status = racetel.v1.ICarStatus;
 type Damage = racetel.v1.ICarDamage;
 type Session = racetel.v1.ISessionInfo;
+type Result = racetel.v1.IFinalResult;
 type Wheels = racetel.v1.IPerWheelFloat;
 
 /** A channel read from one payload kind. `read` returns NaN when the field is absent. */
@@ -158,6 +159,20 @@ export const sessionChannels: Channel<Session>[] = [
   ch("racetel.session.pit_speed_limit", "m/s", "Pit speed limit", (s) => num(s.pitSpeedLimitMps)),
 ];
 
+/** The car's line of the final classification (F1 FinalClassification), once the session ended. */
+export const resultChannels: Channel<Result>[] = [
+  ch("racetel.result.position", "{position}", "Final position", (r) => num(r.position)),
+  ch("racetel.result.status", "1", "Result status (racetel.v1.ResultStatus number: 3 finished, 4 DNF, 5 DSQ, 7 retired)", (r) => num(r.resultStatus)),
+  ch("racetel.result.laps_completed", "{lap}", "Laps completed", (r) => num(r.lapsCompleted)),
+  ch("racetel.result.grid_position", "{position}", "Grid position", (r) => num(r.gridPosition)),
+  ch("racetel.result.points", "{point}", "Points scored", (r) => num(r.points)),
+  ch("racetel.result.pit_stops", "{stop}", "Pit stops", (r) => num(r.pitStops)),
+  ch("racetel.result.best_lap_time", "s", "Best lap time", (r) => msToS(r.bestLapTimeMs)),
+  ch("racetel.result.total_time", "s", "Race time without penalties", (r) => num(r.totalRaceTimeS)),
+  ch("racetel.result.penalties_time", "s", "Time penalties", (r) => num(r.penaltiesS)),
+  ch("racetel.result.penalties_count", "{penalty}", "Penalties", (r) => num(r.penaltiesCount)),
+];
+
 // Slot layout of a car's value array: payload groups one after another.
 export const CAR_GROUPS = {
   telemetry: 0,
@@ -165,6 +180,7 @@ export const CAR_GROUPS = {
   lap: telemetryChannels.length + motionChannels.length,
   status: telemetryChannels.length + motionChannels.length + lapChannels.length,
   damage: telemetryChannels.length + motionChannels.length + lapChannels.length + statusChannels.length,
+  result: telemetryChannels.length + motionChannels.length + lapChannels.length + statusChannels.length + damageChannels.length,
 } as const;
 export const CAR_CHANNELS: Channel<never>[] = [
   ...(telemetryChannels as Channel<never>[]),
@@ -172,6 +188,7 @@ export const CAR_CHANNELS: Channel<never>[] = [
   ...(lapChannels as Channel<never>[]),
   ...(statusChannels as Channel<never>[]),
   ...(damageChannels as Channel<never>[]),
+  ...(resultChannels as Channel<never>[]),
 ];
 export const WHEEL_GROUPS = { telemetry: 0, damage: telemetryWheelChannels.length } as const;
 export const WHEEL_CHANNELS: WheelChannel<never>[] = [

@@ -198,6 +198,10 @@ export class MetricsPipeline {
   private readonly ingestAttrs = new Map<string, Attributes>();
   rebuilds = 0;
 
+  get maxExportBatchSize(): number {
+    return this.options.maxExportBatchSize;
+  }
+
   constructor(
     private readonly store: TelemetryStore,
     private readonly exporter: CountingExporter,
@@ -262,15 +266,19 @@ export class MetricsPipeline {
   }
 
   /**
-   * True while OTLP requests of an earlier collection are still pending: the collection is skipped
+   * True while OTLP requests of two earlier collections are still pending: the collection is skipped
    * (counted), so the export interval stretches to what the collector and this process can carry
    * instead of piling up requests and starving the Publish streams.
    */
   exporterBusy(): boolean {
-    if (this.exporter.pending === 0) return false;
+    // Two collections may overlap (the collector answers while the next one is built); a third waits.
+    if (this.exporter.pending <= COLLECTIONS_IN_FLIGHT * this.requestsPerCollection) return false;
     this.counters.collectionsSkipped++;
     return true;
   }
+
+  /** OTLP requests the last collection needed (points / --export-batch, at least one). */
+  requestsPerCollection = 1;
 
   /** One pass over the store: O(cars x channels), once per collection. Expires silent cars first. */
   walk(emit: Emit): void {
@@ -394,6 +402,8 @@ function createInstruments(meter: Meter): ObservableGauge[] {
 
 const DESCRIPTORS = CATALOGUE.map((m) => ({ name: m.name, unit: m.unit, description: m.description, valueType: ValueType.DOUBLE }));
 const SCOPE = { name: "racetel-rpc" };
+/** Collections whose OTLP requests may be pending at once before the next collection is skipped. */
+const COLLECTIONS_IN_FLIGHT = 2;
 /** Longest stretch a collection holds the event loop before letting frames in. */
 const WALK_SLICE_MS = 10;
 
@@ -409,11 +419,14 @@ class StoreProducer implements MetricProducer {
       points[metric]!.push({ attributes, startTime: time, endTime: time, value });
     }, WALK_SLICE_MS);
     const metrics: GaugeMetricData[] = [];
+    let total = 0;
     for (let i = 0; i < points.length; i++) {
       const dataPoints = points[i]!;
+      total += dataPoints.length;
       if (dataPoints.length === 0) continue;
       metrics.push({ descriptor: DESCRIPTORS[i]!, aggregationTemporality: AggregationTemporality.DELTA, dataPointType: DataPointType.GAUGE, dataPoints });
     }
+    this.pipeline.requestsPerCollection = Math.max(1, Math.ceil(total / this.pipeline.maxExportBatchSize));
     return { resourceMetrics: { resource: resourceFromAttributes({}), scopeMetrics: [{ scope: SCOPE, metrics }] }, errors: [] };
   }
 }

@@ -4,7 +4,7 @@ import type { Attributes } from "@opentelemetry/api";
 import { racetel } from "@racetel/proto";
 import {
   CAR_CHANNELS, CAR_GROUPS, LAP_METRICS, WHEELS, WHEEL_CHANNELS, WHEEL_GROUPS,
-  LAP_HISTORY_METRICS, damageChannels, damageWheelChannels, lapChannels, motionChannels, readFinishedLap, sessionChannels,
+  LAP_HISTORY_METRICS, damageChannels, damageWheelChannels, lapChannels, motionChannels, readFinishedLap, resultChannels, sessionChannels,
   statusChannels, telemetryChannels, telemetryWheelChannels,
 } from "./channels.js";
 import type { Channel, WheelChannel } from "./channels.js";
@@ -309,6 +309,9 @@ export class TelemetryStore {
       case "damage":
         fillFrom(damageChannels, frame.damage!, car.values, CAR_GROUPS.damage);
         fillWheelsFrom(damageWheelChannels, frame.damage!, car.wheels, WHEEL_GROUPS.damage);
+        break;
+      case "finalResult":
+        fillFrom(resultChannels, frame.finalResult!, car.values, CAR_GROUPS.result);
         break;
       case "finishedLap":
         car.addLap(frame.finishedLap!, this.options.lapHoldCollections);
