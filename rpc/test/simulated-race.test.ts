@@ -193,7 +193,18 @@ describe("a simulated 3-lap race: racetel simulate -> UDP -> racetel ingest -> g
       assert.equal(position, t.result?.position, `car ${index}: rpc position vs FinalClassification`);
       assert.equal(pointValue(metrics, "racetel.car.result_status", car(index)), t.result?.resultStatus, `car ${index}: result status`);
       positions.push(position!);
+      // The FinalClassification itself, as rpc exports it.
+      const r = t.result!;
+      assert.equal(pointValue(metrics, "racetel.result.position", car(index)), r.position, `car ${index}: result position`);
+      assert.equal(pointValue(metrics, "racetel.result.status", car(index)), r.resultStatus, `car ${index}: result status`);
+      assert.equal(pointValue(metrics, "racetel.result.laps_completed", car(index)), r.lapsCompleted, `car ${index}: laps completed`);
+      assert.equal(pointValue(metrics, "racetel.result.points", car(index)), r.points ?? 0, `car ${index}: points`);
+      assert.equal(pointValue(metrics, "racetel.result.pit_stops", car(index)), r.pitStops ?? 0, `car ${index}: pit stops`);
+      assert.ok(Math.abs(pointValue(metrics, "racetel.result.total_time", car(index))! - (r.totalRaceTimeS ?? 0)) < 1e-9, `car ${index}: race time`);
+      assert.equal(pointValue(metrics, "racetel.result.penalties_time", car(index)), r.penaltiesS ?? 0, `car ${index}: penalties`);
     }
+    const winner = [...truth.cars].find(([, t]) => t.result?.position === 1)![0];
+    assert.equal(pointValue(metrics, "racetel.result.points", car(winner)), 25, "the winner scores 25");
     assert.deepEqual(positions.sort((a, b) => a - b), Array.from({ length: race.cars }, (_, i) => i + 1));
   });
 
@@ -204,6 +215,7 @@ describe("a simulated 3-lap race: racetel simulate -> UDP -> racetel ingest -> g
     assert.equal(pointValue(metrics, "racetel.car.result_status", car(dnf)), RETIRED);
     assert.equal(pointValue(metrics, "racetel.car.events", { ...car(dnf), event: "retirement" }), 1);
     assert.equal(pointValue(metrics, "racetel.car.race_position", car(dnf)), race.cars, "the retired car is classified last");
+    assert.equal(pointValue(metrics, "racetel.result.status", car(dnf)), RETIRED);
 
     const events = metric(metrics, "racetel.car.events").dataPoints;
     const retirements = events.filter((p) => p.attributes.event === "retirement");
@@ -221,5 +233,7 @@ describe("a simulated 3-lap race: racetel simulate -> UDP -> racetel ingest -> g
     const penalised = [...truth.cars].filter(([, t]) => (t.lap?.penaltiesS ?? 0) === 5).map(([i]) => i);
     assert.equal(penalised.length, 1);
     assert.equal(pointValue(metrics, "racetel.car.penalties.time", car(penalised[0]!)), 5);
+    assert.equal(pointValue(metrics, "racetel.result.penalties_time", car(penalised[0]!)), 5);
+    assert.equal(pointValue(metrics, "racetel.result.penalties_count", car(penalised[0]!)), 1);
   });
 });
