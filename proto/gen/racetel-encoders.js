@@ -501,7 +501,7 @@ export function encodeFrame(w, m) {
 export function encodeFrameLabels(w, m) {
   let b = w.buf, dv = w.dv, p = w.pos, v;
   const c = m[MEMO];
-  if (c !== undefined && c.v0 === m.source && c.v1 === m.game && c.v2 === m.format && c.v3 === m.sessionId && c.v4 === m.carIndex && c.v5 === m.driver && c.v6 === m.team && c.v7 === m.track) { if (p + c.bytes.length > w.cap) { w.pos = p; w.ensureRoom(c.bytes.length); b = w.buf; dv = w.dv; } b.set(c.bytes, p); w.pos = p + c.bytes.length; return; }
+  if (c !== undefined && c.v0 === m.source && c.v1 === m.game && c.v2 === m.format && c.v3 === m.sessionId && c.v4 === m.carIndex && c.v5 === m.driver && c.v6 === m.team && c.v7 === m.track) { const n = c.bytes.length; if (p + n > w.cap) { w.pos = p; w.ensureRoom(n); b = w.buf; dv = w.dv; } b.set(c.bytes, p); w.pos = p + n; return; }
   const start = p;
   if (p + 17 > w.cap) { w.pos = p; w.ensureRoom(17); b = w.buf; dv = w.dv; }
   v = m.source; if (v) { w.pos = p; w.uint32(10).string(v); p = w.pos; }
@@ -522,7 +522,8 @@ export function encodeFrameLabels(w, m) {
   v = m.track; if (v) { w.pos = p; w.uint32(66).string(v); p = w.pos; }
   b = w.buf; dv = w.dv;
   w.pos = p;
-  if (Object.isExtensible(m)) Object.defineProperty(m, MEMO, { value: { v0: m.source, v1: m.game, v2: m.format, v3: m.sessionId, v4: m.carIndex, v5: m.driver, v6: m.team, v7: m.track, bytes: new Uint8Array(w.buf.subarray(start, p)) }, writable: true, configurable: true, enumerable: false });
+  const bytes = new Uint8Array(w.buf.subarray(start, p));
+  if (Object.isExtensible(m)) Object.defineProperty(m, MEMO, { value: { v0: m.source, v1: m.game, v2: m.format, v3: m.sessionId, v4: m.carIndex, v5: m.driver, v6: m.team, v7: m.track, bytes }, writable: true, configurable: true, enumerable: false });
   return;
 }
 
