@@ -9,7 +9,7 @@ export interface EncoderTarget {
   uint32(value: number): this; int32(value: number): this; sint32(value: number): this;
   fixed32(value: number): this; sfixed32(value: number): this; float(value: number): this;
   double(value: number): this; bool(value: boolean): this; string(value: string): this;
-  bytes(value: Uint8Array | string): this; fork(): this; ldelim(): this;
+  bytes(value: Uint8Array | string): this; fork(): this; ldelim(): this; writeUtf8Short(value: string, at: number): number;
   uint64(value: EncoderInt64Like): this; int64(value: EncoderInt64Like): this; sint64(value: EncoderInt64Like): this;
   fixed64(value: EncoderInt64Like): this; sfixed64(value: EncoderInt64Like): this;
 }

@@ -31,17 +31,11 @@ function isZero64(v) {
 
 /** Writes the fields of racetel.v1.AccCarExtras (no tag or length) into w. */
 export function encodeAccCarExtras(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
-  if (p + 152 > w.cap) { w.pos = p; w.ensureRoom(152); b = w.buf; dv = w.dv; }
-  v = m.tyreTreadInnerCelsius; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 152 > w.cap) { w.pos = p; w.ensureRoom(152); b = w.buf; dv = w.dv; }
-  v = m.tyreTreadMiddleCelsius; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x12; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 152 > w.cap) { w.pos = p; w.ensureRoom(152); b = w.buf; dv = w.dv; }
-  v = m.tyreTreadOuterCelsius; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x1a; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 152 > w.cap) { w.pos = p; w.ensureRoom(152); b = w.buf; dv = w.dv; }
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 241 > w.cap) { w.pos = p; w.ensureRoom(241); b = w.buf; dv = w.dv; }
+  v = m.tyreTreadInnerCelsius; if (v != null) { b[p] = 0x0a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tyreTreadMiddleCelsius; if (v != null) { b[p] = 0x12; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tyreTreadOuterCelsius; if (v != null) { b[p] = 0x1a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
   v = m.tractionControlCut; if (v) { b[p] = 0x20; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.currentTyreSet; if (v) { b[p] = 0x28; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.strategyTyreSet; if (v) { b[p] = 0x30; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
@@ -58,9 +52,7 @@ export function encodeAccCarExtras(w, m) {
   v = m.gapAheadMs; if (v) { b[p] = 0x88; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }
   v = m.gapBehindMs; if (v) { b[p] = 0x90; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }
   v = m.penaltyCode; if (v) { b[p] = 0x98; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }
-  v = m.mfdTyrePressureKpa; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xa2; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 45 > w.cap) { w.pos = p; w.ensureRoom(45); b = w.buf; dv = w.dv; }
+  v = m.mfdTyrePressureKpa; if (v != null) { b[p] = 0xa2; b[p + 1] = 0x01; p += 2; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
   v = m.mfdFuelToAddL; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xad; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.tyresOut; if (v) { b[p] = 0xb0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.ballastKg; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xbd; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
@@ -69,16 +61,16 @@ export function encodeAccCarExtras(w, m) {
   v = m.rainLights; if (v) { b[p] = 0xd0; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
   v = m.flashingLights; if (v) { b[p] = 0xd8; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
   v = m.wiperLevel; if (v) { b[p] = 0xe0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
-  v = m.carLocation; if (v) { w.pos = p; w.uint32(234).string(v); p = w.pos; }
+  v = m.carLocation; if (v) { const n = v.length; if (n < 43) { if (p + 3 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(3 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0xea; b[p + 1] = 0x01; p += 2; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(234).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
 
 /** Writes the fields of racetel.v1.AccSessionExtras (no tag or length) into w. */
 export function encodeAccSessionExtras(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 47 > w.cap) { w.pos = p; w.ensureRoom(47); b = w.buf; dv = w.dv; }
-  v = m.trackGripStatus; if (v) { w.pos = p; w.uint32(10).string(v); p = w.pos; }
+  v = m.trackGripStatus; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 47 > w.cap) { w.pos = p; w.ensureRoom(47); b = w.buf; dv = w.dv; }
   v = m.rainIntensityIn_10min; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, v, true); p += 4; }
@@ -86,16 +78,16 @@ export function encodeAccSessionExtras(w, m) {
   v = m.clockS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.sessionIndex; if (v) { b[p] = 0x28; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.numberOfSessions; if (v) { b[p] = 0x30; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
-  v = m.status; if (v) { w.pos = p; w.uint32(58).string(v); p = w.pos; }
+  v = m.status; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x3a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(58).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 20 > w.cap) { w.pos = p; w.ensureRoom(20); b = w.buf; dv = w.dv; }
-  v = m.trackConfiguration; if (v) { w.pos = p; w.uint32(66).string(v); p = w.pos; }
+  v = m.trackConfiguration; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x42; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(66).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 20 > w.cap) { w.pos = p; w.ensureRoom(20); b = w.buf; dv = w.dv; }
   v = m.isOnline; if (v) { b[p] = 0x48; p += 1; b[p++] = 1; }
   v = m.pitWindowStartMs; if (v) { b[p] = 0x50; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.pitWindowEndMs; if (v) { b[p] = 0x58; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
-  v = m.phase; if (v) { w.pos = p; w.uint32(98).string(v); p = w.pos; }
+  v = m.phase; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x62; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(98).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
   v = m.yellowFlagSector1; if (v) { b[p] = 0x68; p += 1; b[p++] = 1; }
@@ -106,26 +98,14 @@ export function encodeAccSessionExtras(w, m) {
 
 /** Writes the fields of racetel.v1.CarDamage (no tag or length) into w. */
 export function encodeCarDamage(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
-  if (p + 117 > w.cap) { w.pos = p; w.ensureRoom(117); b = w.buf; dv = w.dv; }
-  v = m.tyreWear; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 117 > w.cap) { w.pos = p; w.ensureRoom(117); b = w.buf; dv = w.dv; }
-  v = m.tyreDamage; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x12; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 117 > w.cap) { w.pos = p; w.ensureRoom(117); b = w.buf; dv = w.dv; }
-  v = m.brakeDamage; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x1a; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 117 > w.cap) { w.pos = p; w.ensureRoom(117); b = w.buf; dv = w.dv; }
-  v = m.brakePadLifeMm; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x22; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 117 > w.cap) { w.pos = p; w.ensureRoom(117); b = w.buf; dv = w.dv; }
-  v = m.brakeDiscLifeMm; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x2a; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 117 > w.cap) { w.pos = p; w.ensureRoom(117); b = w.buf; dv = w.dv; }
-  v = m.suspensionDamage; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x32; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 117 > w.cap) { w.pos = p; w.ensureRoom(117); b = w.buf; dv = w.dv; }
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 272 > w.cap) { w.pos = p; w.ensureRoom(272); b = w.buf; dv = w.dv; }
+  v = m.tyreWear; if (v != null) { b[p] = 0x0a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tyreDamage; if (v != null) { b[p] = 0x12; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.brakeDamage; if (v != null) { b[p] = 0x1a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.brakePadLifeMm; if (v != null) { b[p] = 0x22; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.brakeDiscLifeMm; if (v != null) { b[p] = 0x2a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.suspensionDamage; if (v != null) { b[p] = 0x32; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
   v = m.frontLeftWingDamage; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x3d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.frontRightWingDamage; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x45; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.rearWingDamage; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x4d; p += 1; dv.setFloat32(p, v, true); p += 4; }
@@ -149,21 +129,16 @@ export function encodeCarDamage(w, m) {
   v = m.bodyDamageLeft; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xdd; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.bodyDamageRight; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xe5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.bodyDamageCentre; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xed; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
-  v = m.tyreBlisters; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xf2; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
+  v = m.tyreBlisters; if (v != null) { b[p] = 0xf2; b[p + 1] = 0x01; p += 2; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
   w.pos = p;
 }
 
 /** Writes the fields of racetel.v1.CarMotion (no tag or length) into w. */
 export function encodeCarMotion(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
-  if (p + 30 > w.cap) { w.pos = p; w.ensureRoom(30); b = w.buf; dv = w.dv; }
-  v = m.positionM; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeVector3(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 30 > w.cap) { w.pos = p; w.ensureRoom(30); b = w.buf; dv = w.dv; }
-  v = m.velocityMps; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x12; p += 1; const at = p; w.pos = p + 1; encodeVector3(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 30 > w.cap) { w.pos = p; w.ensureRoom(30); b = w.buf; dv = w.dv; }
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 64 > w.cap) { w.pos = p; w.ensureRoom(64); b = w.buf; dv = w.dv; }
+  v = m.positionM; if (v != null) { b[p] = 0x0a; p += 1; const s = v, at = p++; x = s.x; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.y; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.z; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.velocityMps; if (v != null) { b[p] = 0x12; p += 1; const s = v, at = p++; x = s.x; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.y; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.z; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
   v = m.gForceLateral; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.gForceLongitudinal; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.gForceVertical; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x2d; p += 1; dv.setFloat32(p, v, true); p += 4; }
@@ -177,56 +152,32 @@ export function encodeCarMotion(w, m) {
 
 /** Writes the fields of racetel.v1.CarMotionDetail (no tag or length) into w. */
 export function encodeCarMotionDetail(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
-  if (p + 26 > w.cap) { w.pos = p; w.ensureRoom(26); b = w.buf; dv = w.dv; }
-  v = m.suspensionPositionM; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 26 > w.cap) { w.pos = p; w.ensureRoom(26); b = w.buf; dv = w.dv; }
-  v = m.wheelSpeedMps; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x12; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 26 > w.cap) { w.pos = p; w.ensureRoom(26); b = w.buf; dv = w.dv; }
-  v = m.wheelSlipRatio; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x1a; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 26 > w.cap) { w.pos = p; w.ensureRoom(26); b = w.buf; dv = w.dv; }
-  v = m.wheelSlipAngleRad; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x22; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 26 > w.cap) { w.pos = p; w.ensureRoom(26); b = w.buf; dv = w.dv; }
-  v = m.wheelLoadN; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x2a; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 26 > w.cap) { w.pos = p; w.ensureRoom(26); b = w.buf; dv = w.dv; }
-  v = m.localVelocityMps; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x32; p += 1; const at = p; w.pos = p + 1; encodeVector3(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 26 > w.cap) { w.pos = p; w.ensureRoom(26); b = w.buf; dv = w.dv; }
-  v = m.angularVelocityRadps; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x3a; p += 1; const at = p; w.pos = p + 1; encodeVector3(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 26 > w.cap) { w.pos = p; w.ensureRoom(26); b = w.buf; dv = w.dv; }
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 276 > w.cap) { w.pos = p; w.ensureRoom(276); b = w.buf; dv = w.dv; }
+  v = m.suspensionPositionM; if (v != null) { b[p] = 0x0a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.wheelSpeedMps; if (v != null) { b[p] = 0x12; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.wheelSlipRatio; if (v != null) { b[p] = 0x1a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.wheelSlipAngleRad; if (v != null) { b[p] = 0x22; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.wheelLoadN; if (v != null) { b[p] = 0x2a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.localVelocityMps; if (v != null) { b[p] = 0x32; p += 1; const s = v, at = p++; x = s.x; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.y; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.z; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.angularVelocityRadps; if (v != null) { b[p] = 0x3a; p += 1; const s = v, at = p++; x = s.x; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.y; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.z; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
   v = m.frontWheelsAngleRad; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x45; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.frontRideHeightM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x4d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.rearRideHeightM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x55; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.centreOfGravityHeightM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x5d; p += 1; dv.setFloat32(p, v, true); p += 4; }
-  v = m.suspensionVelocityMps; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x62; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
-  v = m.suspensionAccelerationMps2; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x6a; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
-  v = m.angularAccelerationRadps2; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x72; p += 1; const at = p; w.pos = p + 1; encodeVector3(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
-  v = m.wheelCamberRad; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x7a; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
-  v = m.wheelCamberGainRad; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x82; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
+  v = m.suspensionVelocityMps; if (v != null) { b[p] = 0x62; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.suspensionAccelerationMps2; if (v != null) { b[p] = 0x6a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.angularAccelerationRadps2; if (v != null) { b[p] = 0x72; p += 1; const s = v, at = p++; x = s.x; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.y; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.z; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.wheelCamberRad; if (v != null) { b[p] = 0x7a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.wheelCamberGainRad; if (v != null) { b[p] = 0x82; b[p + 1] = 0x01; p += 2; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
   v = m.chassisPitchRad; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x8d; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   w.pos = p;
 }
 
 /** Writes the fields of racetel.v1.CarSetup (no tag or length) into w. */
 export function encodeCarSetup(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
-  if (p + 101 > w.cap) { w.pos = p; w.ensureRoom(101); b = w.buf; dv = w.dv; }
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 124 > w.cap) { w.pos = p; w.ensureRoom(124); b = w.buf; dv = w.dv; }
   v = m.frontWing; if (v) { b[p] = 0x08; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.rearWing; if (v) { b[p] = 0x10; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.diffOnThrottle; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, v, true); p += 4; }
@@ -243,9 +194,7 @@ export function encodeCarSetup(w, m) {
   v = m.rearRideHeight; if (v) { b[p] = 0x70; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.brakePressure; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x7d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.brakeBiasFront; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x85; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
-  v = m.tyrePressureKpa; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x8a; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 12 > w.cap) { w.pos = p; w.ensureRoom(12); b = w.buf; dv = w.dv; }
+  v = m.tyrePressureKpa; if (v != null) { b[p] = 0x8a; b[p + 1] = 0x01; p += 2; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
   v = m.fuelLoadKg; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x95; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.engineBraking; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x9d; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   w.pos = p;
@@ -253,20 +202,20 @@ export function encodeCarSetup(w, m) {
 
 /** Writes the fields of racetel.v1.CarStatus (no tag or length) into w. */
 export function encodeCarStatus(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 153 > w.cap) { w.pos = p; w.ensureRoom(153); b = w.buf; dv = w.dv; }
   v = m.fuelMassKg; if (v != null) { b[p] = 0x0d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.fuelVolumeL; if (v != null) { b[p] = 0x15; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.fuelCapacity; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.fuelRemainingLaps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.ersStoreJ; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x2d; p += 1; dv.setFloat32(p, v, true); p += 4; }
-  v = m.ersDeployMode; if (v) { w.pos = p; w.uint32(50).string(v); p = w.pos; }
+  v = m.ersDeployMode; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x32; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(50).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 128 > w.cap) { w.pos = p; w.ensureRoom(128); b = w.buf; dv = w.dv; }
   v = m.ersHarvestedThisLapJ; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x3d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.ersDeployedThisLapJ; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x45; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.tyreCompound; if (v) { b[p] = 0x48; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }
-  v = m.tyreCompoundName; if (v) { w.pos = p; w.uint32(82).string(v); p = w.pos; }
+  v = m.tyreCompoundName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x52; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(82).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 107 > w.cap) { w.pos = p; w.ensureRoom(107); b = w.buf; dv = w.dv; }
   v = m.tyreAgeLaps; if (v) { b[p] = 0x58; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
@@ -287,7 +236,7 @@ export function encodeCarStatus(w, m) {
   v = m.drsActivationDistanceM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xd5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.ersHarvestedMgukThisLapJ; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xdd; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.ersHarvestedMguhThisLapJ; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xe5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
-  v = m.tyreVisualCompoundName; if (v) { w.pos = p; w.uint32(234).string(v); p = w.pos; }
+  v = m.tyreVisualCompoundName; if (v) { const n = v.length; if (n < 43) { if (p + 3 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(3 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0xea; b[p + 1] = 0x01; p += 2; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(234).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; }
   v = m.networkPaused; if (v) { b[p] = 0xf0; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
@@ -296,8 +245,8 @@ export function encodeCarStatus(w, m) {
 
 /** Writes the fields of racetel.v1.CarTelemetry (no tag or length) into w. */
 export function encodeCarTelemetry(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
-  if (p + 72 > w.cap) { w.pos = p; w.ensureRoom(72); b = w.buf; dv = w.dv; }
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 205 > w.cap) { w.pos = p; w.ensureRoom(205); b = w.buf; dv = w.dv; }
   v = m.speedMps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.throttle; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.brake; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, v, true); p += 4; }
@@ -307,36 +256,24 @@ export function encodeCarTelemetry(w, m) {
   v = m.engineRpm; if (v) { b[p] = 0x38; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.suggestedGear; if (v) { b[p] = 0x40; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }
   v = m.drsOpen; if (v) { b[p] = 0x48; p += 1; b[p++] = 1; }
-  v = m.tyreSurfaceTemperatureCelsius; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x52; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 17 > w.cap) { w.pos = p; w.ensureRoom(17); b = w.buf; dv = w.dv; }
-  v = m.tyreInnerTemperatureCelsius; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x5a; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 17 > w.cap) { w.pos = p; w.ensureRoom(17); b = w.buf; dv = w.dv; }
-  v = m.tyreCoreTemperatureCelsius; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x62; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 17 > w.cap) { w.pos = p; w.ensureRoom(17); b = w.buf; dv = w.dv; }
-  v = m.tyrePressureKpa; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x6a; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 17 > w.cap) { w.pos = p; w.ensureRoom(17); b = w.buf; dv = w.dv; }
-  v = m.brakeTemperatureCelsius; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x72; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 17 > w.cap) { w.pos = p; w.ensureRoom(17); b = w.buf; dv = w.dv; }
+  v = m.tyreSurfaceTemperatureCelsius; if (v != null) { b[p] = 0x52; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tyreInnerTemperatureCelsius; if (v != null) { b[p] = 0x5a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tyreCoreTemperatureCelsius; if (v != null) { b[p] = 0x62; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tyrePressureKpa; if (v != null) { b[p] = 0x6a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.brakeTemperatureCelsius; if (v != null) { b[p] = 0x72; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
   v = m.engineTemperatureCelsius; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x7d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.revLights; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x85; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.wheelSurface; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x8a; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodePerWheelString(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
-  if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
-  v = m.brakePressureBar; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x92; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.brakePressureBar; if (v != null) { b[p] = 0x92; b[p + 1] = 0x01; p += 2; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
   v = m.turboBoostBar; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x9d; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   w.pos = p;
 }
 
 /** Writes the fields of racetel.v1.F1LapPositions (no tag or length) into w. */
 export function encodeF1LapPositions(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
   v = m.firstLap; if (v) { b[p] = 0x08; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.positions; if (v != null && v.length) { w.pos = p; w.uint32(18).fork(); for (let i = 0; i < v.length; i++) w.uint32(v[i]); w.ldelim(); p = w.pos; }
@@ -346,42 +283,40 @@ export function encodeF1LapPositions(w, m) {
 
 /** Writes the fields of racetel.v1.F1LobbyPlayer (no tag or length) into w. */
 export function encodeF1LobbyPlayer(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 14 > w.cap) { w.pos = p; w.ensureRoom(14); b = w.buf; dv = w.dv; }
-  v = m.name; if (v) { w.pos = p; w.uint32(10).string(v); p = w.pos; }
+  v = m.name; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 14 > w.cap) { w.pos = p; w.ensureRoom(14); b = w.buf; dv = w.dv; }
-  v = m.teamName; if (v) { w.pos = p; w.uint32(18).string(v); p = w.pos; }
+  v = m.teamName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x12; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(18).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 14 > w.cap) { w.pos = p; w.ensureRoom(14); b = w.buf; dv = w.dv; }
   v = m.teamId; if (v) { b[p] = 0x18; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
-  v = m.nationality; if (v) { w.pos = p; w.uint32(34).string(v); p = w.pos; }
+  v = m.nationality; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x22; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(34).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 8 > w.cap) { w.pos = p; w.ensureRoom(8); b = w.buf; dv = w.dv; }
   v = m.raceNumber; if (v) { b[p] = 0x28; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.aiControlled; if (v) { b[p] = 0x30; p += 1; b[p++] = 1; }
-  v = m.readyStatus; if (v) { w.pos = p; w.uint32(58).string(v); p = w.pos; }
+  v = m.readyStatus; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x3a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(58).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  v = m.platform; if (v) { w.pos = p; w.uint32(66).string(v); p = w.pos; }
+  v = m.platform; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x42; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(66).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
 
 /** Writes the fields of racetel.v1.F1TimeTrial (no tag or length) into w. */
 export function encodeF1TimeTrial(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
-  v = m.playerSessionBest; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeF1TimeTrialDataSet(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  v = m.personalBest; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x12; p += 1; const at = p; w.pos = p + 1; encodeF1TimeTrialDataSet(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  v = m.rival; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x1a; p += 1; const at = p; w.pos = p + 1; encodeF1TimeTrialDataSet(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 120 > w.cap) { w.pos = p; w.ensureRoom(120); b = w.buf; dv = w.dv; }
+  v = m.playerSessionBest; if (v != null) { b[p] = 0x0a; p += 1; const s = v, at = p++; x = s.carIndex; if (x) { b[p] = 0x08; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.teamId; if (x) { b[p] = 0x10; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.lapTimeMs; if (x) { b[p] = 0x18; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.sector1TimeMs; if (x) { b[p] = 0x20; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.sector2TimeMs; if (x) { b[p] = 0x28; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.sector3TimeMs; if (x) { b[p] = 0x30; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.valid; if (x) { b[p] = 0x38; p += 1; b[p++] = 1; } b[at] = p - at - 1; }
+  v = m.personalBest; if (v != null) { b[p] = 0x12; p += 1; const s = v, at = p++; x = s.carIndex; if (x) { b[p] = 0x08; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.teamId; if (x) { b[p] = 0x10; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.lapTimeMs; if (x) { b[p] = 0x18; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.sector1TimeMs; if (x) { b[p] = 0x20; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.sector2TimeMs; if (x) { b[p] = 0x28; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.sector3TimeMs; if (x) { b[p] = 0x30; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.valid; if (x) { b[p] = 0x38; p += 1; b[p++] = 1; } b[at] = p - at - 1; }
+  v = m.rival; if (v != null) { b[p] = 0x1a; p += 1; const s = v, at = p++; x = s.carIndex; if (x) { b[p] = 0x08; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.teamId; if (x) { b[p] = 0x10; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.lapTimeMs; if (x) { b[p] = 0x18; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.sector1TimeMs; if (x) { b[p] = 0x20; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.sector2TimeMs; if (x) { b[p] = 0x28; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.sector3TimeMs; if (x) { b[p] = 0x30; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.valid; if (x) { b[p] = 0x38; p += 1; b[p++] = 1; } b[at] = p - at - 1; }
   w.pos = p;
 }
 
 /** Writes the fields of racetel.v1.F1TimeTrialDataSet (no tag or length) into w. */
 export function encodeF1TimeTrialDataSet(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 38 > w.cap) { w.pos = p; w.ensureRoom(38); b = w.buf; dv = w.dv; }
   v = m.carIndex; if (v) { b[p] = 0x08; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.teamId; if (v) { b[p] = 0x10; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
@@ -395,11 +330,11 @@ export function encodeF1TimeTrialDataSet(w, m) {
 
 /** Writes the fields of racetel.v1.F1TyreSet (no tag or length) into w. */
 export function encodeF1TyreSet(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 49 > w.cap) { w.pos = p; w.ensureRoom(49); b = w.buf; dv = w.dv; }
   v = m.setIndex; if (v) { b[p] = 0x08; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.tyreCompound; if (v) { b[p] = 0x10; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }
-  v = m.tyreCompoundName; if (v) { w.pos = p; w.uint32(26).string(v); p = w.pos; }
+  v = m.tyreCompoundName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x1a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(26).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 32 > w.cap) { w.pos = p; w.ensureRoom(32); b = w.buf; dv = w.dv; }
   v = m.wear; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, v, true); p += 4; }
@@ -413,7 +348,7 @@ export function encodeF1TyreSet(w, m) {
 
 /** Writes the fields of racetel.v1.F1TyreSets (no tag or length) into w. */
 export function encodeF1TyreSets(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   v = m.sets; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeF1TyreSet(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
   b = w.buf; dv = w.dv;
   w.pos = p;
@@ -421,7 +356,7 @@ export function encodeF1TyreSets(w, m) {
 
 /** Writes the fields of racetel.v1.FinalResult (no tag or length) into w. */
 export function encodeFinalResult(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 67 > w.cap) { w.pos = p; w.ensureRoom(67); b = w.buf; dv = w.dv; }
   v = m.position; if (v) { b[p] = 0x08; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.lapsCompleted; if (v) { b[p] = 0x10; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
@@ -440,8 +375,8 @@ export function encodeFinalResult(w, m) {
 
 /** Writes the fields of racetel.v1.FinishedLap (no tag or length) into w. */
 export function encodeFinishedLap(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
-  if (p + 80 > w.cap) { w.pos = p; w.ensureRoom(80); b = w.buf; dv = w.dv; }
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 102 > w.cap) { w.pos = p; w.ensureRoom(102); b = w.buf; dv = w.dv; }
   v = m.lapNumber; if (v) { b[p] = 0x08; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.lapTimeMs; if (v) { b[p] = 0x10; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.sector1TimeMs; if (v) { b[p] = 0x18; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
@@ -453,11 +388,9 @@ export function encodeFinishedLap(w, m) {
   v = m.sector3Valid; if (v) { b[p] = 0x48; p += 1; b[p++] = 1; }
   v = m.topSpeedMps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x55; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.fuelUsed; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x5d; p += 1; dv.setFloat32(p, v, true); p += 4; }
-  v = m.tyreWearDelta; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x62; p += 1; const at = p; w.pos = p + 1; encodePerWheelFloat(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  b = w.buf; dv = w.dv;
-  if (p + 32 > w.cap) { w.pos = p; w.ensureRoom(32); b = w.buf; dv = w.dv; }
+  v = m.tyreWearDelta; if (v != null) { b[p] = 0x62; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
   v = m.tyreCompound; if (v) { b[p] = 0x68; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }
-  v = m.tyreCompoundName; if (v) { w.pos = p; w.uint32(114).string(v); p = w.pos; }
+  v = m.tyreCompoundName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x72; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(114).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 21 > w.cap) { w.pos = p; w.ensureRoom(21); b = w.buf; dv = w.dv; }
   v = m.position; if (v) { b[p] = 0x78; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
@@ -468,7 +401,7 @@ export function encodeFinishedLap(w, m) {
 
 /** Writes the fields of racetel.v1.Frame (no tag or length) into w. */
 export function encodeFrame(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
   v = m.labels; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
@@ -499,27 +432,27 @@ export function encodeFrame(w, m) {
 
 /** Writes the fields of racetel.v1.FrameLabels (no tag or length) into w. */
 export function encodeFrameLabels(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   const c = m[MEMO];
   if (c !== undefined && c.v0 === m.source && c.v1 === m.game && c.v2 === m.format && c.v3 === m.sessionId && c.v4 === m.carIndex && c.v5 === m.driver && c.v6 === m.team && c.v7 === m.track) { const n = c.bytes.length; if (p + n > w.cap) { w.pos = p; w.ensureRoom(n); b = w.buf; dv = w.dv; } b.set(c.bytes, p); w.pos = p + n; return; }
   const start = p;
   if (p + 17 > w.cap) { w.pos = p; w.ensureRoom(17); b = w.buf; dv = w.dv; }
-  v = m.source; if (v) { w.pos = p; w.uint32(10).string(v); p = w.pos; }
+  v = m.source; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 17 > w.cap) { w.pos = p; w.ensureRoom(17); b = w.buf; dv = w.dv; }
   v = m.game; if (v) { b[p] = 0x10; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }
-  v = m.format; if (v) { w.pos = p; w.uint32(26).string(v); p = w.pos; }
+  v = m.format; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x1a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(26).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
-  v = m.sessionId; if (v) { w.pos = p; w.uint32(34).string(v); p = w.pos; }
+  v = m.sessionId; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x22; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(34).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
   v = m.carIndex; if (v != null) { b[p] = 0x28; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
-  v = m.driver; if (v) { w.pos = p; w.uint32(50).string(v); p = w.pos; }
+  v = m.driver; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x32; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(50).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  v = m.team; if (v) { w.pos = p; w.uint32(58).string(v); p = w.pos; }
+  v = m.team; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x3a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(58).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  v = m.track; if (v) { w.pos = p; w.uint32(66).string(v); p = w.pos; }
+  v = m.track; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x42; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(66).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   w.pos = p;
   const bytes = new Uint8Array(w.buf.subarray(start, p));
@@ -529,7 +462,7 @@ export function encodeFrameLabels(w, m) {
 
 /** Writes the fields of racetel.v1.IngestStats (no tag or length) into w. */
 export function encodeIngestStats(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 59 > w.cap) { w.pos = p; w.ensureRoom(59); b = w.buf; dv = w.dv; }
   v = m.packetsReceived; if (v != null && !isZero64(v)) { b[p] = 0x08; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.packetsDecoded; if (v != null && !isZero64(v)) { b[p] = 0x10; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
@@ -545,7 +478,7 @@ export function encodeIngestStats(w, m) {
 
 /** Writes the fields of racetel.v1.LapState (no tag or length) into w. */
 export function encodeLapState(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 215 > w.cap) { w.pos = p; w.ensureRoom(215); b = w.buf; dv = w.dv; }
   v = m.lapNumber; if (v) { b[p] = 0x08; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.currentLapTimeMs; if (v) { b[p] = 0x10; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
@@ -584,7 +517,7 @@ export function encodeLapState(w, m) {
 
 /** Writes the fields of racetel.v1.MarshalZone (no tag or length) into w. */
 export function encodeMarshalZone(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 16 > w.cap) { w.pos = p; w.ensureRoom(16); b = w.buf; dv = w.dv; }
   v = m.startFraction; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.flag; if (v) { b[p] = 0x10; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }
@@ -593,39 +526,39 @@ export function encodeMarshalZone(w, m) {
 
 /** Writes the fields of racetel.v1.Participant (no tag or length) into w. */
 export function encodeParticipant(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 18 > w.cap) { w.pos = p; w.ensureRoom(18); b = w.buf; dv = w.dv; }
-  v = m.driverName; if (v) { w.pos = p; w.uint32(10).string(v); p = w.pos; }
+  v = m.driverName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 18 > w.cap) { w.pos = p; w.ensureRoom(18); b = w.buf; dv = w.dv; }
-  v = m.driverShortName; if (v) { w.pos = p; w.uint32(18).string(v); p = w.pos; }
+  v = m.driverShortName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x12; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(18).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 18 > w.cap) { w.pos = p; w.ensureRoom(18); b = w.buf; dv = w.dv; }
-  v = m.teamName; if (v) { w.pos = p; w.uint32(26).string(v); p = w.pos; }
+  v = m.teamName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x1a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(26).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 18 > w.cap) { w.pos = p; w.ensureRoom(18); b = w.buf; dv = w.dv; }
   v = m.teamId; if (v) { b[p] = 0x20; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.raceNumber; if (v) { b[p] = 0x28; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
-  v = m.nationality; if (v) { w.pos = p; w.uint32(50).string(v); p = w.pos; }
+  v = m.nationality; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x32; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(50).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
   v = m.aiControlled; if (v) { b[p] = 0x38; p += 1; b[p++] = 1; }
   v = m.isPlayer; if (v) { b[p] = 0x40; p += 1; b[p++] = 1; }
   v = m.telemetryPublic; if (v) { b[p] = 0x48; p += 1; b[p++] = 1; }
-  v = m.carModel; if (v) { w.pos = p; w.uint32(82).string(v); p = w.pos; }
+  v = m.carModel; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x52; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(82).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  v = m.platform; if (v) { w.pos = p; w.uint32(90).string(v); p = w.pos; }
+  v = m.platform; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x5a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(90).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  v = m.carClass; if (v) { w.pos = p; w.uint32(98).string(v); p = w.pos; }
+  v = m.carClass; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x62; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(98).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  v = m.driverCategory; if (v) { w.pos = p; w.uint32(106).string(v); p = w.pos; }
+  v = m.driverCategory; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x6a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(106).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
 
 /** Writes the fields of racetel.v1.PerWheelFloat (no tag or length) into w. */
 export function encodePerWheelFloat(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 20 > w.cap) { w.pos = p; w.ensureRoom(20); b = w.buf; dv = w.dv; }
   v = m.frontLeft; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.frontRight; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, v, true); p += 4; }
@@ -636,26 +569,26 @@ export function encodePerWheelFloat(w, m) {
 
 /** Writes the fields of racetel.v1.PerWheelString (no tag or length) into w. */
 export function encodePerWheelString(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
-  v = m.frontLeft; if (v) { w.pos = p; w.uint32(10).string(v); p = w.pos; }
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  v = m.frontLeft; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  v = m.frontRight; if (v) { w.pos = p; w.uint32(18).string(v); p = w.pos; }
+  v = m.frontRight; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x12; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(18).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  v = m.rearLeft; if (v) { w.pos = p; w.uint32(26).string(v); p = w.pos; }
+  v = m.rearLeft; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x1a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(26).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  v = m.rearRight; if (v) { w.pos = p; w.uint32(34).string(v); p = w.pos; }
+  v = m.rearRight; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x22; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(34).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
 
 /** Writes the fields of racetel.v1.PublishRequest (no tag or length) into w. */
 export function encodePublishRequest(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 22 > w.cap) { w.pos = p; w.ensureRoom(22); b = w.buf; dv = w.dv; }
   v = m.frames; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrame(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
   b = w.buf; dv = w.dv;
   if (p + 22 > w.cap) { w.pos = p; w.ensureRoom(22); b = w.buf; dv = w.dv; }
-  v = m.ingestInstance; if (v) { w.pos = p; w.uint32(18).string(v); p = w.pos; }
+  v = m.ingestInstance; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x12; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(18).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 22 > w.cap) { w.pos = p; w.ensureRoom(22); b = w.buf; dv = w.dv; }
   v = m.batchSequence; if (v != null && !isZero64(v)) { b[p] = 0x18; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
@@ -667,7 +600,7 @@ export function encodePublishRequest(w, m) {
 
 /** Writes the fields of racetel.v1.PublishResponse (no tag or length) into w. */
 export function encodePublishResponse(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 22 > w.cap) { w.pos = p; w.ensureRoom(22); b = w.buf; dv = w.dv; }
   v = m.framesAccepted; if (v != null && !isZero64(v)) { b[p] = 0x08; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.framesRejected; if (v != null && !isZero64(v)) { b[p] = 0x10; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
@@ -676,18 +609,18 @@ export function encodePublishResponse(w, m) {
 
 /** Writes the fields of racetel.v1.SessionEvent (no tag or length) into w. */
 export function encodeSessionEvent(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 75 > w.cap) { w.pos = p; w.ensureRoom(75); b = w.buf; dv = w.dv; }
   v = m.type; if (v) { b[p] = 0x08; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }
-  v = m.code; if (v) { w.pos = p; w.uint32(18).string(v); p = w.pos; }
+  v = m.code; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x12; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(18).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 64 > w.cap) { w.pos = p; w.ensureRoom(64); b = w.buf; dv = w.dv; }
   v = m.otherCarIndex; if (v != null) { b[p] = 0x18; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.lapTimeMs; if (v) { b[p] = 0x20; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
-  v = m.penaltyType; if (v) { w.pos = p; w.uint32(42).string(v); p = w.pos; }
+  v = m.penaltyType; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x2a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(42).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 52 > w.cap) { w.pos = p; w.ensureRoom(52); b = w.buf; dv = w.dv; }
-  v = m.infringement; if (v) { w.pos = p; w.uint32(50).string(v); p = w.pos; }
+  v = m.infringement; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x32; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(50).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 52 > w.cap) { w.pos = p; w.ensureRoom(52); b = w.buf; dv = w.dv; }
   v = m.penaltyTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x3d; p += 1; dv.setFloat32(p, v, true); p += 4; }
@@ -696,7 +629,7 @@ export function encodeSessionEvent(w, m) {
   v = m.speedMps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x55; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.lights; if (v) { b[p] = 0x58; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.durationS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x65; p += 1; dv.setFloat32(p, v, true); p += 4; }
-  v = m.message; if (v) { w.pos = p; w.uint32(106).string(v); p = w.pos; }
+  v = m.message; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x6a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(106).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 19 > w.cap) { w.pos = p; w.ensureRoom(19); b = w.buf; dv = w.dv; }
   v = m.buttons; if (v) { b[p] = 0x70; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
@@ -707,13 +640,13 @@ export function encodeSessionEvent(w, m) {
 
 /** Writes the fields of racetel.v1.SessionInfo (no tag or length) into w. */
 export function encodeSessionInfo(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 194 > w.cap) { w.pos = p; w.ensureRoom(194); b = w.buf; dv = w.dv; }
-  v = m.gameVersion; if (v) { w.pos = p; w.uint32(10).string(v); p = w.pos; }
+  v = m.gameVersion; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 194 > w.cap) { w.pos = p; w.ensureRoom(194); b = w.buf; dv = w.dv; }
   v = m.sessionType; if (v) { b[p] = 0x10; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }
-  v = m.track; if (v) { w.pos = p; w.uint32(26).string(v); p = w.pos; }
+  v = m.track; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x1a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(26).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 183 > w.cap) { w.pos = p; w.ensureRoom(183); b = w.buf; dv = w.dv; }
   v = m.trackId; if (v) { b[p] = 0x20; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }
@@ -730,14 +663,14 @@ export function encodeSessionInfo(w, m) {
   v = m.networkGame; if (v) { b[p] = 0x78; p += 1; b[p++] = 1; }
   v = m.playerCarIndex; if (v != null) { b[p] = 0x80; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.activeCars; if (v) { b[p] = 0x88; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
-  v = m.series; if (v) { w.pos = p; w.uint32(146).string(v); p = w.pos; }
+  v = m.series; if (v) { const n = v.length; if (n < 43) { if (p + 3 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(3 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x92; b[p + 1] = 0x01; p += 2; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(146).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 87 > w.cap) { w.pos = p; w.ensureRoom(87); b = w.buf; dv = w.dv; }
   v = m.rainIntensity; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x9d; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.trackGrip; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xa5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.windSpeedMps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xad; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.windDirectionRad; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xb5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
-  v = m.forecast; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xba; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeWeatherForecast(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  v = m.forecast; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 46 > w.cap) { w.pos = p; w.ensureRoom(46); b = w.buf; dv = w.dv; } b[p] = 0xba; b[p + 1] = 0x01; p += 2; const s = v, at = p++; x = s.offsetMinutes; if (x) { b[p] = 0x08; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else p = varint32(b, p, x); } x = s.sessionType; if (x) { b[p] = 0x10; p += 1; if (x >= 0 && x < 0x80) b[p++] = x; else p = int32(b, p, x); } x = s.weather; if (x) { b[p] = 0x18; p += 1; if (x >= 0 && x < 0x80) b[p++] = x; else p = int32(b, p, x); } x = s.airTemperatureCelsius; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.trackTemperatureCelsius; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x2d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rainProbability; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x35; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; } }
   b = w.buf; dv = w.dv;
   if (p + 63 > w.cap) { w.pos = p; w.ensureRoom(63); b = w.buf; dv = w.dv; }
   v = m.pitWindowIdealLap; if (v) { b[p] = 0xc0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
@@ -750,15 +683,15 @@ export function encodeSessionInfo(w, m) {
   v = m.timeOfDayS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xfd; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.sector2StartM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x85; b[p + 1] = 0x02; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.sector3StartM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x8d; b[p + 1] = 0x02; p += 2; dv.setFloat32(p, v, true); p += 4; }
-  v = m.marshalZones; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x92; b[p + 1] = 0x02; p += 2; const at = p; w.pos = p + 1; encodeMarshalZone(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  v = m.marshalZones; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 19 > w.cap) { w.pos = p; w.ensureRoom(19); b = w.buf; dv = w.dv; } b[p] = 0x92; b[p + 1] = 0x02; p += 2; const s = v, at = p++; x = s.startFraction; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.flag; if (x) { b[p] = 0x10; p += 1; if (x >= 0 && x < 0x80) b[p++] = x; else p = int32(b, p, x); } b[at] = p - at - 1; } }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
 
 /** Writes the fields of racetel.v1.SubscribeRequest (no tag or length) into w. */
 export function encodeSubscribeRequest(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
-  v = m.sessionId; if (v) { w.pos = p; w.uint32(10).string(v); p = w.pos; }
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  v = m.sessionId; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   v = m.carIndices; if (v != null && v.length) { w.pos = p; w.uint32(18).fork(); for (let i = 0; i < v.length; i++) w.uint32(v[i]); w.ldelim(); p = w.pos; }
   b = w.buf; dv = w.dv;
@@ -769,7 +702,7 @@ export function encodeSubscribeRequest(w, m) {
 
 /** Writes the fields of racetel.v1.SubscribeResponse (no tag or length) into w. */
 export function encodeSubscribeResponse(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 11 > w.cap) { w.pos = p; w.ensureRoom(11); b = w.buf; dv = w.dv; }
   v = m.frames; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrame(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
   b = w.buf; dv = w.dv;
@@ -780,10 +713,10 @@ export function encodeSubscribeResponse(w, m) {
 
 /** Writes the fields of racetel.v1.TyreStint (no tag or length) into w. */
 export function encodeTyreStint(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 17 > w.cap) { w.pos = p; w.ensureRoom(17); b = w.buf; dv = w.dv; }
   v = m.tyreCompound; if (v) { b[p] = 0x08; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }
-  v = m.tyreCompoundName; if (v) { w.pos = p; w.uint32(18).string(v); p = w.pos; }
+  v = m.tyreCompoundName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x12; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(18).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
   v = m.endLap; if (v) { b[p] = 0x18; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
@@ -792,7 +725,7 @@ export function encodeTyreStint(w, m) {
 
 /** Writes the fields of racetel.v1.Vector3 (no tag or length) into w. */
 export function encodeVector3(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 15 > w.cap) { w.pos = p; w.ensureRoom(15); b = w.buf; dv = w.dv; }
   v = m.x; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.y; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, v, true); p += 4; }
@@ -802,7 +735,7 @@ export function encodeVector3(w, m) {
 
 /** Writes the fields of racetel.v1.WeatherForecast (no tag or length) into w. */
 export function encodeWeatherForecast(w, m) {
-  let b = w.buf, dv = w.dv, p = w.pos, v;
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 43 > w.cap) { w.pos = p; w.ensureRoom(43); b = w.buf; dv = w.dv; }
   v = m.offsetMinutes; if (v) { b[p] = 0x08; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); }
   v = m.sessionType; if (v) { b[p] = 0x10; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v); }

@@ -73,9 +73,21 @@ function emitValue(kind, tag, field) {
     // Rare kinds: the writer's own methods (they ensure room themselves).
     case "sint64": case "sfixed64":
       return { fixed: false, code: `w.pos = p; w.uint32(${(field.id << 3) | SCALAR_WIRE[kind]}).${kind}(v); p = w.pos;` };
-    case "string": return { fixed: false, code: `w.pos = p; w.uint32(${(field.id << 3) | 2}).string(v); p = w.pos;` };
+    case "string": {
+      // Short strings (< 43 UTF-16 units, so < 128 UTF-8 bytes): one length byte, written in place.
+      const room = `${tag.length + 1} + 3 * n`;
+      return { fixed: false, code: `const n = v.length; if (n < 43) { if (p + ${room} > w.cap) { w.pos = p; w.ensureRoom(${room}); b = w.buf; dv = w.dv; } ${emitTag(tag)} const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(${(field.id << 3) | 2}).string(v); p = w.pos; }` };
+    }
     case "bytes": return { fixed: false, code: `w.pos = p; w.uint32(${(field.id << 3) | 2}).bytes(v); p = w.pos;` };
     case "message": {
+      const inline = smallMessageMax(field.resolvedType);
+      if (inline !== null) {
+        // Small all-scalar message (e.g. PerWheelFloat): body inlined, its length always fits one byte.
+        const body = [];
+        for (const f of sortedFields(field.resolvedType)) emitField(f, body);
+        const renamed = body.join(" ").replace(/\bv\b/g, "x").replace(/\bm\./g, "s.");
+        return { fixed: true, code: `${emitTag(tag)} const s = v, at = p++; ${renamed} b[at] = p - at - 1;` };
+      }
       const n = fnName(field.resolvedType);
       return { fixed: false, code: `if (p + ${tag.length + 1} > w.cap) { w.pos = p; w.ensureRoom(${tag.length + 1}); b = w.buf; } ${emitTag(tag)} const at = p; w.pos = p + 1; ${n}(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv;` };
     }
@@ -109,7 +121,9 @@ function emitField(field, lines) {
     const kind = kindOf(field);
     if (kind === "message") {
       const { code } = emitValue(kind, tagBytes(field.id, 2), field);
-      lines.push(`${get} if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; ${code} } }`);
+      const small = smallMessageMax(field.resolvedType);
+      const room = small === null ? "" : `if (p + ${tagBytes(field.id, 2).length + 1 + small} > w.cap) { w.pos = p; w.ensureRoom(${tagBytes(field.id, 2).length + 1 + small}); b = w.buf; dv = w.dv; } `;
+      lines.push(`${get} if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; ${room}${code} } }`);
     } else if (field.packed && SCALAR_WIRE[kind] !== WIRE.delimited) {
       const method = kind === "enum" ? "int32" : kind;
       lines.push(`${get} if (v != null && v.length) { w.pos = p; w.uint32(${(field.id << 3) | 2}).fork(); for (let i = 0; i < v.length; i++) w.${method}(v[i]); w.ldelim(); p = w.pos; }`);
@@ -127,24 +141,45 @@ function emitField(field, lines) {
   return fixed;
 }
 
+const sortedFields = (type) => type.fieldsArray.slice().sort((a, b) => a.id - b.id);
+const INLINE_KINDS = new Set(["float", "double", "bool", "uint32", "int32", "enum", "fixed32", "sfixed32", "sint32"]);
+
+/** Most bytes a message of only 32-bit/float/bool fields takes, if under 128 (one length byte); else null. */
+function smallMessageMax(type) {
+  let n = 0;
+  for (const f of type.fieldsArray) {
+    if (f.map || f.repeated || f.partOf || !INLINE_KINDS.has(kindOf(f))) return null;
+    n += tagBytes(f.id, 0).length + MAX_VALUE_BYTES[kindOf(f)];
+  }
+  return n < 0x80 ? n : null;
+}
+
+/** Most bytes a field written without calling into the writer takes (tag included); null for the others. */
+function fixedFieldMax(f) {
+  if (f.map || f.repeated) return null;
+  const kind = kindOf(f);
+  if (kind in MAX_VALUE_BYTES) return tagBytes(f.id, 0).length + MAX_VALUE_BYTES[kind];
+  if (kind === "message" && !(f.partOf && !isSyntheticOneof(f.partOf))) {
+    const body = smallMessageMax(f.resolvedType);
+    if (body !== null) return tagBytes(f.id, 2).length + 1 + body;
+  }
+  return null;
+}
+
 /** Most bytes the fixed-size fields from index i on can take. */
 function fixedBytesFrom(fields, i) {
   let n = 0;
-  for (const f of fields.slice(i)) {
-    if (f.map || f.repeated) continue;
-    const kind = kindOf(f);
-    if (kind in MAX_VALUE_BYTES) n += tagBytes(f.id, 0).length + MAX_VALUE_BYTES[kind];
-  }
+  for (const f of fields.slice(i)) n += fixedFieldMax(f) ?? 0;
   return n;
 }
 
 function emitMessage(type) {
-  const fields = type.fieldsArray.slice().sort((a, b) => a.id - b.id);
+  const fields = sortedFields(type);
   const lines = [];
   const name = fnName(type);
   const memo = MEMOISED.has(type.fullName.slice(1));
   const ensure = (n) => `if (p + ${n} > w.cap) { w.pos = p; w.ensureRoom(${n}); b = w.buf; dv = w.dv; }`;
-  lines.push(`let b = w.buf, dv = w.dv, p = w.pos, v;`);
+  lines.push(`let b = w.buf, dv = w.dv, p = w.pos, v, x;`);
   if (memo) {
     const same = fields.map((f, i) => `c.v${i} === m.${f.name}`).join(" && ");
     lines.push(`const c = m[MEMO];`);
@@ -253,7 +288,7 @@ export function generateEncoders(root, outDir, banner) {
     `  uint32(value: number): this; int32(value: number): this; sint32(value: number): this;`,
     `  fixed32(value: number): this; sfixed32(value: number): this; float(value: number): this;`,
     `  double(value: number): this; bool(value: boolean): this; string(value: string): this;`,
-    `  bytes(value: Uint8Array | string): this; fork(): this; ldelim(): this;`,
+    `  bytes(value: Uint8Array | string): this; fork(): this; ldelim(): this; writeUtf8Short(value: string, at: number): number;`,
     `  uint64(value: EncoderInt64Like): this; int64(value: EncoderInt64Like): this; sint64(value: EncoderInt64Like): this;`,
     `  fixed64(value: EncoderInt64Like): this; sfixed64(value: EncoderInt64Like): this;`,
     `}`,

@@ -460,8 +460,11 @@ export class FrameWriter {
     this.hi = value.high >>> 0;
   }
 
-  /** UTF-8 encodes a short string at `at` (room ensured); lone surrogates become U+FFFD like Buffer does. */
-  private writeUtf8Short(value: string, at: number): number {
+  /**
+   * UTF-8 encodes a string of fewer than 43 UTF-16 units at `at` (room for 3 bytes per unit ensured) and returns
+   * the offset after it; lone surrogates become U+FFFD like Buffer does. Public for the generated encoders.
+   */
+  writeUtf8Short(value: string, at: number): number {
     const b = this.buf;
     const n = value.length;
     for (let i = 0; i < n; i++) {
