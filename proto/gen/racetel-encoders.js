@@ -4,6 +4,8 @@
 const TWO_32 = 4294967296;
 /** Hidden slot holding a memoised message's last field values and bytes. */
 const MEMO = Symbol("racetel.encodedBytes");
+/** Hidden slot holding the field number of the oneof member last found set on a message object. */
+const ONEOF_MEMBER = Symbol("racetel.oneofMember");
 
 /** Writes an unsigned 32-bit varint at b[p] (room ensured); returns the offset after it. */
 function varint32(b, p, v) {
@@ -401,32 +403,337 @@ export function encodeFinishedLap(w, m) {
 
 /** Writes the fields of racetel.v1.Frame (no tag or length) into w. */
 export function encodeFrame(w, m) {
+  switch (m[ONEOF_MEMBER]) {
+    case 10: return encodeFrame$session(w, m);
+    case 11: return encodeFrame$participant(w, m);
+    case 12: return encodeFrame$telemetry(w, m);
+    case 13: return encodeFrame$motion(w, m);
+    case 14: return encodeFrame$lap(w, m);
+    case 15: return encodeFrame$status(w, m);
+    case 16: return encodeFrame$damage(w, m);
+    case 17: return encodeFrame$event(w, m);
+    case 18: return encodeFrame$finishedLap(w, m);
+    case 19: return encodeFrame$finalResult(w, m);
+    case 20: return encodeFrame$setup(w, m);
+    case 30: return encodeFrame$f1TyreSets(w, m);
+    case 31: return encodeFrame$f1LobbyPlayer(w, m);
+    case 32: return encodeFrame$f1TimeTrial(w, m);
+    case 33: return encodeFrame$f1LapPositions(w, m);
+    case 40: return encodeFrame$accCarExtras(w, m);
+    case 41: return encodeFrame$accSessionExtras(w, m);
+  }
+  encodeFrame$find(w, m);
+}
+
+/** Finds the set member of payload, remembers it on the object and encodes. */
+function encodeFrame$find(w, m) {
+  const k = m.session != null ? 10 : m.participant != null ? 11 : m.telemetry != null ? 12 : m.motion != null ? 13 : m.lap != null ? 14 : m.status != null ? 15 : m.damage != null ? 16 : m.event != null ? 17 : m.finishedLap != null ? 18 : m.finalResult != null ? 19 : m.setup != null ? 20 : m.f1TyreSets != null ? 30 : m.f1LobbyPlayer != null ? 31 : m.f1TimeTrial != null ? 32 : m.f1LapPositions != null ? 33 : m.accCarExtras != null ? 40 : m.accSessionExtras != null ? 41 : 0;
+  if (m[ONEOF_MEMBER] !== undefined) m[ONEOF_MEMBER] = k;
+  else if (Object.isExtensible(m)) Object.defineProperty(m, ONEOF_MEMBER, { value: k, writable: true, configurable: true, enumerable: false });
+  switch (k) {
+    case 10: return encodeFrame$session(w, m);
+    case 11: return encodeFrame$participant(w, m);
+    case 12: return encodeFrame$telemetry(w, m);
+    case 13: return encodeFrame$motion(w, m);
+    case 14: return encodeFrame$lap(w, m);
+    case 15: return encodeFrame$status(w, m);
+    case 16: return encodeFrame$damage(w, m);
+    case 17: return encodeFrame$event(w, m);
+    case 18: return encodeFrame$finishedLap(w, m);
+    case 19: return encodeFrame$finalResult(w, m);
+    case 20: return encodeFrame$setup(w, m);
+    case 30: return encodeFrame$f1TyreSets(w, m);
+    case 31: return encodeFrame$f1LobbyPlayer(w, m);
+    case 32: return encodeFrame$f1TimeTrial(w, m);
+    case 33: return encodeFrame$f1LapPositions(w, m);
+    case 40: return encodeFrame$accCarExtras(w, m);
+    case 41: return encodeFrame$accSessionExtras(w, m);
+  }
+  encodeFrame$none(w, m);
+}
+
+/** racetel.v1.Frame with only session set. */
+function encodeFrame$session(w, m) {
+  if (m.session == null) return encodeFrame$find(w, m);
   let b = w.buf, dv = w.dv, p = w.pos, v, x;
   if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
-  v = m.labels; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
   b = w.buf; dv = w.dv;
   if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
   v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  if ((v = m.session) != null && (v != null)) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x52; p += 1; const at = p; w.pos = p + 1; encodeSessionInfo(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.participant) != null && (v != null)) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x5a; p += 1; const at = p; w.pos = p + 1; encodeParticipant(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.telemetry) != null && (v != null)) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x62; p += 1; const at = p; w.pos = p + 1; encodeCarTelemetry(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.motion) != null && (v != null)) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x6a; p += 1; const at = p; w.pos = p + 1; encodeCarMotion(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.lap) != null && (v != null)) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x72; p += 1; const at = p; w.pos = p + 1; encodeLapState(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.status) != null && (v != null)) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x7a; p += 1; const at = p; w.pos = p + 1; encodeCarStatus(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.damage) != null && (v != null)) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x82; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeCarDamage(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.event) != null && (v != null)) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x8a; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeSessionEvent(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.finishedLap) != null && (v != null)) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x92; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeFinishedLap(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.finalResult) != null && (v != null)) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x9a; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeFinalResult(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.setup) != null && (v != null)) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xa2; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeCarSetup(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.f1TyreSets) != null && (v != null)) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xf2; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeF1TyreSets(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.f1LobbyPlayer) != null && (v != null)) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xfa; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeF1LobbyPlayer(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.f1TimeTrial) != null && (v != null)) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x82; b[p + 1] = 0x02; p += 2; const at = p; w.pos = p + 1; encodeF1TimeTrial(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.f1LapPositions) != null && (v != null)) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x8a; b[p + 1] = 0x02; p += 2; const at = p; w.pos = p + 1; encodeF1LapPositions(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.accCarExtras) != null && (v != null)) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xc2; b[p + 1] = 0x02; p += 2; const at = p; w.pos = p + 1; encodeAccCarExtras(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
-  else if ((v = m.accSessionExtras) != null && (v != null)) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xca; b[p + 1] = 0x02; p += 2; const at = p; w.pos = p + 1; encodeAccSessionExtras(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.session; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x52; p += 1; const at = p; w.pos = p + 1; encodeSessionInfo(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only participant set. */
+function encodeFrame$participant(w, m) {
+  if (m.participant == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.participant; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x5a; p += 1; const at = p; w.pos = p + 1; encodeParticipant(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only telemetry set. */
+function encodeFrame$telemetry(w, m) {
+  if (m.telemetry == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.telemetry; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x62; p += 1; const at = p; w.pos = p + 1; encodeCarTelemetry(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only motion set. */
+function encodeFrame$motion(w, m) {
+  if (m.motion == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.motion; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x6a; p += 1; const at = p; w.pos = p + 1; encodeCarMotion(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only lap set. */
+function encodeFrame$lap(w, m) {
+  if (m.lap == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.lap; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x72; p += 1; const at = p; w.pos = p + 1; encodeLapState(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only status set. */
+function encodeFrame$status(w, m) {
+  if (m.status == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.status; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x7a; p += 1; const at = p; w.pos = p + 1; encodeCarStatus(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only damage set. */
+function encodeFrame$damage(w, m) {
+  if (m.damage == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.damage; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x82; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeCarDamage(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only event set. */
+function encodeFrame$event(w, m) {
+  if (m.event == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.event; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x8a; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeSessionEvent(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only finishedLap set. */
+function encodeFrame$finishedLap(w, m) {
+  if (m.finishedLap == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.finishedLap; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x92; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeFinishedLap(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only finalResult set. */
+function encodeFrame$finalResult(w, m) {
+  if (m.finalResult == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.finalResult; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x9a; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeFinalResult(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only setup set. */
+function encodeFrame$setup(w, m) {
+  if (m.setup == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.setup; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xa2; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeCarSetup(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only f1TyreSets set. */
+function encodeFrame$f1TyreSets(w, m) {
+  if (m.f1TyreSets == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.f1TyreSets; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xf2; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeF1TyreSets(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only f1LobbyPlayer set. */
+function encodeFrame$f1LobbyPlayer(w, m) {
+  if (m.f1LobbyPlayer == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.f1LobbyPlayer; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xfa; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeF1LobbyPlayer(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only f1TimeTrial set. */
+function encodeFrame$f1TimeTrial(w, m) {
+  if (m.f1TimeTrial == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.f1TimeTrial; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x82; b[p + 1] = 0x02; p += 2; const at = p; w.pos = p + 1; encodeF1TimeTrial(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only f1LapPositions set. */
+function encodeFrame$f1LapPositions(w, m) {
+  if (m.f1LapPositions == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.f1LapPositions; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x8a; b[p + 1] = 0x02; p += 2; const at = p; w.pos = p + 1; encodeF1LapPositions(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only accCarExtras set. */
+function encodeFrame$accCarExtras(w, m) {
+  if (m.accCarExtras == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.accCarExtras; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xc2; b[p + 1] = 0x02; p += 2; const at = p; w.pos = p + 1; encodeAccCarExtras(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with only accSessionExtras set. */
+function encodeFrame$accSessionExtras(w, m) {
+  if (m.accSessionExtras == null) return encodeFrame$find(w, m);
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.accSessionExtras; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xca; b[p + 1] = 0x02; p += 2; const at = p; w.pos = p + 1; encodeAccSessionExtras(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** racetel.v1.Frame with no member of its oneof set. */
+function encodeFrame$none(w, m) {
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.labels; if (v != null) { const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && c.v0 === v.source && c.v1 === v.game && c.v2 === v.format && c.v3 === v.sessionId && c.v4 === v.carIndex && c.v5 === v.driver && c.v6 === v.team && c.v7 === v.track) { const n = c.bytes.length; if (p + 2 + n > w.cap) { w.pos = p; w.ensureRoom(2 + n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeFrameLabels(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.receiveTimeUnixNano; if (v != null && !isZero64(v)) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.gameFrame; if (v != null && !isZero64(v)) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   w.pos = p;
 }
 
@@ -434,7 +741,7 @@ export function encodeFrame(w, m) {
 export function encodeFrameLabels(w, m) {
   let b = w.buf, dv = w.dv, p = w.pos, v, x;
   const c = m[MEMO];
-  if (c !== undefined && c.v0 === m.source && c.v1 === m.game && c.v2 === m.format && c.v3 === m.sessionId && c.v4 === m.carIndex && c.v5 === m.driver && c.v6 === m.team && c.v7 === m.track) { const n = c.bytes.length; if (p + n > w.cap) { w.pos = p; w.ensureRoom(n); b = w.buf; dv = w.dv; } b.set(c.bytes, p); w.pos = p + n; return; }
+  if (c !== undefined && c.v0 === m.source && c.v1 === m.game && c.v2 === m.format && c.v3 === m.sessionId && c.v4 === m.carIndex && c.v5 === m.driver && c.v6 === m.team && c.v7 === m.track) { const n = c.bytes.length; if (p + n > w.cap) { w.pos = p; w.ensureRoom(n); b = w.buf; dv = w.dv; } b.set(c.bytes, p); w.pos = p + n; c.misses = 0; return; }
   const start = p;
   if (p + 17 > w.cap) { w.pos = p; w.ensureRoom(17); b = w.buf; dv = w.dv; }
   v = m.source; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
@@ -455,8 +762,8 @@ export function encodeFrameLabels(w, m) {
   v = m.track; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x42; p += 1; const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(66).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   w.pos = p;
-  const bytes = new Uint8Array(w.buf.subarray(start, p));
-  if (Object.isExtensible(m)) Object.defineProperty(m, MEMO, { value: { v0: m.source, v1: m.game, v2: m.format, v3: m.sessionId, v4: m.carIndex, v5: m.driver, v6: m.team, v7: m.track, bytes }, writable: true, configurable: true, enumerable: false });
+  if (c === undefined) { if (Object.isExtensible(m)) Object.defineProperty(m, MEMO, { value: { v0: m.source, v1: m.game, v2: m.format, v3: m.sessionId, v4: m.carIndex, v5: m.driver, v6: m.team, v7: m.track, bytes: new Uint8Array(w.buf.subarray(start, p)), misses: 0 }, writable: true, configurable: true, enumerable: false }); }
+  else if (c.misses < 4) { c.misses++; c.v0 = m.source; c.v1 = m.game; c.v2 = m.format; c.v3 = m.sessionId; c.v4 = m.carIndex; c.v5 = m.driver; c.v6 = m.team; c.v7 = m.track; c.bytes = new Uint8Array(w.buf.subarray(start, p)); }
   return;
 }
 

@@ -89,6 +89,13 @@ function emitValue(kind, tag, field) {
         return { fixed: true, code: `${emitTag(tag)} const s = v, at = p++; ${renamed} b[at] = p - at - 1;` };
       }
       const n = fnName(field.resolvedType);
+      const general = `if (p + ${tag.length + 1} > w.cap) { w.pos = p; w.ensureRoom(${tag.length + 1}); b = w.buf; } ${emitTag(tag)} const at = p; w.pos = p + 1; ${n}(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv;`;
+      if (MEMOISED.has(field.resolvedType.fullName.slice(1))) {
+        // The memo hit inlined here: no call, and the length byte is known.
+        const same = sortedFields(field.resolvedType).map((f, i) => `c.v${i} === v.${f.name}`).join(" && ");
+        const room = `${tag.length + 1} + n`;
+        return { fixed: false, code: `const c = v[MEMO]; if (c !== undefined && c.bytes.length < 0x80 && ${same}) { const n = c.bytes.length; if (p + ${room} > w.cap) { w.pos = p; w.ensureRoom(${room}); b = w.buf; dv = w.dv; } ${emitTag(tag)} b[p++] = n; b.set(c.bytes, p); p += n; c.misses = 0; } else { ${general} }` };
+      }
       return { fixed: false, code: `if (p + ${tag.length + 1} > w.cap) { w.pos = p; w.ensureRoom(${tag.length + 1}); b = w.buf; } ${emitTag(tag)} const at = p; w.pos = p + 1; ${n}(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv;` };
     }
   }
@@ -173,18 +180,64 @@ function fixedBytesFrom(fields, i) {
   return n;
 }
 
-function emitMessage(type) {
+/** The one real (non-`optional`) oneof of `type` if it has exactly one and all its members are messages. */
+function dispatchOneof(type) {
+  const real = type.oneofsArray.filter((o) => !isSyntheticOneof(o));
+  if (real.length !== 1 || real[0].fieldsArray.some((f) => kindOf(f) !== "message" || f.repeated)) return null;
+  return real[0];
+}
+
+/**
+ * A message with a oneof of messages (Frame and its payload) gets one encoder per member, so that each sees
+ * one object shape (monomorphic property loads; frames of different payloads have different shapes), and a
+ * dispatcher that remembers the member of each object in a hidden slot. A frame with several members set
+ * is invalid (protobufjs' verify rejects it); it gets one of them.
+ */
+function emitDispatched(type, oneof) {
+  const name = fnName(type);
+  const members = oneof.fieldsArray.slice().sort((a, b) => a.id - b.id);
+  const out = [];
+  out.push(`/** Writes the fields of ${type.fullName.slice(1)} (no tag or length) into w. */
+export function ${name}(w, m) {
+  switch (m[ONEOF_MEMBER]) {
+${members.map((f) => `    case ${f.id}: return ${name}$${f.name}(w, m);`).join("\n")}
+  }
+  ${name}$find(w, m);
+}
+`);
+  out.push(`/** Finds the set member of ${oneof.name}, remembers it on the object and encodes. */
+function ${name}$find(w, m) {
+  const k = ${members.map((f) => `m.${f.name} != null ? ${f.id} : `).join("")}0;
+  if (m[ONEOF_MEMBER] !== undefined) m[ONEOF_MEMBER] = k;
+  else if (Object.isExtensible(m)) Object.defineProperty(m, ONEOF_MEMBER, { value: k, writable: true, configurable: true, enumerable: false });
+  switch (k) {
+${members.map((f) => `    case ${f.id}: return ${name}$${f.name}(w, m);`).join("\n")}
+  }
+  ${name}$none(w, m);
+}
+`);
+  for (const f of members) out.push(emitMessage(type, { member: f, name: `${name}$${f.name}`, find: `${name}$find` }));
+  out.push(emitMessage(type, { member: null, name: `${name}$none` }));
+  return out.join("\n");
+}
+
+function emitMessage(type, variant) {
+  if (variant === undefined) {
+    const oneof = dispatchOneof(type);
+    if (oneof) return emitDispatched(type, oneof);
+  }
   const fields = sortedFields(type);
   const lines = [];
-  const name = fnName(type);
+  const name = variant ? variant.name : fnName(type);
   const memo = MEMOISED.has(type.fullName.slice(1));
   const ensure = (n) => `if (p + ${n} > w.cap) { w.pos = p; w.ensureRoom(${n}); b = w.buf; dv = w.dv; }`;
+  if (variant?.member) lines.push(`if (m.${variant.member.name} == null) return ${variant.find}(w, m);`);
   lines.push(`let b = w.buf, dv = w.dv, p = w.pos, v, x;`);
   if (memo) {
     const same = fields.map((f, i) => `c.v${i} === m.${f.name}`).join(" && ");
     lines.push(`const c = m[MEMO];`);
     // TypedArray#set measured ~2x faster than a 4-byte DataView loop for these ~80 bytes.
-    lines.push(`if (c !== undefined && ${same}) { const n = c.bytes.length; ${ensure("n")} b.set(c.bytes, p); w.pos = p + n; return; }`);
+    lines.push(`if (c !== undefined && ${same}) { const n = c.bytes.length; ${ensure("n")} b.set(c.bytes, p); w.pos = p + n; c.misses = 0; return; }`);
     lines.push(`const start = p;`);
   }
   // Before a run of fixed-size fields: one capacity check for all that follow (until the next variable one).
@@ -198,7 +251,12 @@ function emitMessage(type) {
       needEnsure = false;
     }
     let fixed;
-    if (field.partOf && !isSyntheticOneof(field.partOf)) {
+    if (variant && field.partOf && !isSyntheticOneof(field.partOf)) {
+      // This variant writes its own member only (or none).
+      for (const f of field.partOf.fieldsArray) done.add(f);
+      fixed = true;
+      if (variant.member) fixed = emitField(variant.member, lines);
+    } else if (field.partOf && !isSyntheticOneof(field.partOf)) {
       // A real oneof: the first non-null member only.
       const members = field.partOf.fieldsArray.slice().sort((a, b) => a.id - b.id);
       const branches = members.map((f) => {
@@ -222,13 +280,17 @@ function emitMessage(type) {
   if (memo) {
     const remember = fields.map((f, i) => `v${i}: m.${f.name}`).join(", ");
     lines.push(`w.pos = p;`);
-    lines.push(`const bytes = new Uint8Array(w.buf.subarray(start, p));`);
-    lines.push(`if (Object.isExtensible(m)) Object.defineProperty(m, MEMO, { value: { ${remember}, bytes }, writable: true, configurable: true, enumerable: false });`);
+    const update = fields.map((f, i) => `c.v${i} = m.${f.name};`).join(" ");
+    // An object whose fields change on every frame (one labels object shared by several cars) stops being
+    // refreshed after a few misses in a row: it would otherwise cost an allocation per frame.
+    lines.push(`if (c === undefined) { if (Object.isExtensible(m)) Object.defineProperty(m, MEMO, { value: { ${remember}, bytes: new Uint8Array(w.buf.subarray(start, p)), misses: 0 }, writable: true, configurable: true, enumerable: false }); }`);
+    lines.push(`else if (c.misses < 4) { c.misses++; ${update} c.bytes = new Uint8Array(w.buf.subarray(start, p)); }`);
     lines.push(`return;`);
   } else {
     lines.push(`w.pos = p;`);
   }
-  return `/** Writes the fields of ${type.fullName.slice(1)} (no tag or length) into w. */\nexport function ${name}(w, m) {\n  ${lines.join("\n  ")}\n}\n`;
+  const doc = variant ? `/** ${type.fullName.slice(1)} with ${variant.member ? `only ${variant.member.name} set` : "no member of its oneof set"}. */\nfunction` : `/** Writes the fields of ${type.fullName.slice(1)} (no tag or length) into w. */\nexport function`;
+  return `${doc} ${name}(w, m) {\n  ${lines.join("\n  ")}\n}\n`;
 }
 
 const PRELUDE = `// GENERATED by proto/scripts/gen-encoders.mjs from proto/racetel/v1/*.proto. DO NOT EDIT.
@@ -237,6 +299,8 @@ const PRELUDE = `// GENERATED by proto/scripts/gen-encoders.mjs from proto/racet
 const TWO_32 = 4294967296;
 /** Hidden slot holding a memoised message's last field values and bytes. */
 const MEMO = Symbol("racetel.encodedBytes");
+/** Hidden slot holding the field number of the oneof member last found set on a message object. */
+const ONEOF_MEMBER = Symbol("racetel.oneofMember");
 
 /** Writes an unsigned 32-bit varint at b[p] (room ensured); returns the offset after it. */
 function varint32(b, p, v) {
@@ -274,7 +338,7 @@ export function generateEncoders(root, outDir, banner) {
   };
   walk(root.lookup("racetel.v1"));
   types.sort((a, b) => a.fullName.localeCompare(b.fullName));
-  const js = PRELUDE + "\n" + types.map(emitMessage).join("\n");
+  const js = PRELUDE + "\n" + types.map((t) => emitMessage(t)).join("\n");
   writeFileSync(join(outDir, "racetel-encoders.js"), js);
   const dts = [
     banner.trimEnd(),

@@ -161,3 +161,34 @@ test("random frames of every payload kind decode the same from both encoders (pr
     assertSameDecoded(w.take(), v1.Frame.encode(frame).finish(), "random frame");
   }), { numRuns: 1500 });
 });
+
+test("a frame object reused with another payload member, or frozen, encodes the member set now", () => {
+  const frame: racetel.v1.IFrame = { labels: { source: "s" }, gameFrame: 5, telemetry: { speedMps: 10 } };
+  const decode = (f: racetel.v1.IFrame) => { const w = new FrameWriter(16); encodeFrame(w, f); return v1.Frame.decode(w.take()); };
+  assert.equal(decode(frame).payload, "telemetry");
+  assert.equal(decode(frame).payload, "telemetry", "second encode goes through the remembered member");
+  frame.telemetry = null;
+  frame.motion = { yawRad: 1 };
+  assert.equal(decode(frame).payload, "motion");
+  assert.equal(decode(frame).motion?.yawRad, 1);
+  frame.motion = null;
+  const none = decode(frame);
+  assert.equal(none.payload, undefined);
+  assert.equal(Number(none.gameFrame), 5);
+  assert.deepStrictEqual(Object.keys(frame), ["labels", "gameFrame", "telemetry", "motion"], "hidden slots are not enumerable");
+  const frozen = Object.freeze({ labels: Object.freeze({ source: "s" }), lap: { lapNumber: 3 } });
+  assert.equal(decode(frozen).lap?.lapNumber, 3);
+  assert.equal(decode(frozen).lap?.lapNumber, 3);
+});
+
+test("a labels object whose fields change on every frame stays correct after its memo stops refreshing", () => {
+  const labels: racetel.v1.IFrameLabels = { source: "acc-broadcast:1", carIndex: 0 };
+  for (let i = 0; i < 30; i++) {
+    labels.carIndex = i % 3;
+    const w = new FrameWriter(16);
+    w.encodeField(1, encodeFrame, { labels, lap: { lapNumber: i + 1 } });
+    const f = v1.PublishRequest.decode(w.take()).frames[0]!;
+    assert.equal(f.labels?.carIndex, i % 3);
+    assert.equal(f.lap?.lapNumber, i + 1);
+  }
+});
