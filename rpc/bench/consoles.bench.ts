@@ -8,7 +8,7 @@ import dgram from "node:dgram";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import path from "node:path";
-import { capturePackets, cpuSeconds, repoRoot, rssMb, scrape, sleep, spawnTs, startOtlpSink, startRpcProcess, sum } from "./support.js";
+import { capturePackets, cpuSeconds, repoRoot, rssMb, scrape, sleep, spawnTs, startRpcProcess, sum } from "./support.js";
 
 const STEPS = (process.env.BENCH_CONSOLES ?? "10,25,50,75,100,125,150,200").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -28,9 +28,9 @@ const dueMs = packets.map((p) => (p.readFloatLE(SESSION_TIME_OFFSET) - t0Session
 const captureSeconds = dueMs[dueMs.length - 1]! / 1000;
 console.log(`capture: ${packets.length} datagrams over ${captureSeconds.toFixed(1)} s of sessionTime (${(packets.length / captureSeconds).toFixed(0)}/s per console); ${SECONDS} s per step`);
 
-const otlp = await startOtlpSink();
+const otlp = await spawnTs(path.join(repoRoot, "rpc/bench/otlp-sink.ts"), [], /"msg":"otlp sink ready"/);
 // Short timeouts: a step's sessions are gone before the next step starts, so each step reports N consoles.
-const rpc = await startRpcProcess(`http://127.0.0.1:${otlp.port}`, ["--export-interval", "250ms", "--car-timeout", "1s", "--session-timeout", "2s"]);
+const rpc = await startRpcProcess(`http://127.0.0.1:${Number(otlp.ready.port)}`, ["--export-interval", "250ms", "--car-timeout", "1s", "--session-timeout", "2s"]);
 const ingest = await spawnTs(path.join(repoRoot, "rpc/bench/run-ingest.ts"), [`127.0.0.1:${rpc.grpcPort}`], /"msg":"ingest ready"/);
 const f1Port = Number(ingest.ready.f1);
 const ingestHttp = Number(ingest.ready.http);
@@ -111,17 +111,21 @@ try {
       exportEveryMs: (elapsed * 1000) / Math.max(1, d(r0, rEnd, "racetel_rpc_collections_total")),
     };
     rows.push(row);
-    console.log(`N=${String(n).padStart(3)} sent=${sent} received=${received} (kernel rcvbuf drops ${row.kernelDrops}) decode-drops=${row.decodeDrops} queue-drops=${row.queueDrops} lost-to-rpc=${row.lost} | frames/s=${Math.round(row.framesPerS)} | export every ${Math.round(row.exportEveryMs)} ms | CPU ingest ${(row.ingestCpu * 100).toFixed(0)}% rpc ${(row.rpcCpu * 100).toFixed(0)}% | RSS ingest ${row.ingestRss.toFixed(0)} MB rpc ${row.rpcRss.toFixed(0)} MB | cars at rpc ${rEnd.get("racetel_rpc_cars_active")} | load avg ${loadavg()[0]!.toFixed(1)} | log lines ingest ${ingest.logLines.count} rpc ${rpc.logLines.count}`);
+    console.log(`N=${String(n).padStart(3)} sent=${sent} received=${received} (kernel rcvbuf drops ${row.kernelDrops}) decode-drops=${row.decodeDrops} queue-drops=${row.queueDrops} lost-to-rpc=${row.lost} | frames/s=${Math.round(row.framesPerS)} | export every ${Math.round(row.exportEveryMs)} ms (OTLP requests ok ${d(r0, r1, "racetel_rpc_exports_total")}, failed ${d(r0, r1, "racetel_rpc_export_failures_total")}) | CPU ingest ${(row.ingestCpu * 100).toFixed(0)}% rpc ${(row.rpcCpu * 100).toFixed(0)}% | RSS ingest ${row.ingestRss.toFixed(0)} MB rpc ${row.rpcRss.toFixed(0)} MB | cars at rpc ${rEnd.get("racetel_rpc_cars_active")} | load avg ${loadavg()[0]!.toFixed(1)} | log lines ingest ${ingest.logLines.count} rpc ${rpc.logLines.count}`);
     // UDP loss before ingest reads (kernel buffer, machine load) is reported but only a loss on the
     // ingest -> rpc path (queue drops, frames that never arrive) ends the run.
-    if (row.queueDrops > 0 || row.lost !== 0) break;
+    if (row.queueDrops > 0 || row.lost !== 0) {
+      console.log(`last rpc log: ${rpc.logLines.last.trim().split("\n").slice(-3).join("\n")}`);
+      console.log(`last ingest log: ${ingest.logLines.last.trim().split("\n").slice(-3).join("\n")}`);
+      break;
+    }
   }
   const endToEnd = rows.filter((r) => r.sent === r.received && r.decodeDrops === 0 && r.queueDrops === 0 && r.lost === 0).at(-1);
   const stream = rows.filter((r) => r.queueDrops === 0 && r.lost === 0).at(-1);
   if (stream !== undefined) console.log(`largest N with zero drops on ingest -> rpc: ${stream.n} consoles (${stream.n * 20} cars), ${Math.round(stream.framesPerS)} frames/s`);
   const best = endToEnd;
   if (best === undefined) console.log("no N without drops end to end");
-  else console.log(`largest N with zero drops end to end: ${best.n} consoles (${best.n * 20} cars): CPU ingest ${(best.ingestCpu * 100).toFixed(0)}% + rpc ${(best.rpcCpu * 100).toFixed(0)}% of one core, RSS ingest ${best.ingestRss.toFixed(0)} MB + rpc ${best.rpcRss.toFixed(0)} MB; OTLP exports received ${otlp.requests} (${(otlp.bytes / 1e6).toFixed(0)} MB)`);
+  else console.log(`largest N with zero drops end to end: ${best.n} consoles (${best.n * 20} cars): CPU ingest ${(best.ingestCpu * 100).toFixed(0)}% + rpc ${(best.rpcCpu * 100).toFixed(0)}% of one core, RSS ingest ${best.ingestRss.toFixed(0)} MB + rpc ${best.rpcRss.toFixed(0)} MB`);
 } finally {
   socket.close();
   await ingest.stop();

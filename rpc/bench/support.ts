@@ -9,6 +9,7 @@ import * as grpc from "@grpc/grpc-js";
 import { IngestCounters } from "@racetel/ingest/observability/counters";
 import { FrameBatcher } from "@racetel/ingest/pipeline/frame-batcher";
 import { F1Decoder, splitF1Dump } from "@racetel/ingest/sources/f1/index";
+import { widenConnectionWindowsAfterBind, widenWindowsBeforeBind } from "@racetel/rpc/server";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -131,6 +132,8 @@ export async function startRpcProcess(otlpEndpoint: string, extra: string[] = []
 export async function startOtlpSink(): Promise<{ port: number; requests: number; bytes: number; stop(): Promise<void> }> {
   const state = { requests: 0, bytes: 0 };
   const server = new grpc.Server({ "grpc.max_receive_message_length": 64 * 1024 * 1024 });
+  // Wide HTTP/2 windows like a real collector (Go grpc grows its windows): 64 KiB would pace rpc.
+  widenWindowsBeforeBind(server);
   const raw = (b: Buffer): Buffer => b;
   server.addService({
     export: { path: "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", requestStream: false, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw },
@@ -142,6 +145,7 @@ export async function startOtlpSink(): Promise<{ port: number; requests: number;
     }) as grpc.UntypedHandleCall,
   });
   const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+  widenConnectionWindowsAfterBind(server);
   return {
     port,
     get requests() { return state.requests; },

@@ -121,14 +121,14 @@ interface GrpcServerInternals {
 // grpc-js has no server option for the HTTP/2 windows. With the 64 KiB default a client-streaming
 // Publish gets one ~64 KiB batch per round trip, which on a busy machine (slow wake-ups) caps a stream
 // at a few MB/s. Both fields are grpc-js internals: when they are missing, the defaults stay.
-function widenWindowsBeforeBind(server: grpc.Server): void {
+export function widenWindowsBeforeBind(server: grpc.Server): void {
   const internals = server as unknown as GrpcServerInternals;
   if (internals.commonServerOptions !== undefined) {
     internals.commonServerOptions.settings = { ...internals.commonServerOptions.settings, initialWindowSize: FLOW_CONTROL_WINDOW };
   }
 }
 
-function widenConnectionWindowsAfterBind(server: grpc.Server): void {
+export function widenConnectionWindowsAfterBind(server: grpc.Server): void {
   const internals = server as unknown as GrpcServerInternals;
   for (const h2 of internals.http2Servers?.keys() ?? []) {
     h2.on("session", (session: http2.ServerHttp2Session) => {

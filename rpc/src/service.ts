@@ -9,7 +9,7 @@ import { RpcCounters } from "./counters.js";
 import { startHttpServer } from "./http.js";
 import { RateLimitedLog } from "./log.js";
 import type { Logger } from "./log.js";
-import { CountingExporter, MetricsPipeline } from "./metrics/otel.js";
+import { CountingExporter, MAX_REQUESTS_IN_FLIGHT, MetricsPipeline } from "./metrics/otel.js";
 import { TelemetryStore } from "./metrics/store.js";
 import { startGrpcServer } from "./server.js";
 import { SubscriberHub } from "./subscribers.js";
@@ -51,8 +51,10 @@ export class RpcService {
     const given = options.exporter;
     const create = given !== undefined ? () => given : () => new OTLPMetricExporter({
       url: config.otlpEndpoint,
-      // Give up on one request before many intervals pile up behind it.
-      timeoutMillis: Math.max(1000, config.exportIntervalMs * 4),
+      // A large collection is ~20 requests of 1.5 MB: give them time; collections are skipped meanwhile.
+      timeoutMillis: Math.max(10_000, config.exportIntervalMs * 4),
+      // The exporter's own bound on pending requests (default 30) must not cut two overlapping collections.
+      concurrencyLimit: MAX_REQUESTS_IN_FLIGHT,
     });
     const exporter = new CountingExporter(create, this.counters, new RateLimitedLog(logger, 30_000, 2), given !== undefined ? undefined : 5_000);
     this.pipeline = new MetricsPipeline(this.store, exporter, this.counters, {

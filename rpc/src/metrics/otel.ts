@@ -41,6 +41,9 @@ export interface OtelOptions {
   cardinalityLimit: number;
 }
 
+/** OTLP requests pending at once (rpc's and the OTLP exporter's bound). */
+export const MAX_REQUESTS_IN_FLIGHT = 64;
+
 const INGEST_METRICS = [
   ["racetel.ingest.packets_received", "{packet}", "Datagrams or pages ingest received"],
   ["racetel.ingest.packets_decoded", "{packet}", "Datagrams or pages ingest decoded"],
@@ -86,7 +89,7 @@ export class CountingExporter implements PushMetricExporter {
     private readonly counters: RpcCounters,
     private readonly log: RateLimitedLog,
     private readonly recreateAfterMs: number | undefined,
-    private readonly maxInFlight = 64,
+    private readonly maxInFlight = MAX_REQUESTS_IN_FLIGHT,
     private readonly now: () => number = Date.now,
   ) {
     this.inner = create();
@@ -266,12 +269,12 @@ export class MetricsPipeline {
   }
 
   /**
-   * True while OTLP requests of two earlier collections are still pending: the collection is skipped
+   * True while more than one earlier collection's OTLP requests are pending: the collection is skipped
    * (counted), so the export interval stretches to what the collector and this process can carry
    * instead of piling up requests and starving the Publish streams.
    */
   exporterBusy(): boolean {
-    // Two collections may overlap (the collector answers while the next one is built); a third waits.
+    // One collection may still be in flight while the next is built (the collector answers meanwhile).
     if (this.exporter.pending <= COLLECTIONS_IN_FLIGHT * this.requestsPerCollection) return false;
     this.counters.collectionsSkipped++;
     return true;
@@ -402,8 +405,8 @@ function createInstruments(meter: Meter): ObservableGauge[] {
 
 const DESCRIPTORS = CATALOGUE.map((m) => ({ name: m.name, unit: m.unit, description: m.description, valueType: ValueType.DOUBLE }));
 const SCOPE = { name: "racetel-rpc" };
-/** Collections whose OTLP requests may be pending at once before the next collection is skipped. */
-const COLLECTIONS_IN_FLIGHT = 2;
+/** Earlier collections whose OTLP requests may still be pending when the next one is built. */
+const COLLECTIONS_IN_FLIGHT = 1;
 /** Longest stretch a collection holds the event loop before letting frames in. */
 const WALK_SLICE_MS = 10;
 
