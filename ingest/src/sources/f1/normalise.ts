@@ -23,6 +23,8 @@ const PSI_TO_KPA = 6.894757;
 const DEG_TO_RAD = Math.PI / 180;
 const PERCENT = 0.01;
 const MM_TO_M = 0.001;
+/** F1 m_resultStatus: 3 = finished. */
+const F1_RESULT_FINISHED = 3;
 const ORIGIN = racetel.v1.FinishedLapOrigin;
 
 const FORMULAS: readonly string[] = ["F1 Modern", "F1 Classic", "F2", "F1 Generic", "Beta", "Supercars",
@@ -179,6 +181,12 @@ export class F1Normaliser {
       const c = p.cars[i]!;
       // exactly one lap further: the lap we watched is complete (after a gap, SessionHistory covers it)
       if (s.lapNumber[i]! > 0 && c.currentLapNum === s.lapNumber[i]! + 1) this.liveFinishedLap(p, s, i);
+      // Taking the flag ends the last lap without a new lap number (currentLapNum stays; the result status
+      // turns "finished"): that change is the line crossing. A game that does count the lap on went above.
+      if (c.resultStatus === F1_RESULT_FINISHED && s.finishSeen[i] === 0) {
+        s.finishSeen[i] = 1;
+        if (s.lapNumber[i]! > 0 && c.currentLapNum === s.lapNumber[i]) this.liveFinishedLap(p, s, i);
+      }
       if (c.currentLapNum !== s.lapNumber[i]) this.startLap(s, i, c.currentLapNum);
       s.lapSector1Ms[i] = ms(c.sector1TimeMinutesPart, c.sector1TimeMSPart);
       s.lapSector2Ms[i] = ms(c.sector2TimeMinutesPart, c.sector2TimeMSPart);

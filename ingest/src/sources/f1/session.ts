@@ -47,6 +47,8 @@ export class F1Session {
   readonly lapSector2Ms = new Uint32Array(SLOTS);
   readonly lapInvalid = new Uint8Array(SLOTS);
   readonly lapPit = new Uint8Array(SLOTS);
+  /** 1 once the car was seen with result status "finished" (its last lap is then complete). */
+  readonly finishSeen = new Uint8Array(SLOTS);
   readonly lapTopSpeedMps = new Float32Array(SLOTS);
   readonly lapStartFuelKg = new Float32Array(SLOTS);
   readonly fuelKg = new Float32Array(SLOTS);
