@@ -1,9 +1,12 @@
 // The whole back end with real processes: Debian's influxd, the ocb-built collector with
-// deploy/collector/config.yaml, rpc and ingest from source; the real F1 23 race capture replayed over UDP.
+// deploy/collector/config.yaml, rpc and ingest from source; the real F1 23 race capture replayed over UDP,
+// then a simulated 3-lap F1 24 race (`racetel simulate`, paced) into the same stack.
 // Junk datagrams and unlabelled frames are sent too, so the drop and reject panels have data.
 // Then InfluxDB must hold every car channel for all 20 cars with their tags, values equal to what
 // racetel's decoder reads from the capture, and every query of every Grafana dashboard must return data
-// (except the panels listed in noDataInThisCapture, each with the reason).
+// for the real capture or for the simulated race (except the panels listed in noDataInEither, each with
+// the reason); the panels the short capture cannot fill (full laps, pit laps, final classification) are
+// checked against the simulated race's own values.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
@@ -12,17 +15,22 @@ import { ingestServiceDefinition, racetel } from "@racetel/proto";
 import { decodeCapture, raceCapturePath, type DecodedCapture } from "./harness/capture.js";
 import { hasData, interpolate, loadDashboards, resolveVariables } from "./harness/dashboards.js";
 import type { InfluxSeries } from "./harness/influxdb.js";
-import { startStack, type Stack } from "./harness/stack.js";
+import { decodeSimulatedRace, simulateArgs, type DecodedRace } from "./harness/simulated.js";
+import { racetel as racetelCli, startStack, type Stack } from "./harness/stack.js";
 
 /**
- * Panels this capture cannot fill, by "<dashboard uid>/<panel title>/<refId>", with the reason.
- * The test also fails when a listed query DOES return data, so the list only ever shrinks
- * (a simulated race with pit stops and rejected frames will empty it).
+ * Panels neither the real capture nor the simulated race can fill, by "<dashboard uid>/<panel title>/<refId>",
+ * with the reason. The test also fails when a listed query DOES return data, so the list only ever shrinks.
  */
-const noDataInThisCapture: Record<string, string> = {
-  "racetel-live-car/Tyre core temperature/A": "F1 23 sends tyre surface and inner temperatures only; core comes from ACC",
-  "racetel-race-analysis/Pit laps, all drivers/A": "no car pitted in laps 1-3 of this capture",
+const noDataInEither: Record<string, string> = {
+  "racetel-live-car/Tyre core temperature/A": "F1 games send tyre surface and inner temperatures only; core comes from ACC",
 };
+
+/** Panels the 17 s real capture cannot fill (no car completes a lap live, pits or finishes): the simulated race must. */
+const onlyTheSimulatedRaceFills = [
+  "racetel-race-analysis/Pit laps, all drivers/A",
+  "racetel-race-analysis/Final classification/A",
+];
 
 /** Car channels every one of the 20 cars must have in InfluxDB after the replay. */
 const carFields = [
@@ -83,23 +91,29 @@ async function sendJunk(port: number, count: number): Promise<void> {
 describe("racetel back end end to end: F1 23 race capture -> ingest -> rpc -> collector -> InfluxDB", () => {
   let stack: Stack;
   let truth: DecodedCapture;
+  let race: DecodedRace;
   const sessionWhere = (): string => `"session_id" = '${truth.sessionId}'`;
+  const raceWhere = (): string => `"session_id" = '${race.sessionId}'`;
 
   before(async () => {
     const capture = raceCapturePath();
     truth = decodeCapture(capture);
+    race = decodeSimulatedRace();
     stack = await startStack();
     await sendJunk(stack.f1Port, junkDatagrams);
     await publishUnlabelled(stack.rpcTarget, unlabelledFrames);
     await stack.replay(capture, ["--speed", "1"]);
+    const simulator = racetelCli("simulate", simulateArgs(`127.0.0.1:${stack.f1Port}`));
+    const code = await simulator.exited;
+    if (code !== 0) throw new Error(`racetel simulate exited ${code}:\n${simulator.output()}`);
     // ingest reports its counters about once a second: wait until every datagram is counted as decoded,
     // then a little more for the cars' final state to be collected and written.
     const deadline = Date.now() + 20_000;
     for (;;) {
       const r = await stack.influx.query(`SELECT last("racetel.ingest.packets_decoded") FROM "prometheus"`);
       const decoded = r[0]?.series?.[0]?.values[0]?.[1];
-      if (typeof decoded === "number" && decoded >= truth.datagrams) break;
-      if (Date.now() > deadline) throw new Error(`ingest decoded ${String(decoded)} of ${truth.datagrams} datagrams in InfluxDB\n${stack.logs()}`);
+      if (typeof decoded === "number" && decoded >= truth.datagrams + race.datagrams) break;
+      if (Date.now() > deadline) throw new Error(`ingest decoded ${String(decoded)} of ${truth.datagrams} + ${race.datagrams} datagrams in InfluxDB\n${stack.logs()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     await new Promise((r) => setTimeout(r, 1500));
@@ -174,36 +188,91 @@ describe("racetel back end end to end: F1 23 race capture -> ingest -> rpc -> co
     assert.deepEqual(byReason, { missing_labels: unlabelledFrames });
   });
 
-  it("answers every query of every dashboard panel (variables filled in) with data, except the listed panels", async () => {
+  it("answers every query of every dashboard panel (variables filled in) with data for the capture or the simulated race, except the listed panels", async () => {
     const problems: string[] = [];
-    const seen = new Set<string>();
+    const filledBy = new Map<string, Set<string>>();
     let queries = 0;
-    for (const { file, json } of loadDashboards()) {
-      const { values, empty } = await resolveVariables(stack.influx, json, {
-        car_b: (options, chosen) => options.find((o) => o !== chosen.car),
-      });
-      for (const name of empty) problems.push(`${file}: variable $${name} has no values`);
-      for (const panel of json.panels) {
-        for (const target of panel.targets ?? []) {
-          const key = `${json.uid}/${panel.title}/${target.refId}`;
-          seen.add(key);
-          const query = interpolate(target.query, values);
-          const result = (await stack.influx.query(query))[0];
-          queries++;
-          if (result?.error !== undefined) {
-            problems.push(`${key}: InfluxQL error ${result.error}\n    ${query}`);
-          } else if (key in noDataInThisCapture) {
-            if (hasData(result)) problems.push(`${key}: now returns data; remove it from noDataInThisCapture`);
-          } else if (!hasData(result)) {
-            problems.push(`${key}: no data\n    ${query}`);
+    const runs = [
+      { name: "capture", session: truth.sessionId, lap: undefined },
+      // Lap 2 of the simulated race is a whole lap for every car (lap 1 starts on the grid).
+      { name: "simulated race", session: race.sessionId, lap: "2" },
+    ];
+    for (const run of runs) {
+      for (const { file, json } of loadDashboards()) {
+        const { values, empty } = await resolveVariables(stack.influx, json, {
+          session: (options) => options.find((o) => o === run.session),
+          car_b: (options, chosen) => options.find((o) => o !== chosen.car),
+          lap: (options) => options.find((o) => o === run.lap),
+          lap_b: (options) => options.find((o) => o === run.lap),
+        });
+        for (const name of empty) problems.push(`${file} (${run.name}): variable $${name} has no values`);
+        if (json.templating.list.some((v) => v.name === "session") && values.session !== run.session) problems.push(`${file}: session ${run.session} (${run.name}) not offered`);
+        for (const panel of json.panels) {
+          for (const target of panel.targets ?? []) {
+            const key = `${json.uid}/${panel.title}/${target.refId}`;
+            const filled = filledBy.get(key) ?? new Set<string>();
+            filledBy.set(key, filled);
+            const query = interpolate(target.query, values);
+            const result = (await stack.influx.query(query))[0];
+            queries++;
+            if (result?.error !== undefined) problems.push(`${key} (${run.name}): InfluxQL error ${result.error}\n    ${query}`);
+            else if (hasData(result)) filled.add(run.name);
           }
         }
       }
     }
-    for (const key of Object.keys(noDataInThisCapture)) {
-      if (!seen.has(key)) problems.push(`${key}: listed in noDataInThisCapture but no such panel query`);
+    for (const [key, filled] of filledBy) {
+      if (key in noDataInEither) {
+        if (filled.size > 0) problems.push(`${key}: now returns data (${[...filled].join(", ")}); remove it from noDataInEither`);
+      } else if (filled.size === 0) {
+        problems.push(`${key}: no data for the capture nor for the simulated race`);
+      }
     }
-    assert.ok(queries > 50, `only ${queries} queries`);
+    for (const key of [...Object.keys(noDataInEither), ...onlyTheSimulatedRaceFills]) {
+      if (!filledBy.has(key)) problems.push(`${key}: listed but no such panel query`);
+    }
+    for (const key of onlyTheSimulatedRaceFills) {
+      if (!filledBy.get(key)?.has("simulated race")) problems.push(`${key}: the simulated race does not fill it`);
+    }
+    const notByCapture = [...filledBy].filter(([key, f]) => !f.has("capture") && !(key in noDataInEither)).map(([key]) => key).sort();
+    assert.ok(queries > 100, `only ${queries} queries`);
     assert.deepEqual(problems, []);
+    // Written down so a change in what each source proves shows up here.
+    assert.deepEqual(notByCapture, [...onlyTheSimulatedRaceFills].sort(), "panels only the simulated race fills");
+  });
+
+  it("simulated race: the lap comparison traces a whole lap (speed against lap distance, lap 2)", async () => {
+    assert.ok(race.trackLengthM > 3000, `track length ${race.trackLengthM}`);
+    for (const car of ["0", "1"]) {
+      const r = await stack.influx.query(`SELECT "racetel.car.lap.distance", "racetel.car.speed" FROM "prometheus" WHERE ${raceWhere()} AND "car_index" = '${car}' AND "racetel.car.lap.number" = 2`);
+      const rows = (r[0]?.series?.[0]?.values ?? []).filter((v) => typeof v[1] === "number" && typeof v[2] === "number");
+      const distances = rows.map((v) => v[1] as number);
+      assert.ok(rows.length >= 20, `car ${car}: ${rows.length} points on lap 2`);
+      assert.ok(Math.min(...distances) < 0.1 * race.trackLengthM && Math.max(...distances) > 0.9 * race.trackLengthM,
+        `car ${car}: lap 2 covers ${Math.min(...distances)}..${Math.max(...distances)} m of ${race.trackLengthM}`);
+      assert.ok(rows.every((v) => (v[2] as number) >= 0 && (v[2] as number) < 100), `car ${car}: speeds in m/s`);
+    }
+  });
+
+  it("simulated race: the final classification, pit laps and position-by-lap panels show the race's own results", async () => {
+    const panels = new Map(loadDashboards().find((d) => d.json.uid === "racetel-race-analysis")!.json.panels.map((p) => [p.title, p]));
+    const run = async (title: string) => (await stack.influx.query(interpolate(panels.get(title)!.targets![0]!.query, { session: race.sessionId })))[0];
+    const classification = await run("Final classification");
+    const positions = new Map((classification?.series ?? []).map((s) => [s.tags?.driver, s.values[0]?.[s.columns.indexOf("Pos")]]));
+    const expected = new Map([...race.finalPositions].map(([car, pos]) => [race.drivers.get(car), pos]));
+    assert.equal(expected.size, 20, "20 distinct drivers");
+    assert.deepEqual(positions, expected);
+
+    const pit = await run("Pit laps, all drivers");
+    const stored = (pit?.series ?? []).map((s) => `${s.tags?.driver}/${s.tags?.lap}`).sort();
+    const pitted = [...race.pitLaps].flatMap(([car, laps]) => laps.map((lap) => `${race.drivers.get(car)}/${lap}`)).sort();
+    assert.ok(pitted.length >= 19, `pit laps in the race: ${pitted.length}`);
+    assert.deepEqual(stored, pitted);
+
+    // Lap positions come from live timing (the game's lap history has none): real positions, not 0.
+    const byLap = await run("Position by lap");
+    const lapPositions = (byLap?.series ?? []).flatMap((s) => s.values.map((v) => v[s.columns.indexOf("position")]));
+    assert.ok(lapPositions.length >= 20 * 2, `lap positions: ${lapPositions.length}`);
+    assert.ok(lapPositions.every((p) => typeof p === "number" && p >= 1 && p <= 20), `lap positions: ${lapPositions.join(",")}`);
   });
 });

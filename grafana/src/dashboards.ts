@@ -231,10 +231,13 @@ const lapsByDriver = (fields: string): string => `SELECT ${fields} FROM ${M} WHE
 const toLapNumber: DataTransformerConfig = { id: "convertFieldType", options: { conversions: [{ targetField: "lap", destinationType: "number" }], fields: {} } };
 const byDriver: DataTransformerConfig = { id: "partitionByValues", options: { fields: ["car_index", "driver"], keepFields: false } };
 
+/** racetel.v1.ResultStatus numbers. */
+const resultStatusMapping = enumMapping({ 2: ["Running"], 3: ["Finished", "green"], 4: ["DNF", "red"], 5: ["DSQ", "red"], 6: ["Not classified", "orange"], 7: ["Retired", "red"] });
+
 const raceAnalysis: DashboardSpec = {
   uid: "racetel-race-analysis",
   title: "racetel / Race analysis",
-  description: "Lap times per driver with pit laps and compounds, stints and positions by lap.",
+  description: "Lap times per driver with pit laps and compounds, stints, positions by lap and the final classification.",
   tags: ["analysis"],
   variables: [sessionVar, carVar, driverVar],
   timeFrom: "now-3h",
@@ -270,6 +273,17 @@ const raceAnalysis: DashboardSpec = {
       fieldConfig: { custom: { transform: "negative-Y", lineWidth: 2 } },
       description: "Drawn upside down so P1 is at the top.",
       targets: [{ query: `SELECT last("racetel.car.race_position") FROM ${M} ${SESSION_WHERE} AND "driver" != '' GROUP BY time($__interval), "driver" fill(previous)`, alias: "$tag_driver" }] },
+    { type: "table", title: "Final classification", w: 24, h: 14,
+      description: "The game's final classification (F1 FinalClassification), once the session is over. Race time without penalties.",
+      targets: [{ format: "table", query: `SELECT last("racetel.result.position") AS "Pos", last("racetel.result.status") AS "Status", last("racetel.result.laps_completed") AS "Laps", last("racetel.result.total_time") AS "Race time", last("racetel.result.penalties_time") AS "Penalties", last("racetel.result.best_lap_time") AS "Best lap", last("racetel.result.pit_stops") AS "Stops", last("racetel.result.grid_position") AS "Grid", last("racetel.result.points") AS "Points" FROM ${M} WHERE ${SESSION} AND "racetel.result.position" > 0 AND $timeFilter GROUP BY "driver", "team"` }],
+      transformations: [{ id: "organize", options: { excludeByName: { Time: true } } }],
+      options: { sortBy: [{ displayName: "Pos", desc: false }] },
+      overrides: [
+        byName("Status", [{ id: "mappings", value: [resultStatusMapping] }, { id: "custom.cellOptions", value: { type: "color-text" } }]),
+        byName("Race time", [{ id: "unit", value: "s" }, { id: "decimals", value: 3 }]),
+        byName("Best lap", [{ id: "unit", value: "s" }, { id: "decimals", value: 3 }]),
+        byName("Penalties", [{ id: "unit", value: "s" }, { id: "decimals", value: 0 }]),
+      ] },
   ],
 };
 
