@@ -1,9 +1,10 @@
-// Frames/s for encoding a CarTelemetry frame into 64 KiB batches: FrameWriter vs protobufjs' Writer.
+// Frames/s for encoding a CarTelemetry frame into 64 KiB batches: the generated specialised encoder and
+// FrameWriter driven by protobufjs' encode(), vs protobufjs' own Writer.
 // Prints figures only; the machine is shared, so compare the ratio, not the absolute numbers.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
-import { FrameWriter, racetel } from "@racetel/proto";
+import { FrameWriter, encodeFrame, racetel } from "@racetel/proto";
 
 const v1 = racetel.v1;
 const wheels = (base: number) => ({ frontLeft: base + 0.5, frontRight: base + 1.25, rearLeft: base + 2.75, rearRight: base + 3.5 });
@@ -67,6 +68,14 @@ const frameWriter = [() => {
   if (w.length >= BATCH_BYTES) w.take();
 }, () => w.take().length] as const;
 
+// The generated encoder on a plain object shaped like ingest's frames (not a protobufjs Message instance).
+const plain = v1.Frame.toObject(frame, { oneofs: false }) as racetel.v1.IFrame;
+const wGen = new FrameWriter(BATCH_BYTES + 4096);
+const generated = [() => {
+  wGen.encodeField(1, encodeFrame, plain);
+  if (wGen.length >= BATCH_BYTES) wGen.take();
+}, () => wGen.take().length] as const;
+
 // Each mode runs in its own process: sharing the generated encode() between two writer classes makes its
 // call sites polymorphic and slows both, which ingest (FrameWriter only) never sees. Processes alternate so
 // that load from other programs hits every mode; the best run counts.
@@ -74,6 +83,7 @@ const modes = {
   "protobufjs Writer (encode+finish per frame)": perFrame,
   "protobufjs Writer (one Writer per batch)": perBatch,
   "FrameWriter (message() into a reused buffer)": frameWriter,
+  "generated encoder (encodeField(encodeFrame))": generated,
 } as const;
 type Mode = keyof typeof modes;
 const child = process.env["FRAME_WRITER_BENCH_MODE"] as Mode | undefined;
@@ -96,7 +106,11 @@ if (child) {
     });
   }
   names.forEach((name, i) => console.log(`${name.padEnd(48)} ${Math.round(best[i]!).toLocaleString("en-US").padStart(12)} frames/s`));
-  const [ref, refBatch, fast] = best as [number, number, number];
+  const [ref, refBatch, fast, gen] = best as [number, number, number, number];
   console.log(`ratio FrameWriter / protobufjs per frame: ${(fast / ref).toFixed(2)}x`);
   console.log(`ratio FrameWriter / protobufjs per batch: ${(fast / refBatch).toFixed(2)}x`);
+  console.log(`ratio generated encoder / FrameWriter message(): ${(gen / fast).toFixed(2)}x; / protobufjs per batch: ${(gen / refBatch).toFixed(2)}x`);
+  const genBytes = new FrameWriter(1024);
+  encodeFrame(genBytes, plain);
+  console.log(`(generated encoder frame: ${genBytes.length} bytes, zeros skipped; ${(1e9 / gen).toFixed(0)} ns/frame)`);
 }

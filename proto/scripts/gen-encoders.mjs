@@ -106,7 +106,7 @@ function emitValue(kind, tag, field) {
 function implicitCondition(kind) {
   switch (kind) {
     case "float": case "double": return `v != null && (v !== 0 || 1 / v < 0)`;
-    case "uint64": case "int64": case "fixed64": case "sint64": case "sfixed64": return `v != null && !isZero64(v)`;
+    case "uint64": case "int64": case "fixed64": case "sint64": case "sfixed64": return `v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))`;
     case "message": return `v != null`;
     case "bytes": return `v != null && v.length > 0`;
     default: return `v`;
