@@ -61,11 +61,11 @@ function emitValue(kind, tag, field) {
     case "float": return { fixed: true, code: `${t} dv.setFloat32(p, v, true); p += 4;` };
     case "double": return { fixed: true, code: `${t} dv.setFloat64(p, v, true); p += 8;` };
     case "bool": return { fixed: true, code: `${t} b[p++] = 1;` };
-    case "uint32": return { fixed: true, code: `${t} v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v);` };
+    case "uint32": return { fixed: true, code: `${t} v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v);` };
     case "fixed32": case "sfixed32": return { fixed: true, code: `${t} dv.setUint32(p, v >>> 0, true); p += 4;` };
     case "sint32": return { fixed: true, code: `${t} p = varint32(b, p, ((v << 1) ^ (v >> 31)) >>> 0);` };
     case "int32": case "enum":
-      return { fixed: true, code: `${t} if (v >= 0 && v < 0x80) b[p++] = v; else p = int32(b, p, v);` };
+      return { fixed: true, code: `${t} if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v);` };
     case "uint64": case "int64": case "fixed64":
       return { fixed: true, int64: true, code: kind === "fixed64"
         ? `${t} if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; }`
@@ -74,9 +74,9 @@ function emitValue(kind, tag, field) {
     case "sint64": case "sfixed64":
       return { fixed: false, code: `w.pos = p; w.uint32(${(field.id << 3) | SCALAR_WIRE[kind]}).${kind}(v); p = w.pos;` };
     case "string": {
-      // Short strings (< 43 UTF-16 units, so < 128 UTF-8 bytes): one length byte, written in place.
+      // Short strings (< 43 UTF-16 units, so < 128 UTF-8 bytes): one length byte, written in place; ASCII inline.
       const room = `${tag.length + 1} + 3 * n`;
-      return { fixed: false, code: `const n = v.length; if (n < 43) { if (p + ${room} > w.cap) { w.pos = p; w.ensureRoom(${room}); b = w.buf; dv = w.dv; } ${emitTag(tag)} const at = p; p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(${(field.id << 3) | 2}).string(v); p = w.pos; }` };
+      return { fixed: false, code: `const n = v.length; if (n < 43) { if (p + ${room} > w.cap) { w.pos = p; w.ensureRoom(${room}); b = w.buf; dv = w.dv; } ${emitTag(tag)} const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(${(field.id << 3) | 2}).string(v); p = w.pos; }` };
     }
     case "bytes": return { fixed: false, code: `w.pos = p; w.uint32(${(field.id << 3) | 2}).bytes(v); p = w.pos;` };
     case "message": {
