@@ -81,7 +81,9 @@ export interface Child {
 
 /** Spawns a TypeScript entry point from source and waits for a stderr/stdout line matching `readyWhen`. */
 export async function spawnTs(entry: string, args: string[], readyWhen: RegExp, env: Record<string, string> = {}): Promise<Child> {
-  const proc = spawn(process.execPath, ["--conditions=racetel-src", "--import", "tsx", entry, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // BENCH_PROFILE=dir: CPU profiles of the child processes (node --cpu-prof) for a closer look.
+  const profile = process.env.BENCH_PROFILE !== undefined ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const proc = spawn(process.execPath, [...profile, "--conditions=racetel-src", "--import", "tsx", entry, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   let onData: (chunk: Buffer) => void = () => {};
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {

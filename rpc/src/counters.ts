@@ -2,7 +2,13 @@
 
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import type { IntervalHistogram } from "node:perf_hooks";
+
 export class RpcCounters {
+  /** Event-loop delay since the last scrape: how long frames may have waited behind other work. */
+  readonly eventLoopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+
   framesReceived = 0;
   framesAccepted = 0;
   batchesReceived = 0;
@@ -78,6 +84,10 @@ export function renderPrometheus(c: RpcCounters, extra: { sessions: number; inge
   series(out, "racetel_rpc_cars_expired_total", "counter", "Cars that went silent and stopped being reported.", c.carsExpired);
   series(out, "racetel_rpc_sessions_active", "gauge", "Sessions with state in rpc.", extra.sessions);
   series(out, "racetel_rpc_ingest_instances", "gauge", "ingest instances that sent stats recently.", extra.ingest.length);
+  const eld = c.eventLoopDelay;
+  series(out, "racetel_rpc_event_loop_delay_max_seconds", "gauge", "Longest event-loop delay since the previous scrape.", eld.count > 0 ? eld.max / 1e9 : 0);
+  series(out, "racetel_rpc_event_loop_delay_p99_seconds", "gauge", "99th percentile event-loop delay since the previous scrape.", eld.count > 0 ? eld.percentile(99) / 1e9 : 0);
+  eld.reset();
   // ingest's own counters as it reported them here, so one scrape of rpc shows the whole pipeline.
   const ingestSeries: [string, string, (v: IngestView) => number][] = [
     ["racetel_rpc_ingest_packets_received", "Datagrams or pages the ingest instance received (as reported).", (v) => v.packetsReceived],

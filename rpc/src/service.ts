@@ -81,11 +81,13 @@ export class RpcService {
     this.httpServer = httpBound.server;
     this.httpPort = httpBound.port;
     this.pipeline.start();
+    this.counters.eventLoopDelay.enable();
   }
 
   /** Stops accepting, ends streams, exports one last time. */
   async stop(): Promise<void> {
     this.closing = true;
+    this.counters.eventLoopDelay.disable();
     this.hub.closeAll();
     const server = this.grpcServer;
     this.grpcServer = undefined;
