@@ -463,7 +463,55 @@ function encodeFrame$session(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.session; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x52; p += 1; const at = p; w.pos = p + 1; encodeSessionInfo(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.session; if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; dv = w.dv; } b[p] = 0x52; p += 1; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 194 > w.cap) { w.pos = p; w.ensureRoom(194); b = w.buf; dv = w.dv; }
+  v = m.gameVersion; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 194 > w.cap) { w.pos = p; w.ensureRoom(194); b = w.buf; dv = w.dv; }
+  v = m.sessionType; if (v) { b[p] = 0x10; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.track; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x1a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(26).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 183 > w.cap) { w.pos = p; w.ensureRoom(183); b = w.buf; dv = w.dv; }
+  v = m.trackId; if (v) { b[p] = 0x20; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.trackLengthM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x2d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.totalLaps; if (v) { b[p] = 0x30; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.sessionDurationS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x3d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.sessionTimeLeftS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x45; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.weather; if (v) { b[p] = 0x48; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.airTemperatureCelsius; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x55; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.trackTemperatureCelsius; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x5d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.trackFlag; if (v) { b[p] = 0x60; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.safetyCarStatus; if (v) { b[p] = 0x68; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.pitSpeedLimitMps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x75; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.networkGame; if (v) { b[p] = 0x78; p += 1; b[p++] = 1; }
+  v = m.playerCarIndex; if (v != null) { b[p] = 0x80; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.activeCars; if (v) { b[p] = 0x88; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.series; if (v) { const n = v.length; if (n < 43) { if (p + 3 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(3 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x92; b[p + 1] = 0x01; p += 2; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(146).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 87 > w.cap) { w.pos = p; w.ensureRoom(87); b = w.buf; dv = w.dv; }
+  v = m.rainIntensity; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x9d; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.trackGrip; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xa5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.windSpeedMps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xad; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.windDirectionRad; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xb5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.forecast; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 46 > w.cap) { w.pos = p; w.ensureRoom(46); b = w.buf; dv = w.dv; } b[p] = 0xba; b[p + 1] = 0x01; p += 2; const s = v, at = p++; x = s.offsetMinutes; if (x) { b[p] = 0x08; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.sessionType; if (x) { b[p] = 0x10; p += 1; if (x >= 0 && x < 0x80) b[p++] = x; else if (x >= 0 && x < 0x4000) { x >>>= 0; b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else p = int32(b, p, x); } x = s.weather; if (x) { b[p] = 0x18; p += 1; if (x >= 0 && x < 0x80) b[p++] = x; else if (x >= 0 && x < 0x4000) { x >>>= 0; b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else p = int32(b, p, x); } x = s.airTemperatureCelsius; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.trackTemperatureCelsius; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x2d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rainProbability; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x35; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; } }
+  b = w.buf; dv = w.dv;
+  if (p + 63 > w.cap) { w.pos = p; w.ensureRoom(63); b = w.buf; dv = w.dv; }
+  v = m.pitWindowIdealLap; if (v) { b[p] = 0xc0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.pitWindowLatestLap; if (v) { b[p] = 0xc8; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.safetyCarPeriods; if (v) { b[p] = 0xd0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.virtualSafetyCarPeriods; if (v) { b[p] = 0xd8; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.redFlagPeriods; if (v) { b[p] = 0xe0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.sectorCount; if (v) { b[p] = 0xe8; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.paused; if (v) { b[p] = 0xf0; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.timeOfDayS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xfd; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.sector2StartM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x85; b[p + 1] = 0x02; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.sector3StartM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x8d; b[p + 1] = 0x02; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.marshalZones; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 19 > w.cap) { w.pos = p; w.ensureRoom(19); b = w.buf; dv = w.dv; } b[p] = 0x92; b[p + 1] = 0x02; p += 2; const s = v, at = p++; x = s.startFraction; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.flag; if (x) { b[p] = 0x10; p += 1; if (x >= 0 && x < 0x80) b[p++] = x; else if (x >= 0 && x < 0x4000) { x >>>= 0; b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else p = int32(b, p, x); } b[at] = p - at - 1; } }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -479,7 +527,37 @@ function encodeFrame$participant(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.participant; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x5a; p += 1; const at = p; w.pos = p + 1; encodeParticipant(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.participant; if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; dv = w.dv; } b[p] = 0x5a; p += 1; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 18 > w.cap) { w.pos = p; w.ensureRoom(18); b = w.buf; dv = w.dv; }
+  v = m.driverName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 18 > w.cap) { w.pos = p; w.ensureRoom(18); b = w.buf; dv = w.dv; }
+  v = m.driverShortName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x12; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(18).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 18 > w.cap) { w.pos = p; w.ensureRoom(18); b = w.buf; dv = w.dv; }
+  v = m.teamName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x1a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(26).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 18 > w.cap) { w.pos = p; w.ensureRoom(18); b = w.buf; dv = w.dv; }
+  v = m.teamId; if (v) { b[p] = 0x20; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.raceNumber; if (v) { b[p] = 0x28; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.nationality; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x32; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(50).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
+  v = m.aiControlled; if (v) { b[p] = 0x38; p += 1; b[p++] = 1; }
+  v = m.isPlayer; if (v) { b[p] = 0x40; p += 1; b[p++] = 1; }
+  v = m.telemetryPublic; if (v) { b[p] = 0x48; p += 1; b[p++] = 1; }
+  v = m.carModel; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x52; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(82).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  v = m.platform; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x5a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(90).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  v = m.carClass; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x62; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(98).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  v = m.driverCategory; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x6a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(106).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -495,7 +573,33 @@ function encodeFrame$telemetry(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.telemetry; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x62; p += 1; const at = p; w.pos = p + 1; encodeCarTelemetry(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.telemetry; if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; dv = w.dv; } b[p] = 0x62; p += 1; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 205 > w.cap) { w.pos = p; w.ensureRoom(205); b = w.buf; dv = w.dv; }
+  v = m.speedMps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.throttle; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.brake; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.clutch; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.steering; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x2d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.gear; if (v) { b[p] = 0x30; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.engineRpm; if (v) { b[p] = 0x38; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.suggestedGear; if (v) { b[p] = 0x40; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.drsOpen; if (v) { b[p] = 0x48; p += 1; b[p++] = 1; }
+  v = m.tyreSurfaceTemperatureCelsius; if (v != null) { b[p] = 0x52; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tyreInnerTemperatureCelsius; if (v != null) { b[p] = 0x5a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tyreCoreTemperatureCelsius; if (v != null) { b[p] = 0x62; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tyrePressureKpa; if (v != null) { b[p] = 0x6a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.brakeTemperatureCelsius; if (v != null) { b[p] = 0x72; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.engineTemperatureCelsius; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x7d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.revLights; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x85; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.wheelSurface; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x8a; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodePerWheelString(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  if (p + 29 > w.cap) { w.pos = p; w.ensureRoom(29); b = w.buf; dv = w.dv; }
+  v = m.brakePressureBar; if (v != null) { b[p] = 0x92; b[p + 1] = 0x01; p += 2; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.turboBoostBar; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x9d; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -511,7 +615,22 @@ function encodeFrame$motion(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.motion; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x6a; p += 1; const at = p; w.pos = p + 1; encodeCarMotion(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.motion; if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; dv = w.dv; } b[p] = 0x6a; p += 1; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 64 > w.cap) { w.pos = p; w.ensureRoom(64); b = w.buf; dv = w.dv; }
+  v = m.positionM; if (v != null) { b[p] = 0x0a; p += 1; const s = v, at = p++; x = s.x; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.y; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.z; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.velocityMps; if (v != null) { b[p] = 0x12; p += 1; const s = v, at = p++; x = s.x; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.y; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.z; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.gForceLateral; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.gForceLongitudinal; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.gForceVertical; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x2d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.yawRad; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x35; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.pitchRad; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x3d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.rollRad; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x45; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.detail; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x4a; p += 1; const at = p; w.pos = p + 1; encodeCarMotionDetail(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -527,7 +646,44 @@ function encodeFrame$lap(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.lap; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x72; p += 1; const at = p; w.pos = p + 1; encodeLapState(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.lap; if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; dv = w.dv; } b[p] = 0x72; p += 1; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 215 > w.cap) { w.pos = p; w.ensureRoom(215); b = w.buf; dv = w.dv; }
+  v = m.lapNumber; if (v) { b[p] = 0x08; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.currentLapTimeMs; if (v) { b[p] = 0x10; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.lastLapTimeMs; if (v) { b[p] = 0x18; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.bestLapTimeMs; if (v) { b[p] = 0x20; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.sector1TimeMs; if (v) { b[p] = 0x28; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.sector2TimeMs; if (v) { b[p] = 0x30; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.currentSector; if (v) { b[p] = 0x38; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.lapDistanceM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x45; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.totalDistanceM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x4d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.position; if (v) { b[p] = 0x50; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.gridPosition; if (v) { b[p] = 0x58; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.pitStatus; if (v) { b[p] = 0x60; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.pitStops; if (v) { b[p] = 0x68; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.penaltiesS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x75; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.warnings; if (v) { b[p] = 0x78; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.unservedDriveThrough; if (v) { b[p] = 0x80; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.unservedStopGo; if (v) { b[p] = 0x88; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.lapInvalid; if (v) { b[p] = 0x90; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.driverStatus; if (v) { b[p] = 0x98; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.resultStatus; if (v) { b[p] = 0xa0; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.gapToCarAheadMs; if (v) { b[p] = 0xa8; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.gapToLeaderMs; if (v) { b[p] = 0xb0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.lapFraction; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xbd; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.deltaToBestMs; if (v) { b[p] = 0xc0; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.pitLaneTimerActive; if (v) { b[p] = 0xc8; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.pitLaneTimeMs; if (v) { b[p] = 0xd0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.pitStopTimeMs; if (v) { b[p] = 0xd8; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.cornerCuttingWarnings; if (v) { b[p] = 0xe0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.speedTrapFastestMps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xed; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.safetyCarDeltaS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xf5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.estimatedLapTimeMs; if (v) { b[p] = 0xf8; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.classPosition; if (v) { b[p] = 0x80; b[p + 1] = 0x02; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -543,7 +699,48 @@ function encodeFrame$status(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.status; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x7a; p += 1; const at = p; w.pos = p + 1; encodeCarStatus(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.status; if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; dv = w.dv; } b[p] = 0x7a; p += 1; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 153 > w.cap) { w.pos = p; w.ensureRoom(153); b = w.buf; dv = w.dv; }
+  v = m.fuelMassKg; if (v != null) { b[p] = 0x0d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.fuelVolumeL; if (v != null) { b[p] = 0x15; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.fuelCapacity; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.fuelRemainingLaps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.ersStoreJ; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x2d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.ersDeployMode; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x32; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(50).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 128 > w.cap) { w.pos = p; w.ensureRoom(128); b = w.buf; dv = w.dv; }
+  v = m.ersHarvestedThisLapJ; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x3d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.ersDeployedThisLapJ; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x45; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.tyreCompound; if (v) { b[p] = 0x48; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.tyreCompoundName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x52; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(82).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 107 > w.cap) { w.pos = p; w.ensureRoom(107); b = w.buf; dv = w.dv; }
+  v = m.tyreAgeLaps; if (v) { b[p] = 0x58; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.brakeBiasFront; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x65; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.tractionControl; if (v) { b[p] = 0x68; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.abs; if (v) { b[p] = 0x70; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.engineMap; if (v) { b[p] = 0x78; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.pitLimiterOn; if (v) { b[p] = 0x80; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.drsAllowed; if (v) { b[p] = 0x88; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.maxRpm; if (v) { b[p] = 0x90; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.idleRpm; if (v) { b[p] = 0x98; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.maxGears; if (v) { b[p] = 0xa0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.flag; if (v) { b[p] = 0xa8; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.enginePowerW; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xb5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.mgukPowerW; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xbd; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.tractionControlActive; if (v) { b[p] = 0xc0; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.absActive; if (v) { b[p] = 0xc8; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.drsActivationDistanceM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xd5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.ersHarvestedMgukThisLapJ; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xdd; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.ersHarvestedMguhThisLapJ; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xe5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.tyreVisualCompoundName; if (v) { const n = v.length; if (n < 43) { if (p + 3 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(3 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0xea; b[p + 1] = 0x01; p += 2; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(234).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; }
+  v = m.networkPaused; if (v) { b[p] = 0xf0; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -559,7 +756,42 @@ function encodeFrame$damage(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.damage; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x82; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeCarDamage(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.damage; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; } b[p] = 0x82; b[p + 1] = 0x01; p += 2; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 272 > w.cap) { w.pos = p; w.ensureRoom(272); b = w.buf; dv = w.dv; }
+  v = m.tyreWear; if (v != null) { b[p] = 0x0a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tyreDamage; if (v != null) { b[p] = 0x12; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.brakeDamage; if (v != null) { b[p] = 0x1a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.brakePadLifeMm; if (v != null) { b[p] = 0x22; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.brakeDiscLifeMm; if (v != null) { b[p] = 0x2a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.suspensionDamage; if (v != null) { b[p] = 0x32; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.frontLeftWingDamage; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x3d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.frontRightWingDamage; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x45; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.rearWingDamage; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x4d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.floorDamage; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x55; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.diffuserDamage; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x5d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.sidepodDamage; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x65; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.gearboxDamage; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x6d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.engineDamage; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x75; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.engineMguhWear; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x7d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.engineEnergyStoreWear; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x85; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.engineControlElectronicsWear; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x8d; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.engineIceWear; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x95; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.engineMgukWear; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x9d; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.engineTurbochargerWear; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xa5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.drsFault; if (v) { b[p] = 0xa8; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.ersFault; if (v) { b[p] = 0xb0; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.engineBlown; if (v) { b[p] = 0xb8; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.engineSeized; if (v) { b[p] = 0xc0; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.bodyDamageFront; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xcd; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.bodyDamageRear; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xd5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.bodyDamageLeft; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xdd; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.bodyDamageRight; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xe5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.bodyDamageCentre; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xed; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.tyreBlisters; if (v != null) { b[p] = 0xf2; b[p + 1] = 0x01; p += 2; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -575,7 +807,36 @@ function encodeFrame$event(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.event; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x8a; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeSessionEvent(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.event; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; } b[p] = 0x8a; b[p + 1] = 0x01; p += 2; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 75 > w.cap) { w.pos = p; w.ensureRoom(75); b = w.buf; dv = w.dv; }
+  v = m.type; if (v) { b[p] = 0x08; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.code; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x12; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(18).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 64 > w.cap) { w.pos = p; w.ensureRoom(64); b = w.buf; dv = w.dv; }
+  v = m.otherCarIndex; if (v != null) { b[p] = 0x18; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.lapTimeMs; if (v) { b[p] = 0x20; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.penaltyType; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x2a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(42).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 52 > w.cap) { w.pos = p; w.ensureRoom(52); b = w.buf; dv = w.dv; }
+  v = m.infringement; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x32; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(50).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 52 > w.cap) { w.pos = p; w.ensureRoom(52); b = w.buf; dv = w.dv; }
+  v = m.penaltyTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x3d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.lapNumber; if (v) { b[p] = 0x40; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.placesGained; if (v) { b[p] = 0x48; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.speedMps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x55; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.lights; if (v) { b[p] = 0x58; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.durationS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x65; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.message; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x6a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(106).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 19 > w.cap) { w.pos = p; w.ensureRoom(19); b = w.buf; dv = w.dv; }
+  v = m.buttons; if (v) { b[p] = 0x70; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.safetyCarType; if (v) { b[p] = 0x78; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.safetyCarPhase; if (v) { b[p] = 0x80; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -591,7 +852,31 @@ function encodeFrame$finishedLap(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.finishedLap; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x92; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeFinishedLap(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.finishedLap; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; } b[p] = 0x92; b[p + 1] = 0x01; p += 2; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 102 > w.cap) { w.pos = p; w.ensureRoom(102); b = w.buf; dv = w.dv; }
+  v = m.lapNumber; if (v) { b[p] = 0x08; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.lapTimeMs; if (v) { b[p] = 0x10; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.sector1TimeMs; if (v) { b[p] = 0x18; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.sector2TimeMs; if (v) { b[p] = 0x20; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.sector3TimeMs; if (v) { b[p] = 0x28; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.valid; if (v) { b[p] = 0x30; p += 1; b[p++] = 1; }
+  v = m.sector1Valid; if (v) { b[p] = 0x38; p += 1; b[p++] = 1; }
+  v = m.sector2Valid; if (v) { b[p] = 0x40; p += 1; b[p++] = 1; }
+  v = m.sector3Valid; if (v) { b[p] = 0x48; p += 1; b[p++] = 1; }
+  v = m.topSpeedMps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x55; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.fuelUsed; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x5d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.tyreWearDelta; if (v != null) { b[p] = 0x62; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tyreCompound; if (v) { b[p] = 0x68; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.tyreCompoundName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x72; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(114).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 21 > w.cap) { w.pos = p; w.ensureRoom(21); b = w.buf; dv = w.dv; }
+  v = m.position; if (v) { b[p] = 0x78; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.pitLap; if (v) { b[p] = 0x80; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.origin; if (v) { b[p] = 0x88; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -607,7 +892,24 @@ function encodeFrame$finalResult(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.finalResult; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x9a; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeFinalResult(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.finalResult; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; } b[p] = 0x9a; b[p + 1] = 0x01; p += 2; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 67 > w.cap) { w.pos = p; w.ensureRoom(67); b = w.buf; dv = w.dv; }
+  v = m.position; if (v) { b[p] = 0x08; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.lapsCompleted; if (v) { b[p] = 0x10; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.gridPosition; if (v) { b[p] = 0x18; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.points; if (v) { b[p] = 0x20; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.pitStops; if (v) { b[p] = 0x28; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.resultStatus; if (v) { b[p] = 0x30; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.bestLapTimeMs; if (v) { b[p] = 0x38; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.totalRaceTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x41; p += 1; dv.setFloat64(p, v, true); p += 8; }
+  v = m.penaltiesS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x4d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.penaltiesCount; if (v) { b[p] = 0x50; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.stints; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x5a; p += 1; const at = p; w.pos = p + 1; encodeTyreStint(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -623,7 +925,31 @@ function encodeFrame$setup(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.setup; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xa2; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeCarSetup(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.setup; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; } b[p] = 0xa2; b[p + 1] = 0x01; p += 2; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 124 > w.cap) { w.pos = p; w.ensureRoom(124); b = w.buf; dv = w.dv; }
+  v = m.frontWing; if (v) { b[p] = 0x08; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.rearWing; if (v) { b[p] = 0x10; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.diffOnThrottle; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.diffOffThrottle; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.frontCamberRad; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x2d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.rearCamberRad; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x35; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.frontToeRad; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x3d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.rearToeRad; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x45; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.frontSuspension; if (v) { b[p] = 0x48; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.rearSuspension; if (v) { b[p] = 0x50; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.frontAntiRollBar; if (v) { b[p] = 0x58; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.rearAntiRollBar; if (v) { b[p] = 0x60; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.frontRideHeight; if (v) { b[p] = 0x68; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.rearRideHeight; if (v) { b[p] = 0x70; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.brakePressure; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x7d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.brakeBiasFront; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x85; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.tyrePressureKpa; if (v != null) { b[p] = 0x8a; b[p + 1] = 0x01; p += 2; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.fuelLoadKg; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x95; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.engineBraking; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x9d; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -639,7 +965,13 @@ function encodeFrame$f1TyreSets(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.f1TyreSets; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xf2; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeF1TyreSets(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.f1TyreSets; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; } b[p] = 0xf2; b[p + 1] = 0x01; p += 2; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  v = m.sets; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodeF1TyreSet(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; } }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -655,7 +987,28 @@ function encodeFrame$f1LobbyPlayer(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.f1LobbyPlayer; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xfa; b[p + 1] = 0x01; p += 2; const at = p; w.pos = p + 1; encodeF1LobbyPlayer(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.f1LobbyPlayer; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; } b[p] = 0xfa; b[p + 1] = 0x01; p += 2; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 14 > w.cap) { w.pos = p; w.ensureRoom(14); b = w.buf; dv = w.dv; }
+  v = m.name; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 14 > w.cap) { w.pos = p; w.ensureRoom(14); b = w.buf; dv = w.dv; }
+  v = m.teamName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x12; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(18).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 14 > w.cap) { w.pos = p; w.ensureRoom(14); b = w.buf; dv = w.dv; }
+  v = m.teamId; if (v) { b[p] = 0x18; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.nationality; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x22; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(34).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 8 > w.cap) { w.pos = p; w.ensureRoom(8); b = w.buf; dv = w.dv; }
+  v = m.raceNumber; if (v) { b[p] = 0x28; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.aiControlled; if (v) { b[p] = 0x30; p += 1; b[p++] = 1; }
+  v = m.readyStatus; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x3a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(58).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  v = m.platform; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x42; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(66).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -671,7 +1024,15 @@ function encodeFrame$f1TimeTrial(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.f1TimeTrial; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x82; b[p + 1] = 0x02; p += 2; const at = p; w.pos = p + 1; encodeF1TimeTrial(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.f1TimeTrial; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; } b[p] = 0x82; b[p + 1] = 0x02; p += 2; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 120 > w.cap) { w.pos = p; w.ensureRoom(120); b = w.buf; dv = w.dv; }
+  v = m.playerSessionBest; if (v != null) { b[p] = 0x0a; p += 1; const s = v, at = p++; x = s.carIndex; if (x) { b[p] = 0x08; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.teamId; if (x) { b[p] = 0x10; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.lapTimeMs; if (x) { b[p] = 0x18; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.sector1TimeMs; if (x) { b[p] = 0x20; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.sector2TimeMs; if (x) { b[p] = 0x28; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.sector3TimeMs; if (x) { b[p] = 0x30; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.valid; if (x) { b[p] = 0x38; p += 1; b[p++] = 1; } b[at] = p - at - 1; }
+  v = m.personalBest; if (v != null) { b[p] = 0x12; p += 1; const s = v, at = p++; x = s.carIndex; if (x) { b[p] = 0x08; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.teamId; if (x) { b[p] = 0x10; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.lapTimeMs; if (x) { b[p] = 0x18; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.sector1TimeMs; if (x) { b[p] = 0x20; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.sector2TimeMs; if (x) { b[p] = 0x28; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.sector3TimeMs; if (x) { b[p] = 0x30; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.valid; if (x) { b[p] = 0x38; p += 1; b[p++] = 1; } b[at] = p - at - 1; }
+  v = m.rival; if (v != null) { b[p] = 0x1a; p += 1; const s = v, at = p++; x = s.carIndex; if (x) { b[p] = 0x08; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.teamId; if (x) { b[p] = 0x10; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.lapTimeMs; if (x) { b[p] = 0x18; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.sector1TimeMs; if (x) { b[p] = 0x20; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.sector2TimeMs; if (x) { b[p] = 0x28; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.sector3TimeMs; if (x) { b[p] = 0x30; p += 1; x >>>= 0; if (x < 0x80) b[p++] = x; else if (x < 0x4000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = x >>> 7; p += 2; } else if (x < 0x200000) { b[p] = (x & 0x7f) | 0x80; b[p + 1] = ((x >>> 7) & 0x7f) | 0x80; b[p + 2] = x >>> 14; p += 3; } else p = varint32(b, p, x); } x = s.valid; if (x) { b[p] = 0x38; p += 1; b[p++] = 1; } b[at] = p - at - 1; }
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -687,7 +1048,15 @@ function encodeFrame$f1LapPositions(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.f1LapPositions; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0x8a; b[p + 1] = 0x02; p += 2; const at = p; w.pos = p + 1; encodeF1LapPositions(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.f1LapPositions; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; } b[p] = 0x8a; b[p + 1] = 0x02; p += 2; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
+  v = m.firstLap; if (v) { b[p] = 0x08; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.positions; if (v != null && v.length) { w.pos = p; w.uint32(18).fork(); for (let i = 0; i < v.length; i++) w.uint32(v[i]); w.ldelim(); p = w.pos; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -703,7 +1072,42 @@ function encodeFrame$accCarExtras(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.accCarExtras; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xc2; b[p + 1] = 0x02; p += 2; const at = p; w.pos = p + 1; encodeAccCarExtras(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.accCarExtras; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; } b[p] = 0xc2; b[p + 1] = 0x02; p += 2; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 241 > w.cap) { w.pos = p; w.ensureRoom(241); b = w.buf; dv = w.dv; }
+  v = m.tyreTreadInnerCelsius; if (v != null) { b[p] = 0x0a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tyreTreadMiddleCelsius; if (v != null) { b[p] = 0x12; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tyreTreadOuterCelsius; if (v != null) { b[p] = 0x1a; p += 1; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.tractionControlCut; if (v) { b[p] = 0x20; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.currentTyreSet; if (v) { b[p] = 0x28; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.strategyTyreSet; if (v) { b[p] = 0x30; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.rainTyres; if (v) { b[p] = 0x38; p += 1; b[p++] = 1; }
+  v = m.mandatoryPitDone; if (v) { b[p] = 0x40; p += 1; b[p++] = 1; }
+  v = m.missingMandatoryPits; if (v) { b[p] = 0x48; p += 1; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.fuelUsedL; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x55; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.fuelPerLapL; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x5d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.exhaustTemperatureCelsius; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x65; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.driverStintTimeLeftS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x6d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.driverStintTotalTimeLeftS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x75; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.frontBrakeCompound; if (v) { b[p] = 0x78; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.rearBrakeCompound; if (v) { b[p] = 0x80; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.gapAheadMs; if (v) { b[p] = 0x88; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.gapBehindMs; if (v) { b[p] = 0x90; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.penaltyCode; if (v) { b[p] = 0x98; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.mfdTyrePressureKpa; if (v != null) { b[p] = 0xa2; b[p + 1] = 0x01; p += 2; const s = v, at = p++; x = s.frontLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.frontRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearLeft; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rearRight; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; }
+  v = m.mfdFuelToAddL; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xad; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.tyresOut; if (v) { b[p] = 0xb0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.ballastKg; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xbd; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.airDensityKgpm3; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xc5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
+  v = m.lightsStage; if (v) { b[p] = 0xc8; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.rainLights; if (v) { b[p] = 0xd0; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.flashingLights; if (v) { b[p] = 0xd8; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
+  v = m.wiperLevel; if (v) { b[p] = 0xe0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.carLocation; if (v) { const n = v.length; if (n < 43) { if (p + 3 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(3 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0xea; b[p + 1] = 0x01; p += 2; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(234).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -719,7 +1123,35 @@ function encodeFrame$accSessionExtras(w, m) {
   v = m.receiveTimeUnixNano; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x11; p += 1; if (typeof v === "number" && v > 0) { const lo = v >>> 0; dv.setUint32(p, lo, true); dv.setUint32(p + 4, ((v - lo) / TWO_32) >>> 0, true); p += 8; } else { w.pos = p; w.fixed64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.sessionTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x19; p += 1; dv.setFloat64(p, v, true); p += 8; }
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
-  v = m.accSessionExtras; if (v != null) { if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; } b[p] = 0xca; b[p + 1] = 0x02; p += 2; const at = p; w.pos = p + 1; encodeAccSessionExtras(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  v = m.accSessionExtras; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; } b[p] = 0xca; b[p + 1] = 0x02; p += 2; const at = p++;
+  { const member = v; { const m = member; let v, x;
+  if (p + 47 > w.cap) { w.pos = p; w.ensureRoom(47); b = w.buf; dv = w.dv; }
+  v = m.trackGripStatus; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 47 > w.cap) { w.pos = p; w.ensureRoom(47); b = w.buf; dv = w.dv; }
+  v = m.rainIntensityIn_10min; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x15; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.rainIntensityIn_30min; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x1d; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.clockS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, v, true); p += 4; }
+  v = m.sessionIndex; if (v) { b[p] = 0x28; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.numberOfSessions; if (v) { b[p] = 0x30; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.status; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x3a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(58).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 20 > w.cap) { w.pos = p; w.ensureRoom(20); b = w.buf; dv = w.dv; }
+  v = m.trackConfiguration; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x42; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(66).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 20 > w.cap) { w.pos = p; w.ensureRoom(20); b = w.buf; dv = w.dv; }
+  v = m.isOnline; if (v) { b[p] = 0x48; p += 1; b[p++] = 1; }
+  v = m.pitWindowStartMs; if (v) { b[p] = 0x50; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.pitWindowEndMs; if (v) { b[p] = 0x58; p += 1; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.phase; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x62; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(98).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  if (p + 6 > w.cap) { w.pos = p; w.ensureRoom(6); b = w.buf; dv = w.dv; }
+  v = m.yellowFlagSector1; if (v) { b[p] = 0x68; p += 1; b[p++] = 1; }
+  v = m.yellowFlagSector2; if (v) { b[p] = 0x70; p += 1; b[p++] = 1; }
+  v = m.yellowFlagSector3; if (v) { b[p] = 0x78; p += 1; b[p++] = 1; }
+  w.pos = p;
+  } }
+  if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }

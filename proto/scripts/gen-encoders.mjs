@@ -232,7 +232,7 @@ function emitMessage(type, variant) {
   const memo = MEMOISED.has(type.fullName.slice(1));
   const ensure = (n) => `if (p + ${n} > w.cap) { w.pos = p; w.ensureRoom(${n}); b = w.buf; dv = w.dv; }`;
   if (variant?.member) lines.push(`if (m.${variant.member.name} == null) return ${variant.find}(w, m);`);
-  lines.push(`let b = w.buf, dv = w.dv, p = w.pos, v, x;`);
+  if (!variant?.bodyOnly) lines.push(`let b = w.buf, dv = w.dv, p = w.pos, v, x;`);
   if (memo) {
     const same = fields.map((f, i) => `c.v${i} === m.${f.name}`).join(" && ");
     lines.push(`const c = m[MEMO];`);
@@ -255,7 +255,15 @@ function emitMessage(type, variant) {
       // This variant writes its own member only (or none).
       for (const f of field.partOf.fieldsArray) done.add(f);
       fixed = true;
-      if (variant.member) fixed = emitField(variant.member, lines);
+      if (variant.member) {
+        // The member's encoder inlined: its body shares b, dv and p; m, v and x are shadowed in a block.
+        const tag = tagBytes(variant.member.id, 2);
+        const body = emitMessage(variant.member.resolvedType, { bodyOnly: true });
+        lines.push(`v = m.${variant.member.name}; if (p + ${tag.length + 1} > w.cap) { w.pos = p; w.ensureRoom(${tag.length + 1}); b = w.buf; dv = w.dv; } ${emitTag(tag)} const at = p++;`);
+        lines.push(`{ const member = v; { const m = member; let v, x;\n  ${body}\n  } }`);
+        lines.push(`if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }`);
+        fixed = false;
+      }
     } else if (field.partOf && !isSyntheticOneof(field.partOf)) {
       // A real oneof: the first non-null member only.
       const members = field.partOf.fieldsArray.slice().sort((a, b) => a.id - b.id);
@@ -289,6 +297,7 @@ function emitMessage(type, variant) {
   } else {
     lines.push(`w.pos = p;`);
   }
+  if (variant?.bodyOnly) return lines.join("\n  ");
   const doc = variant ? `/** ${type.fullName.slice(1)} with ${variant.member ? `only ${variant.member.name} set` : "no member of its oneof set"}. */\nfunction` : `/** Writes the fields of ${type.fullName.slice(1)} (no tag or length) into w. */\nexport function`;
   return `${doc} ${name}(w, m) {\n  ${lines.join("\n  ")}\n}\n`;
 }
