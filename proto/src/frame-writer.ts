@@ -138,8 +138,10 @@ export class FrameWriter {
   encodeField<T>(fieldNumber: number, encode: (w: this, message: T) => void, message: T): this {
     const start = this.pos;
     const depth = this.depth;
-    this.uint32(((fieldNumber << 3) | 2) >>> 0);
-    this.ensure(2);
+    const tag = ((fieldNumber << 3) | 2) >>> 0;
+    // One capacity check for the tag (at most 5 bytes) and the two reserved length bytes.
+    this.ensure(7);
+    this.pos = tag < 0x80 ? ((this.buf[start] = tag), start + 1) : this.writeVarint32At(start, tag);
     const lengthAt = this.pos;
     this.pos += 2;
     try {
