@@ -89,6 +89,11 @@ function emitValue(kind, tag, field) {
         return { fixed: true, code: `${emitTag(tag)} const s = v, at = p++; ${renamed} b[at] = p - at - 1;` };
       }
       const n = fnName(field.resolvedType);
+      if (isLeaf(field.resolvedType) && !MEMOISED.has(field.resolvedType.fullName.slice(1))) {
+        // A message without sub-messages (e.g. F1TyreSet): its body inlined in a block shadowing m, v and x.
+        const body = emitMessage(field.resolvedType, { bodyOnly: true });
+        return { fixed: false, code: `if (p + ${tag.length + 1} > w.cap) { w.pos = p; w.ensureRoom(${tag.length + 1}); b = w.buf; dv = w.dv; } ${emitTag(tag)} const at = p++; { const member = v; { const m = member; let v, x; ${body.replace(/\n\s*/g, " ")} } } if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }` };
+      }
       const general = `if (p + ${tag.length + 1} > w.cap) { w.pos = p; w.ensureRoom(${tag.length + 1}); b = w.buf; } ${emitTag(tag)} const at = p; w.pos = p + 1; ${n}(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv;`;
       if (MEMOISED.has(field.resolvedType.fullName.slice(1))) {
         // The memo hit inlined here: no call, and the length byte is known.
@@ -148,6 +153,8 @@ function emitField(field, lines) {
   return fixed;
 }
 
+/** True for a message none of whose fields is a message (or a map). */
+const isLeaf = (type) => type.fieldsArray.every((f) => !f.map && kindOf(f) !== "message");
 const sortedFields = (type) => type.fieldsArray.slice().sort((a, b) => a.id - b.id);
 const INLINE_KINDS = new Set(["float", "double", "bool", "uint32", "int32", "enum", "fixed32", "sfixed32", "sint32"]);
 
