@@ -57,14 +57,17 @@ function kindOf(field) {
  */
 function emitValue(kind, tag, field) {
   const t = emitTag(tag);
+  const varintTail = `if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v);`;
   switch (kind) {
     case "float": return { fixed: true, code: `${t} dv.setFloat32(p, v, true); p += 4;` };
     case "double": return { fixed: true, code: `${t} dv.setFloat64(p, v, true); p += 8;` };
-    case "bool": return { fixed: true, code: `${t} b[p++] = 1;` };
-    case "uint32": return { fixed: true, code: `${t} v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v);` };
+    // Tag and a one-byte value in one 16-bit store (measured faster than two byte stores).
+    case "bool": return { fixed: true, code: tag.length === 1 ? `dv.setUint16(p, ${0x100 | tag[0]}, true); p += 2;` : `${t} b[p++] = 1;` };
+    case "uint32": return { fixed: true, code: tag.length === 1 ? `v >>>= 0; if (v < 0x80) { dv.setUint16(p, ${tag[0]} | (v << 8), true); p += 2; } else { ${t} ${varintTail} }` : `${t} v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v);` };
     case "fixed32": case "sfixed32": return { fixed: true, code: `${t} dv.setUint32(p, v >>> 0, true); p += 4;` };
     case "sint32": return { fixed: true, code: `${t} p = varint32(b, p, ((v << 1) ^ (v >> 31)) >>> 0);` };
     case "int32": case "enum":
+      if (tag.length === 1) return { fixed: true, code: `if (v >= 0 && v < 0x80) { dv.setUint16(p, ${tag[0]} | (v << 8), true); p += 2; } else { ${t} if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }` };
       return { fixed: true, code: `${t} if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v);` };
     case "uint64": case "int64": case "fixed64":
       return { fixed: true, int64: true, code: kind === "fixed64"
