@@ -55,6 +55,18 @@ function kindOf(field) {
  * Statements writing the single value `v` (already known to be worth writing) of `kind` with tag `tag`.
  * Fixed-size kinds assume room was ensured; `sync` marks code that calls into the writer (p, b, dv reloaded).
  */
+/**
+ * A one-byte tag and an unsigned varint `v` of up to 3 bytes in one 16/32-bit store. A 4-byte store for a
+ * 3-byte result writes one byte past the end: inside the room ensured for the field (varints take up to 5),
+ * and overwritten by whatever comes next.
+ */
+function tagAndVarint(tag) {
+  return `if (v < 0x80) { dv.setUint16(p, ${tag} | (v << 8), true); p += 2; }` +
+    ` else if (v < 0x4000) { dv.setUint32(p, ${tag} | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; }` +
+    ` else if (v < 0x200000) { dv.setUint32(p, ${tag} | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; }` +
+    ` else { b[p] = ${tag}; p = varint32(b, p + 1, v); }`;
+}
+
 function emitValue(kind, tag, field) {
   const t = emitTag(tag);
   const varintTail = `if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v);`;
@@ -63,11 +75,11 @@ function emitValue(kind, tag, field) {
     case "double": return { fixed: true, code: `${t} dv.setFloat64(p, v, true); p += 8;` };
     // Tag and a one-byte value in one 16-bit store (measured faster than two byte stores).
     case "bool": return { fixed: true, code: tag.length === 1 ? `dv.setUint16(p, ${0x100 | tag[0]}, true); p += 2;` : `${t} b[p++] = 1;` };
-    case "uint32": return { fixed: true, code: tag.length === 1 ? `v >>>= 0; if (v < 0x80) { dv.setUint16(p, ${tag[0]} | (v << 8), true); p += 2; } else { ${t} ${varintTail} }` : `${t} v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v);` };
+    case "uint32": return { fixed: true, code: tag.length === 1 ? `v >>>= 0; ${tagAndVarint(tag[0])}` : `${t} v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v);` };
     case "fixed32": case "sfixed32": return { fixed: true, code: `${t} dv.setUint32(p, v >>> 0, true); p += 4;` };
     case "sint32": return { fixed: true, code: `${t} p = varint32(b, p, ((v << 1) ^ (v >> 31)) >>> 0);` };
     case "int32": case "enum":
-      if (tag.length === 1) return { fixed: true, code: `if (v >= 0 && v < 0x80) { dv.setUint16(p, ${tag[0]} | (v << 8), true); p += 2; } else { ${t} if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }` };
+      if (tag.length === 1) return { fixed: true, code: `if (v >= 0) { v >>>= 0; ${tagAndVarint(tag[0])} } else { ${t} p = int32(b, p, v); }` };
       return { fixed: true, code: `${t} if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v);` };
     case "uint64": case "int64": case "fixed64":
       return { fixed: true, int64: true, code: kind === "fixed64"
