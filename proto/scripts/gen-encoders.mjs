@@ -69,7 +69,6 @@ function tagAndVarint(tag) {
 
 function emitValue(kind, tag, field) {
   const t = emitTag(tag);
-  const varintTail = `if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v);`;
   switch (kind) {
     case "float": return { fixed: true, code: `${t} dv.setFloat32(p, v, true); p += 4;` };
     case "double": return { fixed: true, code: `${t} dv.setFloat64(p, v, true); p += 8;` };
