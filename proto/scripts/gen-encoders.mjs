@@ -53,7 +53,8 @@ function kindOf(field) {
 
 /**
  * Statements writing the single value `v` (already known to be worth writing) of `kind` with tag `tag`.
- * Fixed-size kinds assume room was ensured; `sync` marks code that calls into the writer (p, b, dv reloaded).
+ * `fixed`: the code never calls into the writer and fits the room ensured before the run of fixed fields;
+ * other code syncs w.pos around writer calls and is followed by a reload of b and dv.
  */
 /**
  * A one-byte tag and an unsigned varint `v` of up to 3 bytes in one 16/32-bit store. A 4-byte store for a
