@@ -47,3 +47,27 @@ test("splitF1Dump names the offset of a truncated or foreign dump", () => {
   foreign.writeUInt16LE(2019, 0);
   assert.throws(() => splitF1Dump(foreign), /unsupported packetFormat 2019 at offset 0/);
 });
+
+test("pre-sized compiled parsers give exactly binary-parser's own results (real and random packets)", () => {
+  const real = raceDump();
+  let seed = 12345;
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  let checked = 0;
+  for (const format of F1_FORMATS) {
+    F1_PARSERS[format].forEach((parser, id) => {
+      const fast = parser.compiled!;
+      parser.compile();
+      const own = parser.compiled!;
+      parser.compiled = fast;
+      assert.notEqual(fast, own, `format ${format} id ${id} runs the pre-sized compilation`);
+      const size = F1_PACKET_SIZES[format][id]!;
+      const samples = real.filter((d) => d.length === size && d[6] === id).slice(0, 5);
+      for (let k = 0; k < 3; k++) samples.push(Buffer.from(Array.from({ length: size }, rand)));
+      for (const packet of samples) {
+        assert.deepEqual(fast(packet), own(packet), `format ${format} id ${id}`);
+        checked++;
+      }
+    });
+  }
+  assert.ok(checked > 150);
+});
