@@ -4,9 +4,12 @@
 // per packet was the largest single cost of decoding. Here the same generated code is compiled with
 // each `{}` replaced by an object literal that already lists, in the same order, exactly the fields
 // the code assigns unconditionally, so every car object is allocated once at its final size.
+// The packet (root) object likewise, without the context variables binary-parser adds and deletes.
 import type { Parser } from "binary-parser";
 
-const EMPTY_OBJECT = /^(var (\$tmp\d+)|vars(?:\.\w+)+) = \{\};$/;
+const EMPTY_OBJECT = /^(var (\$tmp\d+|vars)|vars(?:\.\w+)+) = \{\};$/;
+/** binary-parser's context variables on the root object: set, then deleted before returning. */
+const ROOT_CONTEXT = new Set(["vars.$parent = null;", "vars.$root = vars;", "delete vars.$parent;", "delete vars.$root;"]);
 
 function escapeRegExp(s: string): string {
   return s.replace(/[$.]/g, "\\$&");
@@ -20,7 +23,11 @@ function escapeRegExp(s: string): string {
 export function presized<P extends Parser>(parser: P): P {
   const code = parser.getCode();
   if (/\b(switch|if|while|do|imports)\b/.test(code)) return parser;
-  const lines = code.split("\n");
+  let lines = code.split("\n");
+  // Nothing reads the root's $parent/$root unless context variables are on; deleting them at the end
+  // also turned every packet object into a slow dictionary-mode object, so they are left out entirely.
+  const contextLines = lines.filter((l) => l.includes("$parent") || l.includes("$root"));
+  if (contextLines.every((l) => ROOT_CONTEXT.has(l))) lines = lines.filter((l) => !ROOT_CONTEXT.has(l));
   for (let i = 0; i < lines.length; i++) {
     const m = EMPTY_OBJECT.exec(lines[i]!);
     if (m === null) continue;
@@ -31,7 +38,7 @@ export function presized<P extends Parser>(parser: P): P {
       const f = assigned.exec(lines[k]!);
       if (f !== null && !fields.includes(f[1]!)) fields.push(f[1]!);
     }
-    // $parent/$root are context variables binary-parser adds and deletes itself: never pre-declared
+    // $parent/$root (if still there) are context variables binary-parser deletes itself: never pre-declared
     const keep = fields.filter((f) => !f.startsWith("$"));
     lines[i] = lines[i]!.replace("{};", `{ ${keep.map((f) => `${f}: undefined`).join(", ")} };`);
   }
