@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { racetel } from "@racetel/proto";
+import { FrameWriter, encodeFrame, racetel } from "@racetel/proto";
 import type { DecodeContext, Frame } from "../../src/sources/source.js";
 import { splitF1Dump } from "../../src/sources/f1/index.js";
 
@@ -76,8 +76,10 @@ export function recordingContext() {
   const frames: racetel.v1.Frame[] = [];
   const drops: Record<string, number> = {};
   const advice: { key: string; message: string }[] = [];
+  // ingest's encoder (canonical proto3: zeros, false and "" are left off, as null fields are)
+  const writer = new FrameWriter(4096);
   const ctx: DecodeContext = {
-    sink: { emit: (f) => { frames.push(racetel.v1.Frame.decode(racetel.v1.Frame.encode(f).finish())); } },
+    sink: { emit: (f) => { encodeFrame(writer, f); frames.push(racetel.v1.Frame.decode(writer.take())); } },
     drops: { drop: (reason) => { drops[reason] = (drops[reason] ?? 0) + 1; } },
     advice: { once: (key, message) => { if (!advice.some((a) => a.key === key)) advice.push({ key, message }); } },
   };

@@ -31,11 +31,13 @@ const FORMULAS: readonly string[] = ["F1 Modern", "F1 Classic", "F2", "F1 Generi
   "Esports", "F2 2021", "F1 World", "F1 Elimination"];
 
 /**
- * Proto3 leaves zero values off the wire; a frame field set to null is skipped by the generated encoder,
- * so zeros (most damage, penalty and flag fields most of the time) cost no encoding work.
+ * A field value with -0 and NaN turned into 0 (as before, when zeros were sent as null). Proto3 leaves
+ * 0, false and "" off the wire, and the generated encoder skips them just as it skips null, so the bytes
+ * are the same; but a field that never holds null keeps one type, so V8 stores numbers in it unboxed and
+ * writing a float allocates nothing (null-or-float fields cost a heap number per write).
  */
-function nz<T extends number | boolean | string>(v: T): T | null {
-  return v ? v : null;
+function nz<T extends number | boolean | string>(v: T): T {
+  return v ? v : typeof v === "number" ? (0 as T) : v;
 }
 
 /** Milliseconds from the spec's split "minutes part" + "milliseconds part" fields. */
