@@ -10,7 +10,7 @@ deps:            ## install Debian/Python/Go/npm dependencies of the tests
 build: deps      ## generate code and compile every package
 	npm run build
 
-test: deps       ## everything CI checks: generated code, lint, typecheck, unit, integration and e2e tests
+test: deps collector  ## everything CI checks: generated code, lint, typecheck, unit, integration and e2e tests
 	npm test
 
 bench: deps      ## benchmarks (figures printed, nothing asserted on speed)
