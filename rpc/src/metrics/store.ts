@@ -85,6 +85,17 @@ function fillWheelsFrom<P>(channels: WheelChannel<P>[], payload: P, out: Float64
   }
 }
 
+/** Bumps the count of `event`, creating its series (owner's attributes + `event`) on first sight. */
+function countEventIn(events: Map<string, EventCount>, attrs: Attributes, counter: AttributeSetCounter, event: string): void {
+  let e = events.get(event);
+  if (e === undefined) {
+    e = { count: 0, attrs: { ...attrs, event } };
+    events.set(event, e);
+    counter.created += 1;
+  }
+  e.count += 1;
+}
+
 /** One car of one session. */
 export class CarState {
   readonly values = new Float64Array(CAR_CHANNELS.length).fill(Number.NaN);
@@ -183,13 +194,7 @@ export class CarState {
   }
 
   countEvent(event: string): void {
-    let e = this.events.get(event);
-    if (e === undefined) {
-      e = { count: 0, attrs: { ...this.attrs, event } };
-      this.events.set(event, e);
-      this.counter.created += 1;
-    }
-    e.count += 1;
+    countEventIn(this.events, this.attrs, this.counter, event);
   }
 }
 
@@ -220,13 +225,7 @@ export class SessionState {
   }
 
   countEvent(event: string): void {
-    let e = this.events.get(event);
-    if (e === undefined) {
-      e = { count: 0, attrs: { ...this.attrs, event } };
-      this.events.set(event, e);
-      this.counter.created += 1;
-    }
-    e.count += 1;
+    countEventIn(this.events, this.attrs, this.counter, event);
   }
 }
 
