@@ -53,4 +53,4 @@ bench-e2e: deps collector  ## datagram -> queryable-in-InfluxDB latency and poin
 	node scripts/bench.mjs e2e/bench/
 
 run-ingest:      ## ingest from source on UDP 20777 (HTTP 9464), frames as proto3 JSON lines on stdout
-	node --conditions=racetel-src --import tsx ingest/src/cli/main.ts ingest --output stdout
+	node --conditions=racetel-src --import tsx cli/src/main.ts ingest --output stdout

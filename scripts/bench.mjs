@@ -5,7 +5,7 @@ import { readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const dirs = ["ingest/bench", "rpc/bench", "e2e/bench", "proto/bench"];
+const dirs = ["ingest/bench", "rpc/bench", "live-view/bench", "e2e/bench", "proto/bench"];
 const filters = process.argv.slice(2);
 const files = dirs.flatMap((d) => existsSync(join(root, d))
   ? readdirSync(join(root, d)).filter((f) => f.endsWith(".bench.ts")).map((f) => join(d, f)) : [])

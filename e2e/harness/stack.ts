@@ -7,7 +7,7 @@ import { freeTcpPort, freeUdpPort } from "./ports.js";
 import { repoRoot, startProcess, waitUntil, type RunningProcess } from "./process.js";
 
 const nodeArgs = ["--conditions=racetel-src", "--import", "tsx"];
-const cli = path.join(repoRoot, "ingest/src/cli/main.ts");
+const cli = path.join(repoRoot, "cli/src/main.ts");
 const rpcMain = path.join(repoRoot, "rpc/src/main.ts");
 
 /** Runs a `racetel` subcommand from source. */

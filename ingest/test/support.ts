@@ -18,7 +18,7 @@ export const F1_23_DUMP = ["captures", "f1-23", "race-20cars-v1.21.dump"];
 export const F1_24_CLIP_A = ["captures", "f1-24", "time-trial-clip-a.bin"];
 export const F1_24_CLIP_B = ["captures", "f1-24", "time-trial-clip-b.bin"];
 
-const CLI = path.join(repoRoot, "ingest/src/cli/main.ts");
+const CLI = path.join(repoRoot, "cli/src/main.ts");
 
 /** Starts `racetel <args>` from source as a child process. */
 export function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess {

@@ -32,6 +32,7 @@ export async function runRpc(argv: string[], env: Record<string, string | undefi
     process.stderr.write(`racetel rpc: cannot start: ${(err as Error).message}\n`);
     return 1;
   }
+  if (service.liveServer !== undefined) process.stderr.write(`live view: ${service.liveServer.url()}\n`);
   logger.info({ grpc: `${config.grpc.host}:${service.grpcPort}`, http: service.httpPort, otlp: config.otlpEndpoint, exportIntervalMs: config.exportIntervalMs }, "rpc running");
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

@@ -2,12 +2,15 @@
 // flags and environment variables map onto it (names: docs/architecture.md).
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
+import { isLoopback } from "@racetel/live-view";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 export interface RpcConfig {
   grpc: { host: string; port: number };
   http: { host: string; port: number };
+  /** The live view (a web page of every car): bind address, port (null: off) and access token. */
+  live: { host: string; port: number | null; token: string };
   /** TLS for the gRPC port: server certificate and key, and a client CA to require client certificates (mTLS). */
   tls: { certFile: string; keyFile: string; clientCaFile: string };
   otlpEndpoint: string;
@@ -36,6 +39,7 @@ export function defaultConfig(): RpcConfig {
   return {
     grpc: { host: "0.0.0.0", port: 50051 },
     http: { host: "0.0.0.0", port: 9465 },
+    live: { host: "127.0.0.1", port: null, token: "" },
     tls: { certFile: "", keyFile: "", clientCaFile: "" },
     otlpEndpoint: "http://127.0.0.1:4317",
     exportIntervalMs: 250,
@@ -60,7 +64,10 @@ export function validate(c: RpcConfig): string[] {
   const problems: string[] = [];
   checkPort(problems, "gRPC port (--port / RACETEL_RPC_PORT)", c.grpc.port);
   checkPort(problems, "HTTP port (--http-port / RACETEL_RPC_HTTP_PORT)", c.http.port);
-  if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(c.otlpEndpoint)) problems.push(`OTLP endpoint (--otlp-endpoint / OTEL_EXPORTER_OTLP_ENDPOINT) must look like http://host:4317, got "${c.otlpEndpoint}"`);
+  if (c.live.port !== null) checkPort(problems, "live view port (--live-port / RACETEL_LIVE_PORT)", c.live.port);
+  if (c.live.port !== null && !isLoopback(c.live.host) && c.live.token === "") problems.push(`the live view on ${c.live.host} (--live-host) is reachable from the network: give it an access token (--live-token / RACETEL_LIVE_TOKEN), or bind 127.0.0.1`);
+  if (c.live.token !== "" && !/^[A-Za-z0-9_-]{16,256}$/.test(c.live.token)) problems.push("--live-token must be 16..256 characters of A-Z a-z 0-9 _ -");
+  if (c.otlpEndpoint !== "" && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(c.otlpEndpoint)) problems.push(`OTLP endpoint (--otlp-endpoint / OTEL_EXPORTER_OTLP_ENDPOINT) must look like http://host:4317, got "${c.otlpEndpoint}"`);
   if (!Number.isInteger(c.exportIntervalMs) || c.exportIntervalMs < 10 || c.exportIntervalMs > 600_000) problems.push(`export interval (--export-interval / OTEL_METRIC_EXPORT_INTERVAL) must be 10..600000 ms, got ${c.exportIntervalMs}`);
   if (c.reporting !== "producer" && c.reporting !== "observable") problems.push(`--reporting must be "producer" or "observable", got "${String(c.reporting)}"`);
   if (!Number.isInteger(c.exportBatchSize) || c.exportBatchSize < 100) problems.push(`--export-batch must be at least 100 data points, got ${c.exportBatchSize}`);
@@ -81,6 +88,9 @@ export const rpcFlagOptions = {
   port: { type: "string" },
   "http-port": { type: "string" },
   "otlp-endpoint": { type: "string" },
+  "live-host": { type: "string" },
+  "live-port": { type: "string" },
+  "live-token": { type: "string" },
   "export-interval": { type: "string" },
   "export-batch": { type: "string" },
   reporting: { type: "string" },
@@ -101,7 +111,10 @@ export const rpcFlagUsage = `Flags (environment variable in brackets):
   --host HOST             gRPC listen address (RACETEL_RPC_HOST, default 0.0.0.0)
   --port N                gRPC port for Publish and Subscribe (RACETEL_RPC_PORT, default 50051)
   --http-port N           /metrics and /healthz port (RACETEL_RPC_HTTP_PORT, default 9465)
-  --otlp-endpoint URL     OTLP/gRPC collector (OTEL_EXPORTER_OTLP_ENDPOINT, default http://127.0.0.1:4317)
+  --otlp-endpoint URL|off OTLP/gRPC collector, off for none (OTEL_EXPORTER_OTLP_ENDPOINT, default http://127.0.0.1:4317)
+  --live-host HOST        live view address (RACETEL_LIVE_HOST, default 127.0.0.1; another address needs --live-token)
+  --live-port N|off       live view port, off to disable (RACETEL_LIVE_PORT; default off for racetel rpc, 8090 for racetel up)
+  --live-token TOKEN      access token the live view asks for (RACETEL_LIVE_TOKEN; 16+ characters A-Z a-z 0-9 _ -)
   --export-interval DUR   metric export interval, e.g. 250ms or 1s (OTEL_METRIC_EXPORT_INTERVAL in ms, default 250ms)
   --export-batch N        data points per OTLP request (default 8192)
   --reporting MODE        producer (default): gauge points built straight from rpc's state; observable:
@@ -160,7 +173,10 @@ export function configFromArgs(argv: string[], env: Env = process.env): RpcConfi
   if (v((s = pick(flags.host, "RACETEL_RPC_HOST")))) c.grpc.host = s;
   if (v((s = pick(flags.port, "RACETEL_RPC_PORT")))) c.grpc.port = integer(problems, "gRPC port (--port / RACETEL_RPC_PORT)", s);
   if (v((s = pick(flags["http-port"], "RACETEL_RPC_HTTP_PORT")))) c.http.port = integer(problems, "HTTP port (--http-port / RACETEL_RPC_HTTP_PORT)", s);
-  if (v((s = pick(flags["otlp-endpoint"], "OTEL_EXPORTER_OTLP_ENDPOINT")))) c.otlpEndpoint = s;
+  if (v((s = pick(flags["otlp-endpoint"], "OTEL_EXPORTER_OTLP_ENDPOINT")))) c.otlpEndpoint = s.trim() === "off" ? "" : s;
+  if (v((s = pick(flags["live-host"], "RACETEL_LIVE_HOST")))) c.live.host = s;
+  if (v((s = pick(flags["live-port"], "RACETEL_LIVE_PORT")))) c.live.port = s.trim() === "off" ? null : integer(problems, "live view port (--live-port / RACETEL_LIVE_PORT)", s);
+  if (v((s = pick(flags["live-token"], "RACETEL_LIVE_TOKEN")))) c.live.token = s;
   if (v(flags["export-interval"])) c.exportIntervalMs = duration(problems, "--export-interval", flags["export-interval"], 1);
   else if (v(env.OTEL_METRIC_EXPORT_INTERVAL) && env.OTEL_METRIC_EXPORT_INTERVAL !== "") c.exportIntervalMs = integer(problems, "OTEL_METRIC_EXPORT_INTERVAL (milliseconds)", env.OTEL_METRIC_EXPORT_INTERVAL);
   if (v((s = pick(flags.reporting, "RACETEL_RPC_REPORTING")))) c.reporting = s as RpcConfig["reporting"];

@@ -63,7 +63,17 @@ export interface IngestView {
 }
 
 /** Renders the counters in Prometheus text format 0.0.4 (per scrape, never per frame). */
-export function renderPrometheus(c: RpcCounters, extra: { sessions: number; ingest: IngestView[] }): string {
+/** The live view's counters (absent when it is off). */
+export interface LiveView {
+  clients: number;
+  clientsRefused: number;
+  updatesSent: number;
+  updatesSkipped: number;
+  snapshotsSent: number;
+  badMessages: number;
+}
+
+export function renderPrometheus(c: RpcCounters, extra: { sessions: number; ingest: IngestView[]; live?: LiveView | undefined }): string {
   const out: string[] = [];
   series(out, "racetel_rpc_frames_received_total", "counter", "Frames received on Publish streams.", c.framesReceived);
   series(out, "racetel_rpc_frames_accepted_total", "counter", "Frames that passed validation.", c.framesAccepted);
@@ -84,6 +94,15 @@ export function renderPrometheus(c: RpcCounters, extra: { sessions: number; inge
   series(out, "racetel_rpc_cars_expired_total", "counter", "Cars that went silent and stopped being reported.", c.carsExpired);
   series(out, "racetel_rpc_sessions_active", "gauge", "Sessions with state in rpc.", extra.sessions);
   series(out, "racetel_rpc_ingest_instances", "gauge", "ingest instances that sent stats recently.", extra.ingest.length);
+  if (extra.live !== undefined) {
+    const l = extra.live;
+    series(out, "racetel_rpc_live_view_clients", "gauge", "Browsers connected to the live view.", l.clients);
+    series(out, "racetel_rpc_live_view_clients_refused_total", "counter", "Browsers refused because the live view had its maximum.", l.clientsRefused);
+    series(out, "racetel_rpc_live_view_updates_sent_total", "counter", "Live view updates sent to browsers.", l.updatesSent);
+    series(out, "racetel_rpc_live_view_updates_skipped_total", "counter", "Live view updates skipped for browsers that read too slowly (they get a snapshot later).", l.updatesSkipped);
+    series(out, "racetel_rpc_live_view_snapshots_sent_total", "counter", "Live view snapshots sent.", l.snapshotsSent);
+    series(out, "racetel_rpc_live_view_bad_messages_total", "counter", "Unexpected messages from browsers (their connection is closed).", l.badMessages);
+  }
   const eld = c.eventLoopDelay;
   series(out, "racetel_rpc_event_loop_delay_max_seconds", "gauge", "Longest event-loop delay since the previous scrape.", eld.count > 0 ? eld.max / 1e9 : 0);
   series(out, "racetel_rpc_event_loop_delay_p99_seconds", "gauge", "99th percentile event-loop delay since the previous scrape.", eld.count > 0 ? eld.percentile(99) / 1e9 : 0);

@@ -2,7 +2,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "./counters.js";
-import type { IngestView, RpcCounters } from "./counters.js";
+import type { IngestView, LiveView, RpcCounters } from "./counters.js";
 import { toNumber } from "./int64.js";
 import type { TelemetryStore } from "./metrics/store.js";
 
@@ -26,6 +26,7 @@ function ingestViews(store: TelemetryStore): IngestView[] {
 export interface HealthSource {
   counters: RpcCounters;
   store: TelemetryStore;
+  live?: LiveView | undefined;
   /** True once the gRPC port is bound. */
   serving(): boolean;
 }
@@ -39,7 +40,7 @@ export async function startHttpServer(host: string, port: number, src: HealthSou
       res.end(JSON.stringify({ status: ok ? "ok" : "starting", publishStreams: src.counters.publishStreams, subscribers: src.counters.subscribers, carsActive: src.counters.carsActive, exportFailures: src.counters.exportFailures }));
     } else if (path === "/metrics") {
       res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE });
-      res.end(renderPrometheus(src.counters, { sessions: src.store.sessions.size, ingest: ingestViews(src.store) }));
+      res.end(renderPrometheus(src.counters, { sessions: src.store.sessions.size, ingest: ingestViews(src.store), live: src.live }));
     } else {
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("not found: try /healthz or /metrics\n");

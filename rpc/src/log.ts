@@ -20,6 +20,15 @@ export class RateLimitedLog {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** A one-off line (the caller makes sure it is rare). */
+  always(_key: string, details: Record<string, unknown>, message: string): void {
+    this.logger.warn(details, message);
+  }
+
+  info(_key: string, details: Record<string, unknown>, message: string): void {
+    this.logger.info(details, message);
+  }
+
   warn(key: string, details: Record<string, unknown>, message: string): void {
     const t = this.now();
     let w = this.windows.get(key);

@@ -6,6 +6,7 @@ import { ingestServiceDefinition, racetel, telemetryServiceDefinition } from "@r
 import type { RpcCounters } from "./counters.js";
 import type { RateLimitedLog } from "./log.js";
 import type { TelemetryStore } from "./metrics/store.js";
+import type { LiveModel } from "@racetel/live-view";
 import type { SubscriberHub } from "./subscribers.js";
 import { validateFrame } from "./validate.js";
 import { toNumber } from "./int64.js";
@@ -30,6 +31,8 @@ const publishMethod = {
 
 export interface PublishContext {
   store: TelemetryStore;
+  /** The live view's model, when the live view is on. */
+  live?: LiveModel | undefined;
   hub: SubscriberHub;
   counters: RpcCounters;
   log: RateLimitedLog;
@@ -60,6 +63,7 @@ export function handleBatch(ctx: PublishContext, req: racetel.v1.PublishRequest)
       ctx.log.warn("reject:too_many_sessions", { sessionId: frame.labels?.sessionId, sessions: store.sessions.size, ingest: req.ingestInstance }, "frame of a new session refused: rpc holds --max-sessions sessions");
       continue;
     }
+    ctx.live?.apply(frame, nowMs);
     if (fanOut) hub.publish(frame);
   }
   counters.framesAccepted += frames.length - rejected;

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import type http from "node:http";
 import * as grpc from "@grpc/grpc-js";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-grpc";
-import type { PushMetricExporter } from "@opentelemetry/sdk-metrics";
+import { AggregationTemporality, InMemoryMetricExporter, type PushMetricExporter } from "@opentelemetry/sdk-metrics";
 import type { RpcConfig } from "./config.js";
 import { RpcCounters } from "./counters.js";
 import { startHttpServer } from "./http.js";
@@ -13,12 +13,15 @@ import { CountingExporter, MAX_REQUESTS_IN_FLIGHT, MetricsPipeline } from "./met
 import { TelemetryStore } from "./metrics/store.js";
 import { startGrpcServer } from "./server.js";
 import { SubscriberHub } from "./subscribers.js";
+import { LiveModel, LiveViewServer, defaultLiveModelOptions, defaultLiveViewOptions, type SetupHints } from "@racetel/live-view";
 
 export interface RpcServiceOptions {
   /** Replaces the OTLP exporter (tests read metrics back through InMemoryMetricExporter). */
   exporter?: PushMetricExporter;
   /** SDK memo clean-up threshold, see OtelOptions. */
   rebuildAfterAttributeSets?: number;
+  /** What the live view's empty state tells the player (racetel up knows ingest's ports and addresses). */
+  liveSetup?: SetupHints;
 }
 
 function serverCredentials(config: RpcConfig): grpc.ServerCredentials {
@@ -34,11 +37,16 @@ export class RpcService {
   readonly store: TelemetryStore;
   readonly hub: SubscriberHub;
   readonly pipeline: MetricsPipeline;
+  /** The live view's state, fed by every accepted frame; undefined when the live view is off. */
+  readonly live: LiveModel | undefined;
+  liveServer: LiveViewServer | undefined;
   private grpcServer: grpc.Server | undefined;
   private httpServer: http.Server | undefined;
   private closing = false;
+  private readonly exporterGiven: boolean;
   grpcPort = 0;
   httpPort = 0;
+  livePort = 0;
 
   constructor(readonly config: RpcConfig, private readonly logger: Logger, options: RpcServiceOptions = {}) {
     this.store = new TelemetryStore({
@@ -48,8 +56,17 @@ export class RpcService {
       maxSessions: config.maxSessions,
     });
     this.hub = new SubscriberHub(config.subscriberBufferFrames, this.counters);
+    if (config.live.port !== null) {
+      this.live = new LiveModel({ ...defaultLiveModelOptions(), carTimeoutMs: config.carTimeoutMs });
+      this.liveServer = new LiveViewServer(this.live, {
+        ...defaultLiveViewOptions(), host: config.live.host, port: config.live.port, token: config.live.token,
+        ...(options.liveSetup !== undefined ? { setup: options.liveSetup } : {}),
+      });
+    }
     const given = options.exporter;
-    const create = given !== undefined ? () => given : () => new OTLPMetricExporter({
+    this.exporterGiven = given !== undefined;
+    // With export off the pipeline never starts; the exporter only has to exist.
+    const create = given !== undefined ? () => given : config.otlpEndpoint === "" ? () => new InMemoryMetricExporter(AggregationTemporality.DELTA) : () => new OTLPMetricExporter({
       url: config.otlpEndpoint,
       // A large collection is ~20 requests of 1.5 MB: give them time; collections are skipped meanwhile.
       timeoutMillis: Math.max(10_000, config.exportIntervalMs * 4),
@@ -69,18 +86,20 @@ export class RpcService {
 
   async start(): Promise<void> {
     const log = new RateLimitedLog(this.logger, 10_000, 3);
-    const ctx = { store: this.store, hub: this.hub, counters: this.counters, log, now: Date.now };
+    const ctx = { store: this.store, hub: this.hub, live: this.live, counters: this.counters, log, now: Date.now };
     const grpcBound = await startGrpcServer(ctx, { host: this.config.grpc.host, port: this.config.grpc.port, credentials: serverCredentials(this.config) }, () => this.closing);
     this.grpcServer = grpcBound.server;
     this.grpcPort = grpcBound.port;
     const httpBound = await startHttpServer(this.config.http.host, this.config.http.port, {
       counters: this.counters,
       store: this.store,
+      live: this.liveServer?.counters,
       serving: () => this.grpcServer !== undefined && !this.closing,
     });
     this.httpServer = httpBound.server;
     this.httpPort = httpBound.port;
-    this.pipeline.start();
+    if (this.liveServer !== undefined) this.livePort = await this.liveServer.start();
+    if (this.config.otlpEndpoint !== "" || this.exporterGiven) this.pipeline.start();
     this.counters.eventLoopDelay.enable();
   }
 
@@ -99,6 +118,7 @@ export class RpcService {
     }
     await new Promise<void>((resolve) => (this.httpServer ? this.httpServer.close(() => resolve()) : resolve()));
     this.httpServer?.closeAllConnections();
+    await this.liveServer?.stop();
     await this.pipeline.stop();
   }
 
@@ -108,6 +128,7 @@ export class RpcService {
     this.grpcServer?.forceShutdown();
     this.httpServer?.closeAllConnections();
     this.httpServer?.close();
+    void this.liveServer?.stop();
     void this.pipeline.stop();
   }
 }

@@ -19,7 +19,7 @@ import { collectOnce, metric, pointValue, startTestRpc, waitFor } from "./helper
 import type { TestRpc } from "./helpers.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const cli = path.join(repoRoot, "ingest/src/cli/main.ts");
+const cli = path.join(repoRoot, "cli/src/main.ts");
 
 /** The race: small send rate and 10x real time keep it lossless on a busy 2-core machine (~30 s). */
 const race = { format: 2024, cars: 20, laps: 3, track: "monza", rate: 10, seed: 8, speed: 10 } as const;

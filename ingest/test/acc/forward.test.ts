@@ -19,7 +19,7 @@ function writePageFiles(dir: string, pages: ReturnType<typeof samplePages>): voi
 }
 
 function runCli(args: string[]): { done: Promise<{ code: number | null; stderr: string }> } {
-  const child = spawn(process.execPath, ["--conditions=racetel-src", "--import", "tsx", "ingest/src/cli/main.ts", ...args],
+  const child = spawn(process.execPath, ["--conditions=racetel-src", "--import", "tsx", "cli/src/main.ts", ...args],
     { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });

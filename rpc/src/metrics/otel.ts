@@ -71,6 +71,8 @@ const RPC_METRICS = [
 export class CountingExporter implements PushMetricExporter {
   private inner: PushMetricExporter;
   private consecutiveFailures = 0;
+  private everSucceeded = false;
+  private toldNoCollector = false;
   private createdAt: number;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -117,10 +119,18 @@ export class CountingExporter implements PushMetricExporter {
           if (result.code === ExportResultCode.SUCCESS) {
             this.counters.exportsSucceeded++;
             this.consecutiveFailures = 0;
+            if (!this.everSucceeded && this.toldNoCollector) this.log.info("export-ok", {}, "metrics export reaches the OpenTelemetry collector now");
+            this.everSucceeded = true;
           } else {
             this.counters.exportFailures++;
             this.consecutiveFailures++;
-            this.log.warn("export", { err: result.error?.message, consecutiveFailures: this.consecutiveFailures }, "OTLP export failed; rpc keeps running and retries at the next interval");
+            if (!this.everSucceeded) {
+              // No collector yet (the plain `npm start` path): say so once, not at every interval.
+              if (!this.toldNoCollector) this.log.always("export-none", { err: result.error?.message }, "no OpenTelemetry collector answers: metrics are not stored (the live view works without one); racetel keeps trying quietly");
+              this.toldNoCollector = true;
+            } else {
+              this.log.warn("export", { err: result.error?.message, consecutiveFailures: this.consecutiveFailures }, "OTLP export failed; rpc keeps running and retries at the next interval");
+            }
             this.maybeRecreate();
           }
         });

@@ -56,6 +56,7 @@ export class F1Normaliser {
   private emit(frame: BaseFrame, s: F1Session, h: F1Header, car: number | null): void {
     const l = frame.labels;
     l.source = this.source;
+    l.game = s.game;
     l.format = s.format === 2023 ? "2023" : s.format === 2024 ? "2024" : "2025";
     l.sessionId = s.id;
     l.carIndex = car;

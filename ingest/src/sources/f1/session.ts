@@ -1,9 +1,12 @@
 // Per-session state: who drives each slot, the track, which packet ids arrived, and the per-car lap
 // accumulators behind live finished laps. Preallocated typed arrays; nothing grows per packet.
+import { racetel } from "@racetel/proto";
 import { NameSlot } from "./names.js";
 import { F1_CAR_SLOTS, type F1Format } from "./sizes.js";
 
 const SLOTS = F1_CAR_SLOTS;
+/** High 32 bits of the sessionUIDs `racetel simulate` makes: ASCII "SIMU" (docs/simulate.md). */
+export const SIMULATED_UID_HIGH = 0x53494d55;
 /** Laps per car the history de-duplication remembers (F1 SessionHistory holds up to 100). */
 export const MAX_HISTORY_LAPS = 100;
 /** Bytes of one car's TyreSets payload (20 sets of 10 bytes and the fitted index). */
@@ -15,6 +18,8 @@ export class F1Session {
   readonly uidLow: number;
   readonly uidHigh: number;
   readonly format: F1Format;
+  /** racetel.v1.Game of the session's frames: GAME_F1_SIMULATED for `racetel simulate`'s sessions. */
+  readonly game: number;
   firstSeenMs: number;
   lastSeenMs: number;
   /** Bit n set when packet id n arrived in this session. */
@@ -72,6 +77,7 @@ export class F1Session {
     this.uidLow = uidLow;
     this.uidHigh = uidHigh;
     this.format = format;
+    this.game = uidHigh === SIMULATED_UID_HIGH ? racetel.v1.Game.GAME_F1_SIMULATED : racetel.v1.Game.GAME_F1;
     this.firstSeenMs = nowMs;
     this.lastSeenMs = nowMs;
     this.nameSlots = Array.from({ length: SLOTS }, () => new NameSlot(48));

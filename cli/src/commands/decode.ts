@@ -1,17 +1,17 @@
 // `racetel decode`: decode a capture offline into racetel.v1 frames (JSON lines) or a summary table.
 import { parseArgs } from "node:util";
-import { readCapture } from "../../capture/capture-reader.js";
-import { CaptureFormatError, RECORD_KIND_NAMES, RecordKind, type CaptureRecord } from "../../capture/rtcap-format.js";
-import { UsageError } from "../../config/usage-error.js";
-import { IngestCounters } from "../../observability/counters.js";
-import { RateLimitedDropRecorder } from "../../observability/drop-recorder.js";
-import { createLogger } from "../../observability/logger.js";
-import { LogOnce } from "../../observability/once-logger.js";
-import { FrameBatcher } from "../../pipeline/frame-batcher.js";
-import { JsonLinesBatchSink } from "../../pipeline/stdout-sink.js";
-import { defaultSourceDecoders, type DecoderFactory } from "../../service/source-decoders.js";
-import type { DecodeContext, DropRecorder, Frame, FrameSink, PacketDecoder } from "../../sources/source.js";
-import { f1PacketLabel } from "../../service/packet-labels.js";
+import { readCapture } from "@racetel/ingest/capture/capture-reader";
+import { CaptureFormatError, RECORD_KIND_NAMES, RecordKind, type CaptureRecord } from "@racetel/ingest/capture/rtcap-format";
+import { UsageError } from "@racetel/ingest/config/usage-error";
+import { IngestCounters } from "@racetel/ingest/observability/counters";
+import { RateLimitedDropRecorder } from "@racetel/ingest/observability/drop-recorder";
+import { createLogger } from "@racetel/ingest/observability/logger";
+import { LogOnce } from "@racetel/ingest/observability/once-logger";
+import { FrameBatcher } from "@racetel/ingest/pipeline/frame-batcher";
+import { JsonLinesBatchSink } from "@racetel/ingest/pipeline/stdout-sink";
+import { defaultSourceDecoders, type DecoderFactory } from "@racetel/ingest/service/source-decoders";
+import type { DecodeContext, DropRecorder, Frame, FrameSink, PacketDecoder } from "@racetel/ingest/sources/source";
+import { f1PacketLabel } from "@racetel/ingest/service/packet-labels";
 import type { Command } from "../main.js";
 
 interface Row {

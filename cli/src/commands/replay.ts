@@ -3,10 +3,10 @@ import { createSocket, type Socket } from "node:dgram";
 import { isIPv6 } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { inspectCapture, readCapture } from "../../capture/capture-reader.js";
-import { CaptureFormatError, RecordKind } from "../../capture/rtcap-format.js";
-import { UsageError } from "../../config/usage-error.js";
-import { ProgressLine } from "../../observability/progress-line.js";
+import { inspectCapture, readCapture } from "@racetel/ingest/capture/capture-reader";
+import { CaptureFormatError, RecordKind } from "@racetel/ingest/capture/rtcap-format";
+import { UsageError } from "@racetel/ingest/config/usage-error";
+import { ProgressLine } from "@racetel/ingest/observability/progress-line";
 import type { Command } from "../main.js";
 
 interface Target {

@@ -1,10 +1,10 @@
 // `racetel acc-forward`: runs on the PC with the game, sends ACC's shared-memory pages to ingest over UDP.
 import { parseArgs } from "node:util";
-import { AccForwarder } from "../../sources/acc/forwarder.js";
-import type { ForwardTarget } from "../../sources/acc/forwarder.js";
-import { DEFAULT_ACC_PORT } from "../../sources/acc/framing.js";
-import { PageFileReader, missingPageFiles } from "../../sources/acc/page-files.js";
-import type { PageReader } from "../../sources/acc/page-files.js";
+import { AccForwarder } from "@racetel/ingest/sources/acc/forwarder";
+import type { ForwardTarget } from "@racetel/ingest/sources/acc/forwarder";
+import { DEFAULT_ACC_PORT } from "@racetel/ingest/sources/acc/framing";
+import { PageFileReader, missingPageFiles } from "@racetel/ingest/sources/acc/page-files";
+import type { PageReader } from "@racetel/ingest/sources/acc/page-files";
 import type { Command } from "../main.js";
 
 /** A command-line mistake; main prints it in one line with exit code 2. */
@@ -27,7 +27,7 @@ function parseNumber(text: string, flag: string, min: number, max: number): numb
 
 async function openPages(shmDir: string | undefined): Promise<{ reader: PageReader; origin: string }> {
   if (process.platform === "win32" && shmDir === undefined) {
-    const { openWindowsPages } = await import("../../sources/acc/windows-pages.js");
+    const { openWindowsPages } = await import("@racetel/ingest/sources/acc/windows-pages");
     return { reader: await openWindowsPages(), origin: "Local\\acpmf_*" };
   }
   const dir = shmDir ?? "/dev/shm";

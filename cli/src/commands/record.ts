@@ -1,10 +1,10 @@
 // `racetel record`: capture raw datagrams with receive times into a .rtcap file.
 import { createSocket, type Socket } from "node:dgram";
 import { parseArgs } from "node:util";
-import { RecordKind } from "../../capture/rtcap-format.js";
-import { RtcapWriter } from "../../capture/rtcap-writer.js";
-import { UsageError } from "../../config/usage-error.js";
-import { ProgressLine, formatBytes } from "../../observability/progress-line.js";
+import { RecordKind } from "@racetel/ingest/capture/rtcap-format";
+import { RtcapWriter } from "@racetel/ingest/capture/rtcap-writer";
+import { UsageError } from "@racetel/ingest/config/usage-error";
+import { ProgressLine, formatBytes } from "@racetel/ingest/observability/progress-line";
 import type { Command } from "../main.js";
 
 function port(text: string, flag: string): number {

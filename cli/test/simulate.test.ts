@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { readCapture } from "../../src/capture/capture-reader.js";
-import { RecordKind } from "../../src/capture/rtcap-format.js";
-import { SIMULATED_UID_TAG } from "../../src/simulate/session.js";
-import { F1_PACKET_SIZES } from "../../src/sources/f1/index.js";
-import { runCli } from "../support.js";
+import { readCapture } from "@racetel/ingest/capture/capture-reader";
+import { RecordKind } from "@racetel/ingest/capture/rtcap-format";
+import { SIMULATED_UID_TAG } from "@racetel/ingest/simulate/session";
+import { F1_PACKET_SIZES } from "@racetel/ingest/sources/f1/index";
+import { runCli } from "../../ingest/test/support.js";
 
 const SMALL = ["--cars", "4", "--laps", "1", "--rate", "10", "--track", "silverstone", "--speed", "max"];
 

@@ -1,11 +1,11 @@
 // `racetel simulate`: a simulated F1 race session (all packets, exact layouts) over real UDP or into a capture.
 import { parseArgs } from "node:util";
-import { UsageError } from "../../config/usage-error.js";
-import { formatBytes, ProgressLine } from "../../observability/progress-line.js";
-import type { PacketFormat } from "../../simulate/encode/layout.js";
-import { defaultConfig, SEND_RATES, validate, type SimulateConfig } from "../../simulate/options.js";
-import { runSimulation, type RunProgress } from "../../simulate/runner.js";
-import { TRACK_NAMES } from "../../simulate/tracks.js";
+import { UsageError } from "@racetel/ingest/config/usage-error";
+import { formatBytes, ProgressLine } from "@racetel/ingest/observability/progress-line";
+import type { PacketFormat } from "@racetel/ingest/simulate/encode/layout";
+import { defaultConfig, SEND_RATES, validate, type SimulateConfig } from "@racetel/ingest/simulate/options";
+import { runSimulation, type RunProgress } from "@racetel/ingest/simulate/runner";
+import { TRACK_NAMES } from "@racetel/ingest/simulate/tracks";
 import type { Command } from "../main.js";
 
 function wholeNumber(text: string, flag: string): number {

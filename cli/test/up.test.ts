@@ -5,8 +5,8 @@ import dgram from "node:dgram";
 import { readFileSync } from "node:fs";
 import { after, describe, it } from "node:test";
 import { splitF1Dump } from "@racetel/ingest/sources/f1/index";
-import { startOtlpReceiver, waitFor } from "../../../rpc/test/helpers.js";
-import { collect, F1_23_DUMP, sharedPath, spawnCli } from "../support.js";
+import { startOtlpReceiver, waitFor } from "../../rpc/test/helpers.js";
+import { collect, F1_23_DUMP, sharedPath, spawnCli } from "../../ingest/test/support.js";
 
 describe("racetel up", () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -17,14 +17,15 @@ describe("racetel up", () => {
   it("carries a real race from UDP to OTLP in one process", async () => {
     const otlp = await startOtlpReceiver();
     cleanups.push(() => otlp.stop());
-    const child = spawnCli(["up", "--f1-host", "127.0.0.1", "--port", "0", "--acc-port", "0", "--http-port", "0", "--rpc-port", "0", "--rpc-http-port", "0", "--otlp-endpoint", `http://127.0.0.1:${otlp.port}`, "--export-interval", "100ms", "--log-level", "warn"]);
+    const child = spawnCli(["up", "--f1-host", "127.0.0.1", "--port", "0", "--acc-port", "0", "--http-port", "0", "--rpc-port", "0", "--rpc-http-port", "0", "--otlp-endpoint", `http://127.0.0.1:${otlp.port}`, "--export-interval", "100ms", "--live-port", "0", "--log-level", "warn"]);
     cleanups.push(() => { if (child.exitCode === null) child.kill("SIGKILL"); });
     let stderr = "";
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    await waitFor("racetel up prints where to point the console", () => /Ctrl-C stops both/.test(stderr), 60_000);
+    await waitFor("racetel up prints where to point the console", () => /Ctrl-C stops everything/.test(stderr), 60_000);
     const f1Port = Number(/port (\d+), format/.exec(stderr)![1]);
     const rpcHttp = Number(/http:\/\/127\.0\.0\.1:(\d+)\/metrics \(rpc\)/.exec(stderr)![1]);
-    assert.match(stderr, new RegExp(`metrics export \\(OTLP/gRPC\\) every 100 ms to http://127.0.0.1:${otlp.port}`));
+    assert.match(stderr, new RegExp(`metrics \\(OTLP/gRPC\\) every 100 ms to http://127.0.0.1:${otlp.port}`));
+    assert.match(stderr, /^live view: http:\/\/127\.0\.0\.1:\d+\/$/m);
 
     const socket = dgram.createSocket("udp4");
     cleanups.push(() => { socket.close(); });

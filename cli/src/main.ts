@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // racetel: one CLI, one file per subcommand in ./commands (adding a tool is adding a file).
 // Works from src (through tsx, .ts files) and from dist (.js files).
 import { readdirSync } from "node:fs";
@@ -93,20 +92,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === (await import("node:fs")).realpathSync(process.argv[1]);
-if (invokedDirectly) {
+/** Runs the CLI as a process: exit code, EPIPE and uncaught errors handled (bin/racetel.js calls this). */
+export async function run(argv: string[]): Promise<void> {
   // `racetel decode --json FILE | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(0);
     throw err;
   });
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`racetel: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  try {
+    process.exitCode = await main(argv);
+  } catch (err) {
+    process.stderr.write(`racetel: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
 }
+
+const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === (await import("node:fs")).realpathSync(process.argv[1]);
+if (invokedDirectly) await run(process.argv.slice(2));

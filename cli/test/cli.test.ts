@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { readCapture } from "../../src/capture/capture-reader.js";
-import { RecordKind } from "../../src/capture/rtcap-format.js";
-import { F1_23_DUMP, F1_24_CLIP_B, collect, runCli, sharedPath, spawnCli, waitUntil } from "../support.js";
+import { readCapture } from "@racetel/ingest/capture/capture-reader";
+import { RecordKind } from "@racetel/ingest/capture/rtcap-format";
+import { F1_23_DUMP, F1_24_CLIP_B, collect, runCli, sharedPath, spawnCli, waitUntil } from "../../ingest/test/support.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "racetel-cli-"));
 

@@ -1,14 +1,14 @@
 // `racetel ingest`: the ingest service (UDP in, racetel.v1 frames out).
 import { parseArgs } from "node:util";
-import { ConfigError, ingestFlagOptions, ingestFlagUsage, resolveIngestConfig, type IngestConfig } from "../../config/ingest-config.js";
-import { IngestCounters } from "../../observability/counters.js";
-import { createLogger, type Logger } from "../../observability/logger.js";
-import type { BatchSink } from "../../pipeline/batch-sink.js";
-import { JsonLinesBatchSink } from "../../pipeline/stdout-sink.js";
-import { IngestService } from "../../service/ingest-service.js";
-import { defaultSourceDecoders } from "../../service/source-decoders.js";
-import type { RpcTls } from "../../stream/client.js";
-import { createRpcBatchSink, rpcTlsFlagOptions, rpcTlsFlagUsage, rpcTlsFromFlags } from "../../stream/sink.js";
+import { ConfigError, ingestFlagOptions, ingestFlagUsage, resolveIngestConfig, type IngestConfig } from "@racetel/ingest/config/ingest-config";
+import { IngestCounters } from "@racetel/ingest/observability/counters";
+import { createLogger, type Logger } from "@racetel/ingest/observability/logger";
+import type { BatchSink } from "@racetel/ingest/pipeline/batch-sink";
+import { JsonLinesBatchSink } from "@racetel/ingest/pipeline/stdout-sink";
+import { IngestService } from "@racetel/ingest/service/ingest-service";
+import { defaultSourceDecoders } from "@racetel/ingest/service/source-decoders";
+import type { RpcTls } from "@racetel/ingest/stream/client";
+import { createRpcBatchSink, rpcTlsFlagOptions, rpcTlsFlagUsage, rpcTlsFromFlags } from "@racetel/ingest/stream/sink";
 import type { Command } from "../main.js";
 
 interface Output {
