@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cache/racetel/bin:$(PATH)
 
-.PHONY: deps build test bench e2e bench-e2e collector gen lint helm cluster up down helm-sync helm-lint images run-ingest
+.PHONY: deps build test bench e2e bench-e2e collector influxdb gen lint helm cluster up down helm-sync helm-lint images run-ingest
 
 deps:            ## install Debian/Python/Go/npm dependencies of the tests
 	bash .ci/deps.sh
@@ -10,7 +10,7 @@ deps:            ## install Debian/Python/Go/npm dependencies of the tests
 build: deps      ## generate code and compile every package
 	npm run build
 
-test: deps collector  ## everything CI checks: generated code, lint, typecheck, unit, integration and e2e tests
+test: deps collector influxdb  ## everything CI checks: generated code, lint, typecheck, unit, integration and e2e tests
 	npm test
 
 bench: deps      ## benchmarks (figures printed, nothing asserted on speed)
@@ -29,9 +29,8 @@ helm-lint: helm-sync  ## helm lint --strict and render the chart (helm comes fro
 	helm lint --strict deploy/helm/racetel
 	helm template racetel deploy/helm/racetel >/dev/null
 
-images:          ## build the ingest and rpc images with Docker
-	docker build -f ingest/Dockerfile -t racetel/ingest:dev .
-	docker build -f rpc/Dockerfile -t racetel/rpc:dev .
+images:          ## build the racetel image with Docker (without Docker: bash deploy/buildah/build.sh)
+	docker build -t racetel/racetel:dev .
 
 cluster:         ## local kind cluster "racetel" (ctlptl + registry, or kind) with UDP 20777/9996 mapped
 	bash deploy/kind/cluster.sh up
@@ -46,10 +45,13 @@ down:            ## tilt down and delete the cluster
 collector:       ## build the OpenTelemetry Collector (ocb, pinned manifest), cached in ~/.cache/racetel
 	bash deploy/collector/build.sh
 
-e2e: deps collector  ## end-to-end tests: influxd + collector + rpc + ingest as real processes
+influxdb:        ## build InfluxDB 1.8.3 from the Go module proxy, cached in ~/.cache/racetel
+	bash deploy/influxdb/build.sh
+
+e2e: deps collector influxdb  ## end-to-end tests: influxd + collector + rpc + ingest as real processes
 	node scripts/test.mjs e2e/
 
-bench-e2e: deps collector  ## datagram -> queryable-in-InfluxDB latency and points/s
+bench-e2e: deps collector influxdb  ## datagram -> queryable-in-InfluxDB latency and points/s
 	node scripts/bench.mjs e2e/bench/
 
 run-ingest:      ## ingest from source on UDP 20777 (HTTP 9464), frames as proto3 JSON lines on stdout

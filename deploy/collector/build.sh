@@ -4,7 +4,7 @@
 # A build for the same manifest is reused: delete that folder to force a rebuild.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-OCB_VERSION=v0.150.0   # keep equal to the component versions in manifest.yaml
+OCB_VERSION=v0.161.0   # keep equal to the component versions in manifest.yaml
 
 command -v go >/dev/null || { echo "collector: 'go' is not installed (needed to build the collector)" >&2; exit 1; }
 

@@ -182,9 +182,15 @@ test("ports line up end to end: ingest -> every rpc pod -> collector :4317 -> In
     const ds = provisioning.datasources.find((d: { uid: string }) => d.uid === "racetel-influxdb");
     assert.ok(ds, "no datasource with uid racetel-influxdb");
     assert.equal(ds.type, "influxdb");
-    assert.equal(ds.url, exporterEndpoint, "Grafana reads from another InfluxDB than the collector writes to");
-    assert.equal(ds.jsonData.dbName, db);
-    assert.equal(ds.user, env(influx, "INFLUXDB_READ_USER").value);
+    // Grafana expands ${VAR} in provisioning files from its environment.
+    const expand = (text: string): string => text.replace(/\$\{([A-Z_]+)\}/g, (_, v: string) => {
+      const value = env(grafana, v).value;
+      assert.ok(value !== undefined, `Grafana has no literal ${v} for the datasource`);
+      return value;
+    });
+    assert.equal(expand(ds.url), exporterEndpoint, "Grafana reads from another InfluxDB than the collector writes to");
+    assert.equal(expand(ds.jsonData.dbName), db);
+    assert.equal(expand(ds.user), env(influx, "INFLUXDB_READ_USER").value);
     const pwVar = /^\$\{([A-Z_]+)\}$/.exec(ds.secureJsonData.password);
     assert.ok(pwVar, "the datasource password must come from an env var, not the ConfigMap");
     assert.deepEqual(env(grafana, pwVar[1]!).valueFrom?.secretKeyRef, env(influx, "INFLUXDB_READ_USER_PASSWORD").valueFrom?.secretKeyRef);
@@ -418,3 +424,39 @@ test("NOTES.txt tells where to point the console, how to open Grafana and how to
   assert.match(renderNotes(["--set", "ingest.service.type=ClusterIP"]), /port-forward cannot carry UDP/);
 });
 
+
+test("secure defaults: Grafana asks for a login, ingest's metrics stay inside the cluster, NetworkPolicies for every component", () => {
+  const grafana = find(byDefault, "Deployment", name("grafana"));
+  assert.equal(env(grafana, "GF_AUTH_ANONYMOUS_ENABLED").value, "false", "anonymous viewing is an opt-in");
+  const telemetry = find(byDefault, "Service", name("ingest"));
+  const exposed = (telemetry.spec.ports as { protocol: string; name: string }[]);
+  assert.deepEqual(exposed.map((p) => `${p.name}/${p.protocol}`).sort(), ["acc/UDP", "f1/UDP"], "only the game's UDP ports face the network");
+  const metrics = find(byDefault, "Service", name("ingest-metrics"));
+  assert.equal(metrics.spec.type, "ClusterIP");
+  const policies = byDefault.filter((o) => o.kind === "NetworkPolicy");
+  for (const component of ["ingest", "rpc", "collector", "influxdb", "grafana"]) {
+    const policy = policies.find((p) => p.metadata.name === name(component));
+    assert.ok(policy, `no NetworkPolicy for ${component}`);
+    const w = workloads(byDefault).find((x) => x.metadata.name === name(component))!;
+    const labels = w.spec.template.metadata.labels as Record<string, string>;
+    for (const [k, v] of Object.entries(policy.spec.podSelector.matchLabels as Record<string, string>)) assert.equal(labels[k], v, `${component}'s policy selects its pods`);
+  }
+  // InfluxDB accepts only the collector and Grafana.
+  const influx = policies.find((p) => p.metadata.name === name("influxdb"))!;
+  const from = (influx.spec.ingress[0].from as { podSelector: { matchLabels: Record<string, string> } }[]).map((f) => f.podSelector.matchLabels["app.kubernetes.io/component"]);
+  assert.deepEqual(from.sort(), ["collector", "grafana"]);
+  assert.equal(render(["--set", "networkPolicy.enabled=false"]).filter((o) => o.kind === "NetworkPolicy").length, 0);
+  // The probes reach pod addresses: ingest and rpc listen beyond loopback in the cluster (their default is loopback).
+  assert.equal(env(find(byDefault, "Deployment", name("ingest")), "RACETEL_INGEST_HTTP_HOST").value, "0.0.0.0");
+  assert.equal(env(find(byDefault, "StatefulSet", name("rpc")), "RACETEL_RPC_HTTP_HOST").value, "0.0.0.0");
+});
+
+test("Grafana's provisioning is grafana/provisioning/ byte for byte, as compose and a hand install use it", () => {
+  const cm = find(byDefault, "ConfigMap", name("grafana-provisioning"));
+  assert.equal(cm.data!["datasources.yaml"], readFileSync(path.join(repoRoot, "grafana/provisioning/datasources/racetel.yaml"), "utf8"));
+  assert.equal(cm.data!["dashboards.yaml"], readFileSync(path.join(repoRoot, "grafana/provisioning/dashboards/racetel.yaml"), "utf8"));
+  const provider = parse(cm.data!["dashboards.yaml"]!).providers[0];
+  const grafana = find(byDefault, "Deployment", name("grafana"));
+  const mounts = container(grafana).volumeMounts as { name: string; mountPath: string }[];
+  assert.ok(mounts.some((m) => m.name === "dashboards" && m.mountPath === provider.options.path), "the dashboards are mounted where the provider reads");
+});

@@ -1,10 +1,25 @@
-// A throwaway InfluxDB 1.x (Debian's `influxd`) for e2e tests: free ports, its own temp config and
-// data dirs, reporting off, the database created; stop() kills it and removes the dirs.
+// A throwaway InfluxDB for e2e tests: the 1.8.3 the chart and compose deploy, built from source by
+// deploy/influxdb/build.sh (cached), on free ports with its own temp config and data dirs, reporting off,
+// the database created; stop() kills it and removes the dirs.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freeTcpPort } from "./ports.js";
-import { requireCommand, startProcess, waitUntil, type RunningProcess } from "./process.js";
+import { spawnSync } from "node:child_process";
+import { repoRoot, requireCommand, startProcess, waitUntil, type RunningProcess } from "./process.js";
+
+let builtInfluxd: string | undefined;
+
+/** Path of influxd 1.8.3, building it first when the cache has none (about 2 minutes on a cold Go cache). */
+export function influxdBinary(): string {
+  if (builtInfluxd !== undefined) return builtInfluxd;
+  requireCommand("go", "needed to build InfluxDB 1.8.3 from the Go module proxy", "install Go and put it on PATH");
+  const result = spawnSync("bash", [path.join(repoRoot, "deploy/influxdb/build.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const last = result.stdout.trim().split("\n").at(-1) ?? "";
+  if (result.status !== 0 || last === "") throw new Error(`e2e: deploy/influxdb/build.sh failed (exit ${result.status}); run 'make influxdb' to see why`);
+  builtInfluxd = last;
+  return last;
+}
 
 /** One InfluxQL statement's result: its series (rows per tag set). */
 export interface InfluxSeries {
@@ -28,7 +43,7 @@ export interface InfluxDb {
 }
 
 export async function startInfluxDb(database = "racetel"): Promise<InfluxDb> {
-  const influxd = requireCommand("influxd", "Debian package 'influxdb', listed in .ci/apt-packages.txt");
+  const influxd = influxdBinary();
   const dir = mkdtempSync(path.join(tmpdir(), "racetel-influxdb-"));
   const httpPort = await freeTcpPort();
   const rpcPort = await freeTcpPort();

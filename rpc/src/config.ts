@@ -37,8 +37,9 @@ export class ConfigError extends Error {
 
 export function defaultConfig(): RpcConfig {
   return {
-    grpc: { host: "0.0.0.0", port: 50051 },
-    http: { host: "0.0.0.0", port: 9465 },
+    // Loopback unless told otherwise: across machines, --host 0.0.0.0 (with TLS or a token; the chart sets it).
+    grpc: { host: "127.0.0.1", port: 50051 },
+    http: { host: "127.0.0.1", port: 9465 },
     live: { host: "127.0.0.1", port: null, token: "" },
     tls: { certFile: "", keyFile: "", clientCaFile: "" },
     otlpEndpoint: "http://127.0.0.1:4317",
@@ -86,6 +87,7 @@ export function validate(c: RpcConfig): string[] {
 export const rpcFlagOptions = {
   host: { type: "string" },
   port: { type: "string" },
+  "http-host": { type: "string" },
   "http-port": { type: "string" },
   "otlp-endpoint": { type: "string" },
   "live-host": { type: "string" },
@@ -108,8 +110,9 @@ export const rpcFlagOptions = {
 } as const;
 
 export const rpcFlagUsage = `Flags (environment variable in brackets):
-  --host HOST             gRPC listen address (RACETEL_RPC_HOST, default 0.0.0.0)
+  --host HOST             gRPC listen address (RACETEL_RPC_HOST, default 127.0.0.1; 0.0.0.0 for ingest on other machines)
   --port N                gRPC port for Publish and Subscribe (RACETEL_RPC_PORT, default 50051)
+  --http-host HOST        /metrics and /healthz address (RACETEL_RPC_HTTP_HOST, default 127.0.0.1)
   --http-port N           /metrics and /healthz port (RACETEL_RPC_HTTP_PORT, default 9465)
   --otlp-endpoint URL|off OTLP/gRPC collector, off for none (OTEL_EXPORTER_OTLP_ENDPOINT, default http://127.0.0.1:4317)
   --live-host HOST        live view address (RACETEL_LIVE_HOST, default 127.0.0.1; another address needs --live-token)
@@ -172,6 +175,7 @@ export function configFromArgs(argv: string[], env: Env = process.env): RpcConfi
   let s: string | undefined;
   if (v((s = pick(flags.host, "RACETEL_RPC_HOST")))) c.grpc.host = s;
   if (v((s = pick(flags.port, "RACETEL_RPC_PORT")))) c.grpc.port = integer(problems, "gRPC port (--port / RACETEL_RPC_PORT)", s);
+  if (v((s = pick(flags["http-host"], "RACETEL_RPC_HTTP_HOST")))) c.http.host = s;
   if (v((s = pick(flags["http-port"], "RACETEL_RPC_HTTP_PORT")))) c.http.port = integer(problems, "HTTP port (--http-port / RACETEL_RPC_HTTP_PORT)", s);
   if (v((s = pick(flags["otlp-endpoint"], "OTEL_EXPORTER_OTLP_ENDPOINT")))) c.otlpEndpoint = s.trim() === "off" ? "" : s;
   if (v((s = pick(flags["live-host"], "RACETEL_LIVE_HOST")))) c.live.host = s;

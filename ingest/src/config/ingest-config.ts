@@ -46,7 +46,8 @@ export function defaultConfig(): IngestConfig {
     accShmDir: "",
     accBroadcast: { target: "", password: "asd" },
     allowCidrs: [],
-    http: { host: "0.0.0.0", port: 9464 },
+    // /metrics and /healthz are for this machine (or a pod's probes, which set 0.0.0.0): loopback by default.
+    http: { host: "127.0.0.1", port: 9464 },
     output: "grpc",
     rpcTargets: ["127.0.0.1:50051"],
     logLevel: "info",
@@ -106,6 +107,7 @@ export const ingestFlagOptions = {
   "acc-broadcast": { type: "string" },
   "acc-broadcast-password": { type: "string" },
   "allow-cidrs": { type: "string" },
+  "http-host": { type: "string" },
   "http-port": { type: "string" },
   output: { type: "string" },
   "rpc-targets": { type: "string" },
@@ -125,6 +127,7 @@ export const ingestFlagUsage = `Flags (environment variable in brackets):
   --acc-broadcast H:P   ACC broadcasting protocol client to the game, port 9000 by default (RACETEL_ACC_BROADCAST)
   --acc-broadcast-password PW  broadcasting.json connectionPassword (RACETEL_ACC_BROADCAST_PASSWORD, default asd)
   --allow-cidrs LIST    comma-separated allowed sender CIDRs, IPv4 or IPv6 (RACETEL_ALLOW_CIDRS, default all)
+  --http-host HOST      /metrics and /healthz address (RACETEL_INGEST_HTTP_HOST, default 127.0.0.1)
   --http-port N         /metrics and /healthz port (RACETEL_INGEST_HTTP_PORT, default 9464)
   --output stdout|grpc  frames as proto3 JSON lines on stdout, or streamed to rpc (RACETEL_INGEST_OUTPUT, default grpc)
   --rpc-targets LIST    comma-separated host:port or dns:///name:port (RACETEL_RPC_TARGETS, default 127.0.0.1:50051)
@@ -173,6 +176,8 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env = process.env):
   if (accPassword !== undefined) config.accBroadcast.password = accPassword;
   const cidrs = pick(flags["allow-cidrs"], "RACETEL_ALLOW_CIDRS");
   if (cidrs !== undefined) config.allowCidrs = list(cidrs);
+  const httpHost = pick(flags["http-host"], "RACETEL_INGEST_HTTP_HOST");
+  if (httpHost !== undefined) config.http.host = httpHost;
   const httpPort = pick(flags["http-port"], "RACETEL_INGEST_HTTP_PORT");
   if (httpPort !== undefined) config.http.port = integer(problems, "HTTP port", httpPort);
   const output = pick(flags.output, "RACETEL_INGEST_OUTPUT");

@@ -1,0 +1,113 @@
+// compose.yaml, as far as a machine without a Docker engine can check it: Debian's docker-compose
+// validates it offline, and it agrees with the chart, the collector config, the Dockerfile and the
+// provisioning files (one source of truth for each, not copies that drift).
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { parse } from "yaml";
+import { container, env, find, render, repoRoot } from "./support/helm.js";
+import { readDockerfile } from "./support/dockerfile.js";
+
+type Service = {
+  image?: string; build?: string; command?: string[]; environment?: Record<string, string>; ports?: string[];
+  volumes?: string[]; depends_on?: string[];
+};
+const composeFile = path.join(repoRoot, "compose.yaml");
+const compose = parse(readFileSync(composeFile, "utf8")) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const chart = render();
+const values = parse(readFileSync(path.join(repoRoot, "deploy/helm/racetel/values.yaml"), "utf8"));
+const service = (name: string): Service => {
+  const s = compose.services[name];
+  assert.ok(s, `compose.yaml has no service ${name}`);
+  return s;
+};
+
+test("docker-compose config accepts compose.yaml (Debian's docker-compose, offline)", () => {
+  const r = spawnSync("docker-compose", ["-f", composeFile, "config", "--quiet"], { encoding: "utf8" });
+  if (r.error !== undefined) throw new Error(`docker-compose is missing (Debian package docker-compose, listed in .ci/apt-packages.txt): ${r.error.message}`);
+  assert.equal(r.status, 0, r.stderr);
+  const bad = spawnSync("docker-compose", ["-f", "-", "config", "--quiet"], { input: "services:\n  x:\n    ports: [1, 2\n", encoding: "utf8" });
+  assert.notEqual(bad.status, 0, "and it does reject a broken file");
+});
+
+test("the same image versions as the chart and the builds CI tests: collector, InfluxDB, Grafana", () => {
+  const manifest = readFileSync(path.join(repoRoot, "deploy/collector/manifest.yaml"), "utf8");
+  const collectorRelease = /influxdbexporter v(\d+\.\d+\.\d+)/.exec(manifest)![1];
+  assert.equal(service("collector").image, `otel/opentelemetry-collector-contrib:${collectorRelease}`);
+  assert.equal(values.collector.image.tag, collectorRelease);
+  const influxBuilt = /^VERSION=(\S+)/m.exec(readFileSync(path.join(repoRoot, "deploy/influxdb/build.sh"), "utf8"))![1];
+  assert.equal(service("influxdb").image, `influxdb:${influxBuilt}`, "compose runs the InfluxDB the tests run");
+  assert.equal(values.influxdb.image.tag, influxBuilt, "the chart runs the InfluxDB the tests run");
+  assert.equal(service("grafana").image, `${values.grafana.image.repository}:${values.grafana.image.tag}`);
+  assert.equal(service("racetel").build, ".", "racetel is built from the repository's Dockerfile");
+});
+
+test("racetel: the game's UDP ports published, the live view and Grafana on loopback only, InfluxDB not published", () => {
+  const ports = service("racetel").ports!;
+  assert.ok(ports.includes("20777:20777/udp") && ports.includes("9996:9996/udp"));
+  const exposed = readDockerfile(path.join(repoRoot, "Dockerfile")).stages.at(-1)!.instructions.filter((i) => i.keyword === "EXPOSE").flatMap((i) => i.args.split(/\s+/));
+  for (const p of ports) {
+    const [host, containerPort] = p.includes("/udp") ? [p.split(":")[0]!, p.split(":").slice(-1)[0]!] : [p.split(":").slice(0, -1).join(":"), `${p.split(":").slice(-1)[0]}/tcp`];
+    assert.ok(exposed.includes(containerPort), `the image does not EXPOSE ${containerPort}`);
+    if (!p.includes("/udp")) assert.match(host, /^127\.0\.0\.1:/, `${p}: only the game's ports face the network`);
+  }
+  assert.deepEqual(values.ingest.ports, { f1: 20777, acc: 9996, http: 9464 }, "the chart listens on the same ports");
+  assert.match(service("grafana").ports![0]!, /^127\.0\.0\.1:3000:3000$/);
+  assert.equal(service("influxdb").ports, undefined);
+  assert.equal(service("collector").ports, undefined);
+  assert.equal(service("grafana").environment!.GF_AUTH_ANONYMOUS_ENABLED, "false", "Grafana asks for a login");
+  const command = service("racetel").command!;
+  assert.equal(command[0], "up");
+  const otlp = command[command.indexOf("--otlp-endpoint") + 1]!;
+  assert.equal(new URL(otlp).hostname, "collector");
+});
+
+test("collector: the repository's config.yaml, and only env names that config reads, pointing at InfluxDB with the write user", () => {
+  const c = service("collector");
+  const mount = c.volumes!.find((v) => v.startsWith("./deploy/collector/config.yaml:"));
+  assert.ok(mount, "deploy/collector/config.yaml is mounted as it is");
+  const inContainer = mount.split(":")[1];
+  assert.deepEqual(c.command, [`--config=${inContainer}`]);
+  const config = readFileSync(path.join(repoRoot, "deploy/collector/config.yaml"), "utf8");
+  const read = new Set([...config.matchAll(/\$\{env:([A-Z_]+)/g)].map((m) => m[1]!));
+  for (const name of Object.keys(c.environment!)) assert.ok(read.has(name), `compose sets ${name}, which the collector config never reads`);
+  const chartCollector = find(chart, "Deployment", "racetel-collector");
+  for (const name of Object.keys(c.environment!)) assert.ok(env(chartCollector, name) !== undefined, `the chart's collector has no ${name}`);
+  assert.equal(new URL(c.environment!.INFLUXDB_ENDPOINT!).hostname, "influxdb");
+  const influx = service("influxdb").environment!;
+  assert.equal(c.environment!.INFLUXDB_USERNAME, influx.INFLUXDB_WRITE_USER);
+  assert.equal(c.environment!.INFLUXDB_PASSWORD, influx.INFLUXDB_WRITE_USER_PASSWORD);
+  assert.equal(c.environment!.INFLUXDB_DATABASE, influx.INFLUXDB_DB);
+  assert.equal(influx.INFLUXDB_HTTP_AUTH_ENABLED, "true");
+});
+
+test("grafana: the shared provisioning files and dashboards, with every variable they read set, reading with the read user", () => {
+  const g = service("grafana");
+  const provisioning = ["datasources", "dashboards"].map((kind) => `./grafana/provisioning/${kind}/racetel.yaml:/etc/grafana/provisioning/${kind}/racetel.yaml:ro`);
+  for (const p of provisioning) assert.ok(g.volumes!.includes(p), `compose mounts ${p}`);
+  const provider = parse(readFileSync(path.join(repoRoot, "grafana/provisioning/dashboards/racetel.yaml"), "utf8")).providers[0];
+  assert.ok(g.volumes!.includes(`./grafana/dashboards:${provider.options.path}:ro`), "the dashboards are where the provider reads them");
+  const datasource = readFileSync(path.join(repoRoot, "grafana/provisioning/datasources/racetel.yaml"), "utf8").replace(/^#.*$/gm, "");
+  const vars = [...datasource.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1]!);
+  assert.ok(vars.length >= 4);
+  const chartGrafana = find(chart, "Deployment", "racetel-grafana");
+  for (const v of vars) {
+    assert.ok(g.environment![v] !== undefined, `compose's Grafana does not set ${v}`);
+    assert.ok(env(chartGrafana, v) !== undefined, `the chart's Grafana does not set ${v}`);
+  }
+  const influx = service("influxdb").environment!;
+  assert.equal(g.environment!.RACETEL_INFLUXDB_READ_USER, influx.INFLUXDB_READ_USER);
+  assert.equal(g.environment!.RACETEL_INFLUXDB_READ_PASSWORD, influx.INFLUXDB_READ_USER_PASSWORD);
+  assert.equal(g.environment!.RACETEL_INFLUXDB_DATABASE, influx.INFLUXDB_DB);
+  assert.equal(new URL(g.environment!.RACETEL_INFLUXDB_URL!).hostname, "influxdb");
+  assert.equal(g.environment!.GF_DASHBOARDS_MIN_REFRESH_INTERVAL, env(chartGrafana, "GF_DASHBOARDS_MIN_REFRESH_INTERVAL").value);
+  assert.equal(container(chartGrafana).image, g.image);
+});
+
+test("data survives `docker compose down && docker compose up`: named volumes for InfluxDB and Grafana", () => {
+  assert.ok(service("influxdb").volumes!.includes("influxdb-data:/var/lib/influxdb"));
+  assert.ok(service("grafana").volumes!.some((v) => v.startsWith("grafana-data:/var/lib/grafana")));
+  assert.deepEqual(Object.keys(compose.volumes).sort(), ["grafana-data", "influxdb-data"]);
+});
