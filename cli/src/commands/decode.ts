@@ -1,6 +1,7 @@
 // `racetel decode`: decode a capture offline into racetel.v1 frames (JSON lines) or a summary table.
 import { parseArgs } from "node:util";
-import { readCapture } from "@racetel/ingest/capture/capture-reader";
+import { inspectCapture, readCapture } from "@racetel/ingest/capture/capture-reader";
+import { ProgressLine, formatBytes } from "@racetel/ingest/observability/progress-line";
 import { CaptureFormatError, RECORD_KIND_NAMES, RecordKind, type CaptureRecord } from "@racetel/ingest/capture/rtcap-format";
 import { UsageError } from "@racetel/ingest/config/usage-error";
 import { IngestCounters } from "@racetel/ingest/observability/counters";
@@ -91,8 +92,16 @@ Flags:
     };
 
     const rows = new Map<string, Row>();
+    // Progress on stderr (redrawn in place on a terminal, one final line otherwise): big captures take a while.
+    const progress = new ProgressLine();
+    let size = 0;
+    let bytes = 0;
+    const status = (): string => `decode ${file}: ${counters.packetsReceived} packets, ${formatBytes(bytes)}${size > 0 ? ` of ${formatBytes(size)} (${Math.min(100, Math.round((bytes / size) * 100))}%)` : ""}, ${counters.framesEmitted} frames`;
     try {
+      size = (await inspectCapture(file)).size;
       for await (const record of readCapture(file)) {
+        bytes += record.payload.length;
+        progress.update(status);
         const label = values.json ? "" : rowLabel(record);
         let row = rows.get(label);
         if (!row) {
@@ -123,7 +132,10 @@ Flags:
       }
       throw err;
     }
+    // Frames a decoder still holds (a last Motion waiting for its MotionEx) belong to the capture too.
+    for (const decoder of decoders.values()) decoder.flush?.();
     batcher?.flush();
+    progress.done(status);
     if (!values.json) process.stdout.write(renderTable(rows));
     return 0;
   },

@@ -6,7 +6,7 @@ import type { IngestCounters } from "./counters.js";
 /** Copies the counters into a fresh IngestStats object (called about once a second, not per packet). */
 export function snapshotIngestStats(counters: IngestCounters, nowMs: number = performance.now()): racetel.v1.IIngestStats {
   const dropped: Record<string, number> = {};
-  for (const [reason, n] of counters.packetsDroppedByReason) dropped[reason] = n;
+  for (const [reason, n] of counters.dropsByReasonWithKernel()) dropped[reason] = n;
   return {
     packetsReceived: counters.packetsReceived,
     packetsDecoded: counters.packetsDecoded,

@@ -1,6 +1,7 @@
 // Prometheus text exposition (format 0.0.4) of the ingest counters, written by hand: a dozen
 // series do not need a metrics library.
 import type { IngestCounters } from "./counters.js";
+import { hostUdpReceiveBufferErrors } from "./kernel-drops.js";
 
 export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -19,10 +20,13 @@ export function renderPrometheus(counters: IngestCounters, nowMs: number = perfo
   series(out, "racetel_ingest_bytes_received_total", "counter", "Bytes of datagrams or pages received.", counters.bytesReceived);
   series(out, "racetel_ingest_packets_decoded_total", "counter", "Datagrams or pages decoded into frames.", counters.packetsDecoded);
   out.push("# HELP racetel_ingest_packets_dropped_total Datagrams or pages dropped, by reason.", "# TYPE racetel_ingest_packets_dropped_total counter");
-  const reasons = [...counters.packetsDroppedByReason.keys()].sort();
-  for (const reason of reasons) {
-    out.push(`racetel_ingest_packets_dropped_total{reason="${escapeLabel(reason)}"} ${counters.packetsDroppedByReason.get(reason)}`);
+  // Includes reason="kernel_receive_buffer": datagrams the kernel dropped on ingest's sockets (Linux only).
+  const drops = counters.dropsByReasonWithKernel();
+  for (const reason of [...drops.keys()].sort()) {
+    out.push(`racetel_ingest_packets_dropped_total{reason="${escapeLabel(reason)}"} ${drops.get(reason)}`);
   }
+  const host = hostUdpReceiveBufferErrors();
+  if (host !== undefined) series(out, "racetel_ingest_host_udp_receive_buffer_errors_total", "counter", "UDP datagrams the kernel dropped for a full receive buffer on any socket of this host (RcvbufErrors; includes other programs).", host);
   series(out, "racetel_ingest_frames_emitted_total", "counter", "racetel.v1 frames produced by the decoders.", counters.framesEmitted);
   series(out, "racetel_ingest_frames_dropped_queue_total", "counter", "Frames dropped because the output queue was full.", counters.framesDroppedQueue);
   series(out, "racetel_ingest_batches_sealed_total", "counter", "PublishRequest batches handed to the output.", counters.batchesSealed);

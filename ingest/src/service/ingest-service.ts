@@ -51,6 +51,14 @@ export class IngestService {
       maxAgeMs: config.batch.maxAgeMs,
       onEncodeError: (err) => logger.error({ err }, "a decoder emitted a frame that cannot be encoded (bug): frame skipped"),
     });
+    this.counters.kernelReceiveDrops = () => {
+      let total: number | undefined;
+      for (const l of this.listeners) {
+        const n = l.kernelDrops();
+        if (n !== undefined) total = (total ?? 0) + n;
+      }
+      return total;
+    };
     this.counters.sessionsActive = () => {
       let n = 0;
       for (const decoder of this.decoders) n += decoder.activeSessions();

@@ -6,6 +6,7 @@ import { isIPv6 } from "node:net";
 import type { SourceFilter } from "../config/cidr.js";
 import type { IngestCounters } from "../observability/counters.js";
 import type { Logger } from "../observability/logger.js";
+import { socketReceiveDrops } from "../observability/kernel-drops.js";
 import type { DropRecorder, PacketDecoder } from "../sources/source.js";
 
 export interface UdpListenerOptions {
@@ -24,8 +25,15 @@ export interface UdpListenerOptions {
 export interface UdpListener {
   socket: Socket;
   port: number;
+  /** Datagrams the kernel dropped on this socket (receive buffer full); undefined where Linux's table is missing. */
+  kernelDrops(): number | undefined;
   close(): Promise<void>;
 }
+
+/** How often frames a decoder holds back (the player's Motion waiting for its MotionEx) are checked. */
+const FLUSH_EVERY_MS = 250;
+/** A held frame older than this is sent as it is: its completing packet is not coming. */
+const HOLD_AT_MOST_MS = 200;
 
 /** Binds the socket and starts decoding; rejects with a clear message when the port is taken. */
 export async function startUdpListener(options: UdpListenerOptions): Promise<UdpListener> {
@@ -86,9 +94,24 @@ export async function startUdpListener(options: UdpListenerOptions): Promise<Udp
   }
 
   const port = socket.address().port;
+  const flush = decoder.flush;
+  const flusher = flush === undefined ? undefined : setInterval(() => {
+    try {
+      flush.call(decoder, (performance.timeOrigin + performance.now() - HOLD_AT_MOST_MS) * 1e6);
+    } catch (err) {
+      logger.error({ err, listener: options.name }, "decoder flush threw (bug)");
+    }
+  }, FLUSH_EVERY_MS);
+  flusher?.unref();
+  const ipv6 = isIPv6(options.host);
   return {
     socket,
     port,
-    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+    kernelDrops: () => socketReceiveDrops(port, ipv6),
+    close: () => new Promise<void>((resolve) => {
+      if (flusher !== undefined) clearInterval(flusher);
+      flush?.call(decoder);
+      socket.close(() => resolve());
+    }),
   };
 }

@@ -1,6 +1,7 @@
 // simulateSession(): one simulated console as a stream of F1 datagrams with their send times, each
 // packet kind at the game's cadence. Deterministic: the same options give the same bytes.
 import { F1PacketEncoder } from "./encode/encoder.js";
+import { LAP_POSITION_LAPS } from "./encode/menu-packets.js";
 import { PacketId, type PacketFormat } from "./encode/layout.js";
 import { RaceModel } from "./model.js";
 import { trackByName } from "./tracks.js";
@@ -47,6 +48,9 @@ const SETUPS_EVERY = 0.5;
 const DAMAGE_EVERY = 0.1;
 const HISTORY_EVERY = 0.05; // one car per packet, in rotation
 const TYRE_SETS_EVERY = 0.05; // one car per packet, in rotation
+const LAP_POSITIONS_EVERY = 1; // F1 25 spec: once per second
+/** LobbyInfo packets sent from the lobby before the session (the game sends two a second there). */
+const LOBBY_PACKETS = 3;
 /** Stop even if the race never ends (a model bug must not make an endless stream). */
 const MAX_SESSION_S = 3600 * 3;
 
@@ -62,7 +66,11 @@ export function* simulateSession(options: SessionOptions): Generator<SimulatedDa
   let frame = 0;
   let historyCar = 0;
   let tyreCar = 0;
-  const due = { session: 0, participants: 0, setups: 0, damage: 0, history: 0, tyres: 0 };
+  const due = { session: 0, participants: 0, setups: 0, damage: 0, history: 0, tyres: 0, lapPositions: 0 };
+  // F1 25 LapPositions: the position of each car at the start of each lap (lap 1: the grid).
+  const lapPositions = new Uint8Array(LAP_POSITION_LAPS * 22);
+  const lapsRecorded = new Uint8Array(22);
+  for (const car of model.cars) { lapPositions[car.index] = car.gridPosition; lapsRecorded[car.index] = 1; }
 
   const emit = (packetId: number, data: Buffer): SimulatedDatagram => {
     out.timeMs = model.time * 1000;
@@ -70,6 +78,9 @@ export function* simulateSession(options: SessionOptions): Generator<SimulatedDa
     out.data = data;
     return out;
   };
+
+  // The lobby, before the session: LobbyInfo with sessionUID 0, as the game sends it from its menus.
+  for (let i = 0; i < LOBBY_PACKETS; i++) yield emit(PacketId.LobbyInfo, enc.lobbyInfo(model));
 
   while (true) {
     enc.header.sessionTime = model.time;
@@ -95,6 +106,19 @@ export function* simulateSession(options: SessionOptions): Generator<SimulatedDa
       due.tyres += TYRE_SETS_EVERY;
       yield emit(PacketId.TyreSets, enc.tyreSets(model, tyreCar));
       tyreCar = (tyreCar + 1) % model.cars.length;
+    }
+    if (options.format === 2025) {
+      for (const car of model.cars) {
+        const lap = car.completedLaps + 1;
+        if (lap > lapsRecorded[car.index]! && lap <= LAP_POSITION_LAPS) {
+          lapPositions[(lap - 1) * 22 + car.index] = car.position;
+          lapsRecorded[car.index] = lap;
+        }
+      }
+      if (t >= due.lapPositions) {
+        due.lapPositions += LAP_POSITIONS_EVERY;
+        yield emit(PacketId.LapPositions, enc.lapPositions(lapPositions, Math.max(...lapsRecorded)));
+      }
     }
     if (model.time >= MAX_SESSION_S) break;
     model.step(dt);

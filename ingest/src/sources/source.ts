@@ -37,4 +37,10 @@ export interface PacketDecoder {
   decode(packet: Buffer, receiveTimeUnixNano: number, sourceAddress: string): boolean;
   /** Sessions seen recently (for the sessions_active gauge). */
   activeSessions(): number;
+  /**
+   * Emits frames the decoder holds back waiting for a packet that completes them (F1: the player's Motion
+   * waits for its MotionEx), when they are older than `olderThanUnixNano` (all of them by default): at the
+   * end of a capture, and from a timer while a game is silent.
+   */
+  flush?(olderThanUnixNano?: number): void;
 }

@@ -26,6 +26,7 @@ for (const name of cases) {
     splitF1Dump(readFileSync(path.join(dir, "input.bin"))).forEach((d, i) => {
       assert.ok(decoder.decode(d, 1_700_000_000_000_000_000 + i * 1_000_000, "192.168.1.20:53001"), `datagram ${i}`);
     });
+    decoder.flush();
     assert.deepEqual(rec.drops, {});
     assert.ok(rec.frames.length > 0, "a golden case must produce frames");
     const actual = JSON.parse(JSON.stringify(rec.frames.map((f) =>

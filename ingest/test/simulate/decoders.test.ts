@@ -37,12 +37,7 @@ function agree(id: number, frames: Frame[], p: PeerRecord, lastMotionEx: PeerRec
       close(n(f.motion?.gForceLateral), m.m_gForceLateral, 1e-4, "gForceLateral");
       checked += 3;
       // racetel attaches the player car's latest MotionEx to its next Motion frame.
-      if (f.motion?.detail && lastMotionEx) {
-        close(n(f.motion.detail.wheelSpeedMps?.rearLeft), lastMotionEx["m_wheelSpeed"][0], 1e-4, "MotionEx wheelSpeed RL");
-        close(n(f.motion.detail.wheelSpeedMps?.frontRight), lastMotionEx["m_wheelSpeed"][3], 1e-4, "MotionEx wheelSpeed FR");
-        checked += 2;
-        motionExCompared++;
-      }
+      assert.equal(f.motion?.detail ?? null, null, "detail comes with the MotionEx of the same frame, not with Motion");
     } break;
     case 1: for (const f of frames.filter((x) => x.session)) {
       assert.equal(n(f.session?.trackId), p["m_trackId"]);
@@ -129,7 +124,17 @@ function agree(id: number, frames: Frame[], p: PeerRecord, lastMotionEx: PeerRec
       const sets = frames.find((x) => x.f1TyreSets)?.f1TyreSets?.sets ?? [];
       sets.forEach((s, k) => { assert.equal(n(s.lifeSpanLaps), p["m_tyreSetData"][k].m_lifeSpan, "lifeSpan"); checked++; });
     } break;
-    case 13: assert.equal(frames.length, 0, "MotionEx is merged into the next Motion frame"); checked += 1; break;
+    // The player's Motion frame waited for this MotionEx (same game frame) and carries it.
+    case 13: {
+      assert.equal(frames.length, 1, "the MotionEx completes the player's Motion frame of its game frame");
+      const f = frames[0]!;
+      assert.ok(f.motion?.detail, "with its detail");
+      close(n(f.motion.detail.wheelSpeedMps?.rearLeft), p["m_wheelSpeed"][0], 1e-4, "MotionEx wheelSpeed RL");
+      close(n(f.motion.detail.wheelSpeedMps?.frontRight), p["m_wheelSpeed"][3], 1e-4, "MotionEx wheelSpeed FR");
+      if (lastMotionEx !== undefined) close(n(f.motion.positionM?.x), lastMotionEx["m_carMotionData"][car(f)].m_worldPositionX, 1e-3, "player x from its Motion");
+      checked += 3;
+      motionExCompared++;
+    } break;
     default: break;
   }
   return checked;
@@ -169,11 +174,12 @@ describe("simulated sessions decode in racetel and in the peer decoder", () => {
         const parsed = peerParse(d.data);
         assert.equal(parsed["m_header"].m_packetId, d.packetId);
         compared.set(d.packetId, (compared.get(d.packetId) ?? 0) + agree(d.packetId, frames, parsed, lastMotionEx));
-        if (d.packetId === 13) lastMotionEx = parsed;
+        if (d.packetId === 0) lastMotionEx = parsed; // the last Motion, for the player's frame sent with MotionEx
       }
       assert.deepEqual(racetel.drops, {});
       // Every packet kind the simulator promises, and the events of a whole race.
-      assert.deepEqual([...byId.keys()].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13]);
+      // Every packet id of the format: LobbyInfo from the lobby first; LapPositions in F1 25 only.
+      assert.deepEqual([...byId.keys()].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, ...(format === 2025 ? [15] : [])]);
       for (const code of ["SSTA", "STLG", "LGOT", "DRSD", "DRSE", "FTLP", "PENA", "OVTK", "SPTP", "RTMT", "CHQF", "RCWN", "SEND"]) {
         assert.ok(codes.has(code), `event ${code} missing (saw ${[...codes].join(" ")})`);
       }

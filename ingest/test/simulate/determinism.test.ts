@@ -12,7 +12,8 @@ function digest(options: SessionOptions): { hash: string; count: number; uid: bi
   for (const d of simulateSession(options)) {
     h.update(d.data);
     h.update(String(d.timeMs));
-    if (count === 0) uid = d.data.readBigUInt64LE(7);
+    // the first packet of the session (the lobby's LobbyInfo packets before it carry sessionUID 0)
+    if (uid === 0n) uid = d.data.readBigUInt64LE(7);
     count++;
   }
   return { hash: h.digest("hex"), count, uid };

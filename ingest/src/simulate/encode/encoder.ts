@@ -3,6 +3,7 @@ import type { RaceEvent, RaceModel } from "../model.js";
 import { writeCarDamage, writeCarSetups, writeCarStatus, writeCarTelemetry, writeMotion, writeMotionEx } from "./car-packets.js";
 import { writeEvent } from "./event.js";
 import { ENCODED_PACKET_SIZES, PacketId, PacketWriter, writeHeader, type HeaderFields, type PacketFormat } from "./layout.js";
+import { writeLapPositions, writeLobbyInfo } from "./menu-packets.js";
 import { writeFinalClassification, writeLapData, writeParticipants, writeSession, writeSessionHistory, writeTyreSets } from "./race-packets.js";
 
 /** Encodes packets of one format from a RaceModel. Each method returns the encoder's own buffer for that
@@ -23,6 +24,14 @@ export class F1PacketEncoder {
     return w;
   }
 
+  /** A packet of the game's menus: sessionUID 0 (F1 spec: LobbyInfo is sent in the lobby, before a session). */
+  private beginMenu(id: number): PacketWriter {
+    const w = this.writers.get(id) as PacketWriter;
+    w.reset();
+    writeHeader(w, { ...this.header, sessionUid: 0n }, id);
+    return w;
+  }
+
   motion(m: RaceModel): Buffer { const w = this.begin(PacketId.Motion); writeMotion(w, m); return w.buffer; }
   session(m: RaceModel): Buffer { const w = this.begin(PacketId.Session); writeSession(w, m, this.format, this.playerCarIndex); return w.buffer; }
   lapData(m: RaceModel): Buffer { const w = this.begin(PacketId.LapData); writeLapData(w, m, this.format); return w.buffer; }
@@ -35,5 +44,8 @@ export class F1PacketEncoder {
   carDamage(m: RaceModel): Buffer { const w = this.begin(PacketId.CarDamage); writeCarDamage(w, m, this.format); return w.buffer; }
   sessionHistory(m: RaceModel, car: number): Buffer { const w = this.begin(PacketId.SessionHistory); writeSessionHistory(w, m, car); return w.buffer; }
   tyreSets(m: RaceModel, car: number): Buffer { const w = this.begin(PacketId.TyreSets); writeTyreSets(w, m, car); return w.buffer; }
+  lobbyInfo(m: RaceModel): Buffer { const w = this.beginMenu(PacketId.LobbyInfo); writeLobbyInfo(w, m, this.format, this.playerCarIndex); return w.buffer; }
+  /** F1 25 only. */
+  lapPositions(table: Uint8Array, laps: number): Buffer { const w = this.begin(PacketId.LapPositions); writeLapPositions(w, table, laps); return w.buffer; }
   motionEx(m: RaceModel): Buffer { const w = this.begin(PacketId.MotionEx); writeMotionEx(w, m, this.playerCarIndex, this.format); return w.buffer; }
 }

@@ -8,14 +8,15 @@ export const PACKET_FORMATS: readonly PacketFormat[] = [2023, 2024, 2025];
 export const PacketId = {
   Motion: 0, Session: 1, LapData: 2, Event: 3, Participants: 4, CarSetups: 5, CarTelemetry: 6, CarStatus: 7,
   FinalClassification: 8, LobbyInfo: 9, CarDamage: 10, SessionHistory: 11, TyreSets: 12, MotionEx: 13,
+  LapPositions: 15,
 } as const;
 export type PacketIdValue = (typeof PacketId)[keyof typeof PacketId];
 
 /** Byte size of each packet the simulator sends, by format (the spec's size table). */
 export const ENCODED_PACKET_SIZES: Readonly<Record<PacketFormat, Readonly<Record<number, number>>>> = {
-  2023: { 0: 1349, 1: 644, 2: 1131, 3: 45, 4: 1306, 5: 1107, 6: 1352, 7: 1239, 8: 1020, 10: 953, 11: 1460, 12: 231, 13: 217 },
-  2024: { 0: 1349, 1: 753, 2: 1285, 3: 45, 4: 1350, 5: 1133, 6: 1352, 7: 1239, 8: 1020, 10: 953, 11: 1460, 12: 231, 13: 237 },
-  2025: { 0: 1349, 1: 753, 2: 1285, 3: 45, 4: 1284, 5: 1133, 6: 1352, 7: 1239, 8: 1042, 10: 1041, 11: 1460, 12: 231, 13: 273 },
+  2023: { 0: 1349, 1: 644, 2: 1131, 3: 45, 4: 1306, 5: 1107, 6: 1352, 7: 1239, 8: 1020, 9: 1218, 10: 953, 11: 1460, 12: 231, 13: 217 },
+  2024: { 0: 1349, 1: 753, 2: 1285, 3: 45, 4: 1350, 5: 1133, 6: 1352, 7: 1239, 8: 1020, 9: 1306, 10: 953, 11: 1460, 12: 231, 13: 237 },
+  2025: { 0: 1349, 1: 753, 2: 1285, 3: 45, 4: 1284, 5: 1133, 6: 1352, 7: 1239, 8: 1042, 9: 954, 10: 1041, 11: 1460, 12: 231, 13: 273, 15: 1131 },
 };
 
 export const HEADER_SIZE = 29;

@@ -127,7 +127,7 @@ export class F1Decoder implements PacketDecoder {
       case F1PacketId.CarDamage: n.carDamage(p as F1CarDamagePacket, s); break;
       case F1PacketId.SessionHistory: n.sessionHistory(p as F1SessionHistoryPacket, s); break;
       case F1PacketId.TyreSets: n.tyreSets(p as F1TyreSetsPacket, s, raw); break;
-      case F1PacketId.MotionEx: n.motionEx(p as F1MotionExPacket); break;
+      case F1PacketId.MotionEx: n.motionEx(p as F1MotionExPacket, s); break;
       case F1PacketId.TimeTrial: n.timeTrial(p as F1TimeTrialPacket, s); break;
       case F1PacketId.LapPositions: n.lapPositions(p as F1LapPositionsPacket, s); break;
       default: break;
@@ -203,6 +203,14 @@ export class F1Decoder implements PacketDecoder {
   private drop(reason: F1DropReason, packet: Buffer): false {
     this.ctx.drops.drop(reason, packet);
     return false;
+  }
+
+  flush(olderThanUnixNano = Number.POSITIVE_INFINITY): void {
+    try {
+      this.normaliser.releaseHeldMotion(olderThanUnixNano);
+    } catch {
+      this.ctx.drops.drop("decode_error", Buffer.alloc(0));
+    }
   }
 
   /** Sessions with a packet in the last 10 s (of `nowMs`, default the wall clock). */

@@ -32,10 +32,22 @@ export function setWheels4(out: Wheel, rl: number, rr: number, fl: number, fr: n
   out.frontRight = fr * scale;
 }
 
+/** setWheels4 that returns `out`. */
+export function setWheels4Into(out: Wheel, rl: number, rr: number, fl: number, fr: number, scale: number): Wheel {
+  setWheels4(out, rl, rr, fl, fr, scale);
+  return out;
+}
+
 /** Like setWheels4 into `out`, but returns null (nothing to send) when all four values are zero. */
 export function wheelsOrNull(out: Wheel, rl: number, rr: number, fl: number, fr: number, scale: number): Wheel | null {
   if (rl === 0 && rr === 0 && fl === 0 && fr === 0) return null;
   setWheels4(out, rl, rr, fl, fr, scale);
+  return out;
+}
+
+/** Copies an F1 per-wheel array (RL, RR, FL, FR) into `out` and returns it. */
+export function setWheelsInto(out: Wheel, f1: ArrayLike<number>): Wheel {
+  setWheels(out, f1, 1);
   return out;
 }
 
@@ -59,12 +71,16 @@ export const newTelemetry = () => ({
   speedMps: 0, throttle: 0, brake: 0, clutch: 0, steering: 0, gear: 0, engineRpm: 0, suggestedGear: 0,
   drsOpen: false, tyreSurfaceTemperatureCelsius: wheel(), tyreInnerTemperatureCelsius: wheel(),
   tyrePressureKpa: wheel(), brakeTemperatureCelsius: wheel(), engineTemperatureCelsius: 0, revLights: 0,
+  wheelSurface: { frontLeft: "", frontRight: "", rearLeft: "", rearRight: "" },
 });
 
 export const newMotionDetail = () => ({
   suspensionPositionM: wheel(), wheelSpeedMps: wheel(), wheelSlipRatio: wheel(), wheelSlipAngleRad: wheel(),
   wheelLoadN: wheel(), localVelocityMps: vec3(), angularVelocityRadps: vec3(), frontWheelsAngleRad: 0,
   frontRideHeightM: 0, rearRideHeightM: 0, centreOfGravityHeightM: 0,
+  suspensionVelocityMps: wheel(), suspensionAccelerationMps2: wheel(), angularAccelerationRadps2: vec3(),
+  // F1 25 only: null (left off the wire) for 2023/2024; set to the FrameSet's camber wheels otherwise.
+  wheelCamberRad: null as Wheel | null, wheelCamberGainRad: null as Wheel | null, chassisPitchRad: 0,
 });
 export type MotionDetail = ReturnType<typeof newMotionDetail>;
 
@@ -78,7 +94,8 @@ export const newLap = () => ({
   currentSector: 0, lapDistanceM: 0, totalDistanceM: 0, position: 0, gridPosition: 0, pitStatus: 0,
   pitStops: 0, penaltiesS: 0, warnings: 0, unservedDriveThrough: 0, unservedStopGo: 0, lapInvalid: false,
   driverStatus: 0, resultStatus: 0, gapToCarAheadMs: 0, gapToLeaderMs: 0, lapFraction: 0,
-  pitLaneTimerActive: false, pitLaneTimeMs: 0,
+  pitLaneTimerActive: false, pitLaneTimeMs: 0, pitStopTimeMs: 0, cornerCuttingWarnings: 0, safetyCarDeltaS: 0,
+  speedTrapFastestMps: 0,
 });
 
 export const newStatus = () => ({
@@ -86,6 +103,8 @@ export const newStatus = () => ({
   ersDeployMode: "", ersHarvestedThisLapJ: 0, ersDeployedThisLapJ: 0, tyreCompound: 0, tyreCompoundName: "",
   tyreAgeLaps: 0, brakeBiasFront: 0, tractionControl: 0, abs: 0, engineMap: 0, pitLimiterOn: false,
   drsAllowed: false, maxRpm: 0, idleRpm: 0, maxGears: 0, flag: 0, enginePowerW: 0, mgukPowerW: 0,
+  drsActivationDistanceM: 0, ersHarvestedMgukThisLapJ: 0, ersHarvestedMguhThisLapJ: 0, tyreVisualCompoundName: "",
+  networkPaused: false,
 });
 
 export const newDamage = () => ({
@@ -95,6 +114,8 @@ export const newDamage = () => ({
   sidepodDamage: 0, gearboxDamage: 0, engineDamage: 0, engineMguhWear: 0, engineEnergyStoreWear: 0,
   engineControlElectronicsWear: 0, engineIceWear: 0, engineMgukWear: 0, engineTurbochargerWear: 0,
   drsFault: false, ersFault: false, engineBlown: false, engineSeized: false,
+  // F1 25 only; null (left off the wire) elsewhere
+  tyreBlisters: null as Wheel | null,
 });
 
 export const newSetup = () => ({
@@ -157,8 +178,12 @@ export const newSessionInfo = () => ({
   trackTemperatureCelsius: 0, trackFlag: 0, safetyCarStatus: 0, pitSpeedLimitMps: 0, networkGame: false,
   playerCarIndex: null as number | null, activeCars: 0, series: "", rainIntensity: 0, forecast: [] as Forecast[],
   pitWindowIdealLap: 0, pitWindowLatestLap: 0, safetyCarPeriods: 0, virtualSafetyCarPeriods: 0,
-  redFlagPeriods: 0, sectorCount: 3,
+  redFlagPeriods: 0, sectorCount: 3, paused: false, timeOfDayS: 0, sector2StartM: 0, sector3StartM: 0,
+  marshalZones: [] as MarshalZone[],
 });
+
+export const newMarshalZone = () => ({ startFraction: 0, flag: 0 });
+export type MarshalZone = ReturnType<typeof newMarshalZone>;
 
 
 /** Makes one frame per car slot carrying `key: payload()`. */
@@ -175,10 +200,11 @@ export function newFrameSet() {
     telemetry: perSlot("telemetry", newTelemetry),
     motion: perSlot("motion", newMotion),
     motionDetail: newMotionDetail(),
+    camberWheels: { camber: wheel(), gain: wheel() },
     lap: perSlot("lap", newLap),
     status: perSlot("status", newStatus),
     damage: perSlot("damage", newDamage),
-    damageWheels: Array.from({ length: F1_CAR_SLOTS }, () => ({ tyre: wheel(), brake: wheel() })),
+    damageWheels: Array.from({ length: F1_CAR_SLOTS }, () => ({ tyre: wheel(), brake: wheel(), blisters: wheel() })),
     setup: perSlot("setup", newSetup),
     participant: perSlot("participant", newParticipant),
     finishedLap: perSlot("finishedLap", newFinishedLap),
@@ -193,6 +219,7 @@ export function newFrameSet() {
     event: single("event", newEvent),
     session: single("session", newSessionInfo),
     forecastPool: Array.from({ length: 64 }, newForecast),
+    marshalZonePool: Array.from({ length: 21 }, newMarshalZone),
   };
 }
 export type FrameSet = ReturnType<typeof newFrameSet>;

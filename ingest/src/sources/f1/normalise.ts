@@ -2,7 +2,7 @@
 // them to the sink. Every frame object is preallocated (frames.ts); per-car state lives in F1Session.
 import { racetel } from "@racetel/proto";
 import type { FrameSink } from "../source.js";
-import { type BaseFrame, type FrameSet, type Wheel, newFrameSet, setWheels, setWheels4, wheelsOrNull } from "./frames.js";
+import { type BaseFrame, type FrameSet, type Wheel, newFrameSet, setWheels, setWheels4, setWheels4Into, setWheelsInto, wheelsOrNull } from "./frames.js";
 import type { F1CarDamagePacket, F1CarSetupsPacket, F1CarStatusPacket, F1CarTelemetryPacket,
   F1TyreSetsPacket } from "./layouts/car.js";
 import { type F1EventDetails, type F1EventPacket, eventDetailParsers } from "./layouts/event.js";
@@ -54,6 +54,10 @@ export class F1Normaliser {
   constructor(private readonly sink: FrameSink) {}
 
   private emit(frame: BaseFrame, s: F1Session, h: F1Header, car: number | null): void {
+    this.emitAt(frame, s, h.sessionTime, h.frameIdentifier, car);
+  }
+
+  private emitAt(frame: BaseFrame, s: F1Session, sessionTimeS: number, gameFrame: number, car: number | null): void {
     const l = frame.labels;
     l.source = this.source;
     l.game = s.game;
@@ -64,14 +68,17 @@ export class F1Normaliser {
     l.team = car === null || car >= F1_CAR_SLOTS ? null : nz(s.team[car]!);
     l.track = nz(s.track);
     frame.receiveTimeUnixNano = this.receiveTimeUnixNano;
-    frame.sessionTimeS = h.sessionTime;
-    frame.gameFrame = h.frameIdentifier;
+    frame.sessionTimeS = sessionTimeS;
+    frame.gameFrame = gameFrame;
     this.sink.emit(frame);
   }
 
   motion(p: F1MotionPacket, s: F1Session): void {
     const h = p.header;
-    const hasDetail = (s.seenPacketIds & (1 << 13)) !== 0;
+    const frameId = h.overallFrameIdentifier;
+    // A held player motion whose MotionEx never came: send it without detail before its object is reused.
+    this.releaseHeldMotion();
+    const player = h.playerCarIndex;
     for (let i = 0; i < F1_CAR_SLOTS; i++) {
       if (!s.isActive(i)) continue;
       const c = p.cars[i]!;
@@ -83,17 +90,47 @@ export class F1Normaliser {
       m.gForceLongitudinal = c.gForceLongitudinal;
       m.gForceVertical = c.gForceVertical;
       m.yawRad = c.yaw; m.pitchRad = c.pitch; m.rollRad = c.roll;
-      // MotionEx (the player's chassis detail) rides on the player's motion frame
-      m.detail = hasDetail && i === h.playerCarIndex ? this.frames.motionDetail : null;
+      m.detail = null;
+      if (i === player) {
+        // The player's chassis detail (MotionEx) belongs to the same game frame: pair them by frame id,
+        // whichever arrives first. Hold the motion frame until its MotionEx, unless the session sends none.
+        if (this.detailSession === s && this.detailFrame === frameId) {
+          m.detail = this.frames.motionDetail;
+          this.detailSession = undefined;
+        } else if (s.motionExExpected()) {
+          this.hold = { session: s, frameId, car: i, receiveTimeUnixNano: this.receiveTimeUnixNano, sessionTimeS: h.sessionTime, gameFrame: h.frameIdentifier };
+          continue;
+        }
+      }
       this.emit(f, s, h, i);
     }
   }
 
-  /** Stores the player's chassis detail; it is sent with the next Motion frame of that car. */
-  motionEx(p: F1MotionExPacket): void {
+  /** The player's motion frame waiting for its MotionEx (same session and frame id). */
+  private hold: { session: F1Session; frameId: number; car: number; receiveTimeUnixNano: number; sessionTimeS: number; gameFrame: number } | undefined;
+  /** MotionEx detail that arrived before its Motion packet. */
+  private detailSession: F1Session | undefined;
+  private detailFrame = -1;
+
+  /** Sends the held player motion (without detail) if it was received before `olderThanUnixNano`. */
+  releaseHeldMotion(olderThanUnixNano = Number.POSITIVE_INFINITY): void {
+    const held = this.hold;
+    if (held === undefined || held.receiveTimeUnixNano >= olderThanUnixNano) return;
+    this.hold = undefined;
+    const f = this.frames.motion[held.car]!;
+    const receive = this.receiveTimeUnixNano;
+    this.receiveTimeUnixNano = held.receiveTimeUnixNano;
+    this.emitAt(f, held.session, held.sessionTimeS, held.gameFrame, held.car);
+    this.receiveTimeUnixNano = receive;
+  }
+
+  /** The player's chassis detail of one game frame: sent with that frame's Motion of the player's car. */
+  motionEx(p: F1MotionExPacket, s: F1Session): void {
     const d = this.frames.motionDetail;
-    // F1 spec: suspension position in millimetres
+    // F1 spec: suspension position in millimetres (velocity and acceleration in mm/s and mm/s^2)
     setWheels(d.suspensionPositionM, p.suspensionPosition, MM_TO_M);
+    setWheels(d.suspensionVelocityMps, p.suspensionVelocity, MM_TO_M);
+    setWheels(d.suspensionAccelerationMps2, p.suspensionAcceleration, MM_TO_M);
     setWheels(d.wheelSpeedMps, p.wheelSpeed, 1);
     setWheels(d.wheelSlipRatio, p.wheelSlipRatio, 1);
     setWheels(d.wheelSlipAngleRad, p.wheelSlipAngle, 1);
@@ -101,10 +138,33 @@ export class F1Normaliser {
     d.localVelocityMps.x = p.localVelocityX; d.localVelocityMps.y = p.localVelocityY; d.localVelocityMps.z = p.localVelocityZ;
     d.angularVelocityRadps.x = p.angularVelocityX; d.angularVelocityRadps.y = p.angularVelocityY;
     d.angularVelocityRadps.z = p.angularVelocityZ;
+    d.angularAccelerationRadps2.x = p.angularAccelerationX; d.angularAccelerationRadps2.y = p.angularAccelerationY;
+    d.angularAccelerationRadps2.z = p.angularAccelerationZ;
     d.frontWheelsAngleRad = p.frontWheelsAngle;
     d.frontRideHeightM = p.frontAeroHeight ?? 0;
     d.rearRideHeightM = p.rearAeroHeight ?? 0;
     d.centreOfGravityHeightM = p.heightOfCOGAboveGround;
+    if (p.wheelCamber !== undefined) {
+      d.wheelCamberRad = setWheelsInto(this.frames.camberWheels.camber, p.wheelCamber);
+      d.wheelCamberGainRad = setWheelsInto(this.frames.camberWheels.gain, p.wheelCamberGain!);
+      d.chassisPitchRad = p.chassisPitch ?? 0;
+    }
+    s.motionExSeen = true;
+    const frameId = p.header.overallFrameIdentifier;
+    const held = this.hold;
+    if (held !== undefined && held.session === s && held.frameId === frameId) {
+      this.hold = undefined;
+      const f = this.frames.motion[held.car]!;
+      f.motion.detail = d;
+      const receive = this.receiveTimeUnixNano;
+      this.receiveTimeUnixNano = held.receiveTimeUnixNano;
+      this.emitAt(f, s, held.sessionTimeS, held.gameFrame, held.car);
+      this.receiveTimeUnixNano = receive;
+      return;
+    }
+    // MotionEx first (or a frame whose Motion we did not see): keep it for its Motion.
+    this.detailSession = s;
+    this.detailFrame = frameId;
   }
 
   session(p: F1SessionPacket, s: F1Session): void {
@@ -135,6 +195,19 @@ export class F1Normaliser {
       if (sev > worst) { worst = sev; worstFlag = z; }
     }
     o.trackFlag = nz(t.flag(worstFlag));
+    o.marshalZones.length = 0;
+    for (let i = 0; i < zones; i++) {
+      const z = p.marshalZones[i]!;
+      const mz = this.frames.marshalZonePool[i]!;
+      mz.startFraction = z.zoneStart;
+      mz.flag = t.flag(z.zoneFlag);
+      o.marshalZones.push(mz);
+    }
+    o.paused = nz(p.gamePaused === 1);
+    // F1 spec: time of day in minutes since midnight
+    o.timeOfDayS = nz(p.timeOfDay * 60);
+    o.sector2StartM = nz(p.sector2LapDistanceStart ?? 0);
+    o.sector3StartM = nz(p.sector3LapDistanceStart ?? 0);
     o.safetyCarStatus = nz(t.safetyCarStatus(p.safetyCarStatus));
     o.pitSpeedLimitMps = nz(p.pitSpeedLimit * KMH_TO_MPS);
     o.networkGame = nz(p.networkGame === 1);
@@ -195,15 +268,13 @@ export class F1Normaliser {
       s.lapSector2Ms[i] = ms(c.sector2TimeMinutesPart, c.sector2TimeMSPart);
       if (c.currentLapInvalid === 1) s.lapInvalid[i] = 1;
       if (c.pitStatus !== 0) s.lapPit[i] = 1;
-      if (c.lastLapTimeInMS > 0 && (s.bestLapMs[i] === 0 || c.lastLapTimeInMS < s.bestLapMs[i]!)) {
-        s.bestLapMs[i] = c.lastLapTimeInMS;
-      }
       const f = this.frames.lap[i]!;
       const o = f.lap;
       o.lapNumber = nz(c.currentLapNum);
       o.currentLapTimeMs = nz(c.currentLapTimeInMS);
       o.lastLapTimeMs = nz(c.lastLapTimeInMS);
-      o.bestLapTimeMs = nz(s.bestLapMs[i]!);
+      // The best lap is known only when every lap of the car is: seen from lap 1, or told by its lap history.
+      o.bestLapTimeMs = nz(s.bestLapKnown[i] === 1 ? s.bestLapMs[i]! : 0);
       o.sector1TimeMs = nz(s.lapSector1Ms[i]!);
       o.sector2TimeMs = nz(s.lapSector2Ms[i]!);
       o.currentSector = nz(c.sector + 1);
@@ -225,11 +296,21 @@ export class F1Normaliser {
       o.lapFraction = nz(s.trackLengthM > 0 ? Math.max(0, Math.min(1, c.lapDistance / s.trackLengthM)) : 0);
       o.pitLaneTimerActive = nz(c.pitLaneTimerActive === 1);
       o.pitLaneTimeMs = nz(c.pitLaneTimeInLaneInMS);
+      o.pitStopTimeMs = nz(c.pitStopTimerInMS);
+      o.cornerCuttingWarnings = nz(c.cornerCuttingWarnings);
+      o.safetyCarDeltaS = nz(c.safetyCarDelta);
+      // F1 24+: km/h, 0 before the car went through the trap (255 as lap = none)
+      o.speedTrapFastestMps = nz((c.speedTrapFastestSpeed ?? 0) * KMH_TO_MPS);
       this.emit(f, s, h, i);
     }
   }
 
   private startLap(s: F1Session, i: number, lap: number): void {
+    const previous = s.lapNumber[i]!;
+    // Seen from its first lap: every lap time will pass by. A skipped lap (a gap in the data) makes the
+    // best unknown again until the lap history fills it in.
+    if (previous === 0 && lap === 1 && !s.historySeen[i]) s.bestLapKnown[i] = 1;
+    else if (previous > 0 && lap > previous + 1 && !s.historySeen[i]) s.bestLapKnown[i] = 0;
     s.lapNumber[i] = lap;
     s.lapInvalid[i] = 0;
     s.lapPit[i] = 0;
@@ -245,6 +326,9 @@ export class F1Normaliser {
     const o = f.finishedLap;
     o.lapNumber = nz(s.lapNumber[i]!);
     o.lapTimeMs = nz(c.lastLapTimeInMS);
+    if (s.lapInvalid[i] === 0 && c.lastLapTimeInMS > 0 && (s.bestLapMs[i] === 0 || c.lastLapTimeInMS < s.bestLapMs[i]!)) {
+      s.bestLapMs[i] = c.lastLapTimeInMS;
+    }
     o.sector1TimeMs = nz(s.lapSector1Ms[i]!);
     o.sector2TimeMs = nz(s.lapSector2Ms[i]!);
     o.sector3TimeMs = nz(Math.max(0, c.lastLapTimeInMS - s.lapSector1Ms[i]! - s.lapSector2Ms[i]!));
@@ -267,9 +351,12 @@ export class F1Normaliser {
     const car = p.carIdx;
     if (car >= F1_CAR_SLOTS) return;
     const laps = Math.min(p.numLaps, MAX_HISTORY_LAPS);
+    // The game's own best lap of the car: with its history every lap is known.
+    s.historySeen[car] = 1;
+    s.bestLapKnown[car] = 1;
     if (p.bestLapTimeLapNum >= 1 && p.bestLapTimeLapNum <= laps) {
       const best = p.laps[p.bestLapTimeLapNum - 1]!.lapTimeInMS;
-      if (best > 0 && (s.bestLapMs[car] === 0 || best < s.bestLapMs[car]!)) s.bestLapMs[car] = best;
+      if (best > 0) s.bestLapMs[car] = best;
     }
     for (let lap = 1; lap <= laps; lap++) {
       const l = p.laps[lap - 1]!;
@@ -458,6 +545,9 @@ export class F1Normaliser {
         c.brakesTemperatureFR, 1);
       o.engineTemperatureCelsius = nz(c.engineTemperature);
       o.revLights = nz(c.revLightsPercent * PERCENT);
+      const surface = o.wheelSurface;
+      surface.rearLeft = t.surfaceName(c.surfaceTypeRL); surface.rearRight = t.surfaceName(c.surfaceTypeRR);
+      surface.frontLeft = t.surfaceName(c.surfaceTypeFL); surface.frontRight = t.surfaceName(c.surfaceTypeFR);
       this.emit(f, s, h, i);
     }
   }
@@ -480,6 +570,11 @@ export class F1Normaliser {
       o.ersStoreJ = nz(c.ersStoreEnergy);
       o.ersDeployMode = nz(t.ERS_DEPLOY_MODES[c.ersDeployMode] ?? "");
       o.ersHarvestedThisLapJ = nz(c.ersHarvestedThisLapMGUK + c.ersHarvestedThisLapMGUH);
+      o.ersHarvestedMgukThisLapJ = nz(c.ersHarvestedThisLapMGUK);
+      o.ersHarvestedMguhThisLapJ = nz(c.ersHarvestedThisLapMGUH);
+      o.tyreVisualCompoundName = nz(t.visualCompoundName(c.visualTyreCompound));
+      o.drsActivationDistanceM = nz(c.drsActivationDistance);
+      o.networkPaused = nz(c.networkPaused === 1);
       o.ersDeployedThisLapJ = nz(c.ersDeployedThisLap);
       o.tyreCompound = nz(family);
       o.tyreCompoundName = nz(name);
@@ -538,6 +633,8 @@ export class F1Normaliser {
       o.ersFault = nz(c.ersFault === 1);
       o.engineBlown = nz(c.engineBlown === 1);
       o.engineSeized = nz(c.engineSeized === 1);
+      o.tyreBlisters = c.tyreBlistersRL === undefined ? null
+        : setWheels4Into(pool.blisters, c.tyreBlistersRL, c.tyreBlistersRR!, c.tyreBlistersFL!, c.tyreBlistersFR!, PERCENT);
       this.emit(f, s, p.header, i);
     }
   }

@@ -26,6 +26,10 @@ export class F1Session {
   seenPacketIds = 0;
   advised = false;
   gameVersion = "";
+  /** True once the session sent a MotionEx: the player's Motion frames then wait for theirs. */
+  motionExSeen = false;
+  /** Motion packets seen so far (a session's first ones may come before its first MotionEx). */
+  motionPackets = 0;
 
   // Session packet facts
   track = "";
@@ -64,6 +68,10 @@ export class F1Session {
   readonly compoundFamily = new Uint8Array(SLOTS);
   readonly compoundName: string[] = new Array<string>(SLOTS).fill("");
   readonly bestLapMs = new Uint32Array(SLOTS);
+  /** 1 when every lap of the car is known (seen from lap 1, or its lap history arrived): bestLapMs is then the best. */
+  readonly bestLapKnown = new Uint8Array(SLOTS);
+  /** 1 once the car's SessionHistory arrived. */
+  readonly historySeen = new Uint8Array(SLOTS);
   // Last emitted bytes and session time of each car's setup and tyre sets (change detection)
   readonly lastSetupBytes = new Uint8Array(SLOTS * 50);
   readonly lastSetupAt = new Float64Array(SLOTS).fill(Number.NaN);
@@ -81,6 +89,11 @@ export class F1Session {
     this.firstSeenMs = nowMs;
     this.lastSeenMs = nowMs;
     this.nameSlots = Array.from({ length: SLOTS }, () => new NameSlot(48));
+  }
+
+  /** Whether the player's motion should wait for a MotionEx: the session sent one, or is in its first frames. */
+  motionExExpected(): boolean {
+    return this.motionExSeen || this.motionPackets++ < 5;
   }
 
   /** Whether car slot `i` holds a car, from the best information seen so far. */

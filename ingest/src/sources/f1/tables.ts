@@ -119,6 +119,22 @@ export function compoundName(actualId: number): string {
   return ACTUAL_COMPOUNDS[actualId] ?? "";
 }
 
+/** Visual compound names by visual id (F1 spec appendix: 16 soft, 17 medium, 18 hard, 7 inter, 8 wet; classic/F2 ids). */
+const VISUAL_COMPOUNDS: Readonly<Record<number, string>> = {
+  16: "soft", 17: "medium", 18: "hard", 7: "inter", 8: "wet", 9: "dry", 10: "wet", 11: "super_soft", 12: "soft",
+  13: "medium", 14: "hard", 15: "wet",
+};
+export function visualCompoundName(visualId: number): string {
+  return VISUAL_COMPOUNDS[visualId] ?? "";
+}
+
+/** Surface under a wheel by F1 surface id (F1 23/24/25 spec appendix "Surface types"). */
+export const SURFACE_TYPES: readonly string[] = ["tarmac", "rumble_strip", "concrete", "rock", "gravel", "mud", "sand",
+  "grass", "water", "cobblestone", "metal", "ridged"];
+export function surfaceName(id: number): string {
+  return SURFACE_TYPES[id] ?? `surface-${id}`;
+}
+
 const T = v1.TyreCompound;
 /** Compound family from the visual compound id (16 soft, 17 medium, 18 hard, 7 inter, 8 wet; F2/classic ids). */
 export function compoundFamily(visualId: number): number {

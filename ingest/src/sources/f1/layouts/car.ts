@@ -39,6 +39,7 @@ export interface F1CarTelemetry {
   tyresInnerTemperatureFL: number; tyresInnerTemperatureFR: number;
   engineTemperature: number;
   tyresPressureRL: number; tyresPressureRR: number; tyresPressureFL: number; tyresPressureFR: number;
+  surfaceTypeRL: number; surfaceTypeRR: number; surfaceTypeFL: number; surfaceTypeFR: number;
 }
 export interface F1CarTelemetryPacket {
   header: F1Header; cars: F1CarTelemetry[];
@@ -55,7 +56,7 @@ wheelFields(carTelemetry, "tyresSurfaceTemperature", "uint8");
 wheelFields(carTelemetry, "tyresInnerTemperature", "uint8");
 carTelemetry.uint16le("engineTemperature");
 wheelFields(carTelemetry, "tyresPressure", "floatle");
-carTelemetry.seek(4); // surfaceType per wheel: not part of racetel.v1
+wheelFields(carTelemetry, "surfaceType", "uint8");
 
 /** Same layout 2023-2025. */
 export const carTelemetryParser = withHeader()
@@ -94,6 +95,8 @@ export interface F1CarDamage {
   drsFault: number; ersFault: number; gearBoxDamage: number; engineDamage: number;
   engineMGUHWear: number; engineESWear: number; engineCEWear: number; engineICEWear: number;
   engineMGUKWear: number; engineTCWear: number; engineBlown: number; engineSeized: number;
+  /** F1 25 only. */
+  tyreBlistersRL?: number; tyreBlistersRR?: number; tyreBlistersFL?: number; tyreBlistersFR?: number;
 }
 export interface F1CarDamagePacket { header: F1Header; cars: F1CarDamage[] }
 
@@ -102,8 +105,8 @@ function carDamage(withBlisters: boolean): Parser {
   wheelFields(p, "tyresWear", "floatle");
   wheelFields(p, "tyresDamage", "uint8");
   wheelFields(p, "brakesDamage", "uint8");
-  // F1 25 tyre blisters per wheel: not part of racetel.v1 yet
-  if (withBlisters) p.seek(4);
+  // F1 25: tyre blisters per wheel (percent)
+  if (withBlisters) wheelFields(p, "tyreBlisters", "uint8");
   return p
     .uint8("frontLeftWingDamage").uint8("frontRightWingDamage").uint8("rearWingDamage")
     .uint8("floorDamage").uint8("diffuserDamage").uint8("sidepodDamage")

@@ -21,6 +21,10 @@ export interface F1SessionPacket {
   forecastAccuracy: number; aiDifficulty: number;
   pitStopWindowIdealLap: number; pitStopWindowLatestLap: number; pitStopRejoinPosition: number;
   numSafetyCarPeriods: number; numVirtualSafetyCarPeriods: number; numRedFlagPeriods: number;
+  /** Minutes since midnight at the track. */
+  timeOfDay: number;
+  // 2024+: metres from the line where sectors 2 and 3 begin
+  sector2LapDistanceStart?: number; sector3LapDistanceStart?: number;
 }
 
 const marshalZone = new Parser().endianness("little").floatle("zoneStart").int8("zoneFlag");
