@@ -254,6 +254,11 @@ describe("racetel back end end to end: F1 23 race capture -> ingest -> rpc -> co
     }
   });
 
+  it("simulated race: stored as game=f1_simulated, never as a real race (game=f1)", async () => {
+    const tags = await stack.influx.query(`SHOW TAG VALUES FROM "prometheus" WITH KEY = "game" WHERE "session_id" = '${race.sessionId}'`);
+    assert.deepEqual(tags[0]?.series?.[0]?.values.map((v) => v[1]), ["f1_simulated"]);
+  });
+
   it("simulated race: the final classification, pit laps and position-by-lap panels show the race's own results", async () => {
     const panels = new Map(loadDashboards().find((d) => d.json.uid === "racetel-race-analysis")!.json.panels.map((p) => [p.title, p]));
     const run = async (title: string) => (await stack.influx.query(interpolate(panels.get(title)!.targets![0]!.query, { session: race.sessionId })))[0];

@@ -101,6 +101,28 @@ describe("racetel simulate (CLI)", () => {
     }
   });
 
+  it("--out does not pace: without --speed it still writes a minute of session as fast as it can", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "racetel-sim-"));
+    try {
+      const file = path.join(dir, "race.rtcap");
+      const started = performance.now();
+      const r = await runCli(["simulate", ...SMALL.filter((a) => a !== "--speed" && a !== "max"), "--format", "2024", "--out", file], {}, 120_000);
+      const wallS = (performance.now() - started) / 1000;
+      assert.equal(r.code, 0, r.stderr);
+      let first = 0;
+      let last = 0;
+      for await (const rec of readCapture(file)) {
+        if (first === 0) first = rec.receiveTimeUnixNano;
+        last = rec.receiveTimeUnixNano;
+      }
+      const spanS = (last - first) / 1e9;
+      // Real-time pacing would take the whole span; a quarter of it leaves room for a loaded machine.
+      assert.ok(wallS < spanS / 4, `${spanS.toFixed(0)} s of session written in ${wallS.toFixed(1)} s`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("--out to a missing folder is a usage error", async () => {
     const r = await runCli(["simulate", ...SMALL, "--out", "/nonexistent-dir/x.rtcap"]);
     assert.equal(r.code, 2);

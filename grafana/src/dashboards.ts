@@ -73,7 +73,9 @@ const liveCar: DashboardSpec = {
     { type: "gauge", title: "Engine", w: 4, h: 5, unit: "rotrpm", min: 0, max: 13500, decimals: 0, colorByThresholds: true,
       thresholds: [{ color: "green", value: null }, { color: "orange", value: 11500 }, { color: "red", value: 12500 }], targets: [{ query: latest("racetel.car.engine.rpm") }] },
     { type: "stat", title: "DRS", w: 2, h: 5, mappings: [onOff], colorByThresholds: true, targets: [{ query: latest("racetel.car.drs") }] },
-    { type: "stat", title: "Fuel", w: 2, h: 5, unit: "masskg", decimals: 1, targets: [{ query: latest("racetel.car.fuel.mass") }] },
+    // F1 reports fuel in kg (fuel.mass), ACC in litres (fuel.volume): one shows, each with its unit.
+    { type: "stat", title: "Fuel", w: 2, h: 5, decimals: 1, targets: [{ query: latest("racetel.car.fuel.mass"), alias: "kg" }, { query: latest("racetel.car.fuel.volume"), alias: "L" }],
+      overrides: [{ matcher: { id: "byName", options: "kg" }, properties: [{ id: "unit", value: "masskg" }] }, { matcher: { id: "byName", options: "L" }, properties: [{ id: "unit", value: "litre" }] }] },
     { type: "stat", title: "Laps of fuel left", w: 2, h: 5, decimals: 1, colorByThresholds: true,
       thresholds: [{ color: "red", value: null }, { color: "orange", value: 0 }, { color: "green", value: 1 }], targets: [{ query: latest("racetel.car.fuel.remaining_laps") }] },
     { type: "stat", title: "ERS store", w: 3, h: 5, unit: "joule", decimals: 0, targets: [{ query: latest("racetel.car.ers.store") }] },
@@ -100,7 +102,8 @@ const liveCar: DashboardSpec = {
       targets: [{ query: `SELECT mean("racetel.car.tyre.surface_temperature") FROM ${M} ${CAR_WHERE} GROUP BY time($__interval), "wheel" fill(none)`, alias: "$tag_wheel" }] },
     { row: "Energy" },
     { type: "timeseries", title: "ERS store", w: 12, h: 7, unit: "joule", targets: [{ query: trace("racetel.car.ers.store"), alias: "store" }] },
-    { type: "timeseries", title: "Fuel", w: 12, h: 7, unit: "masskg", targets: [{ query: trace("racetel.car.fuel.mass"), alias: "fuel" }] },
+    { type: "timeseries", title: "Fuel", w: 12, h: 7, targets: [{ query: trace("racetel.car.fuel.mass"), alias: "fuel (kg)" }, { query: trace("racetel.car.fuel.volume"), alias: "fuel (L)" }],
+      overrides: [{ matcher: { id: "byName", options: "fuel (kg)" }, properties: [{ id: "unit", value: "masskg" }] }, { matcher: { id: "byName", options: "fuel (L)" }, properties: [{ id: "unit", value: "litre" }] }] },
   ],
 };
 

@@ -81,7 +81,8 @@ Flags:
   --sessions N              independent consoles at once, distinct sessionUIDs and source ports (default 1)
   --speed N|max             1 = real time (default), 4 = four times faster, max = as fast as possible
   --seed N                  the race for a given seed is always the same, byte for byte (default 1)
-  --out FILE                write a .rtcap capture instead of sending (replay it with racetel replay)`,
+  --out FILE                write a .rtcap capture instead of sending, as fast as the machine goes (the
+                            capture keeps the session's own times; replay it with racetel replay)`,
   async run(argv) {
     const config = configFromArgs(argv);
     const progress = new ProgressLine();

@@ -92,7 +92,8 @@ export async function runSimulation(config: SimulateConfig, onProgress?: (p: Run
       for (const c of consoles) if (c.next && (!pick || c.next.timeMs < pick.next!.timeMs)) pick = c;
       if (!pick) break;
       const d = pick.next!;
-      if (config.speed !== Infinity) {
+      // A capture file keeps the session's own times: writing it waits for nothing.
+      if (config.speed !== Infinity && !writer) {
         const waitMs = wallStart + d.timeMs / config.speed - performance.now();
         if (waitMs > 2) await sleep(waitMs);
       }
@@ -119,7 +120,7 @@ export async function runSimulation(config: SimulateConfig, onProgress?: (p: Run
       }
       // At max speed, give the event loop a turn every few datagrams: a receiver in this process (a test,
       // an embedding) then reads them before the socket buffer overflows (libuv reads up to 32 per turn).
-      if (config.speed === Infinity && (progress.sent & (MAX_SPEED_BURST - 1)) === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (config.speed === Infinity && !writer && (progress.sent & (MAX_SPEED_BURST - 1)) === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     while (inFlight > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     if (sendError) throw sendError;

@@ -98,7 +98,10 @@ function checkFrames(rec: Recorder): void {
   assert.equal(lap.lap?.lastLapTimeMs, 0);
   assert.equal(lap.lap?.pitStatus, v1.PitStatus.PIT_STATUS_PIT_LANE);
   const motion = rec.of("motion")[0]!.motion!;
-  assert.ok(Math.abs(motion.positionM!.x! - 132.756) < 1e-3 && Math.abs(motion.positionM!.y! - 325.323) < 1e-3);
+  // The broadcast's map coordinates (x 132.756, y 325.323) on racetel's ground plane: x and z, y (up) 0.
+  assert.ok(Math.abs(motion.positionM!.x! - 132.756) < 1e-3, `x ${motion.positionM!.x}`);
+  assert.ok(Math.abs(motion.positionM!.z! - 325.323) < 1e-3, `z ${motion.positionM!.z}`);
+  assert.equal(motion.positionM!.y ?? 0, 0);
   const ev = rec.of("event")[0]!;
   assert.equal(ev.event?.type, v1.SessionEventType.SESSION_EVENT_TYPE_LAP_COMPLETED);
   assert.equal(ev.event?.code, "LAPCOMPLETED");
@@ -240,4 +243,44 @@ test("config: bad broadcasting settings are clear errors at start-up", () => {
   assert.throws(() => parseBroadcastTarget("a:b:c"), /--acc-broadcast must be HOST\[:PORT\]/);
   const rec = new Recorder();
   assert.throws(() => new AccBroadcastClient({ ...defaultAccBroadcastConfig(), updateIntervalMs: 0 }, rec), /update interval 0 ms/);
+});
+
+test("the session id is derived once: TRACK_DATA arriving after the first realtime update does not split the session", () => {
+  // Realtime update first (no track known yet), then track data, then a car.
+  const { rec } = decodeAll(["01", "04", "06", "02", "05", "03", "07"]);
+  const ids = new Set(rec.frames.map((f) => f.labels?.sessionId));
+  assert.equal(ids.size, 1, `one session id, got ${[...ids].join(", ")}`);
+  assert.equal(rec.of("lap")[0]!.labels?.track, "Red Bull Ring", "the track label follows once known");
+});
+
+test("gap to the leader and interval for every car in a race, from timing lines on the spline", () => {
+  const c = captures();
+  const rec = new Recorder();
+  const decoder = new AccBroadcastDecoder(rec, "acc-broadcast:test");
+  for (const id of ["01", "05", "04", "06", "02"]) assert.ok(decoder.decode(c.get(id)!, 1e18, "127.0.0.1:9000"));
+  const template = c.get("03")!;
+  const update = (car: number, position: number, laps: number, spline: number): Buffer => {
+    const d = Buffer.from(template);
+    d.writeUInt16LE(car, 1);
+    d.writeUInt16LE(position, 22);
+    d.writeFloatLE(spline, 28);
+    d.writeUInt16LE(laps, 32);
+    d[19] = 1; // on track
+    return d;
+  };
+  // Three cars on a 90 s lap, car 1 2.0 s behind car 0, car 2 0.5 s behind car 1; updates every 100 ms.
+  const lapS = 90;
+  const behind = [0, 2, 2.5];
+  for (let ms = 0; ms <= 30_000; ms += 100) {
+    for (const car of [0, 1, 2]) {
+      const progress = Math.max(0, ms / 1000 - behind[car]!) / lapS + 3; // on lap 4 (3 laps done)
+      decoder.decode(update(car, car + 1, Math.floor(progress), progress % 1), 1e18 + ms * 1e6, "127.0.0.1:9000");
+    }
+  }
+  const last = (car: number) => rec.of("lap").filter((f) => f.labels?.carIndex === car).at(-1)!.lap!;
+  assert.equal(last(0).gapToLeaderMs ?? 0, 0, "the leader has no gap");
+  assert.ok(Math.abs(last(1).gapToLeaderMs! - 2000) <= 100, `car 1: ${last(1).gapToLeaderMs} ms behind the leader`);
+  assert.ok(Math.abs(last(1).gapToCarAheadMs! - 2000) <= 100);
+  assert.ok(Math.abs(last(2).gapToLeaderMs! - 2500) <= 100, `car 2: ${last(2).gapToLeaderMs} ms behind the leader`);
+  assert.ok(Math.abs(last(2).gapToCarAheadMs! - 500) <= 100, `car 2: ${last(2).gapToCarAheadMs} ms behind car 1`);
 });

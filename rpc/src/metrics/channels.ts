@@ -159,6 +159,16 @@ export const sessionChannels: Channel<Session>[] = [
   ch("racetel.session.pit_speed_limit", "m/s", "Pit speed limit", (s) => num(s.pitSpeedLimitMps)),
 ];
 
+type TimeTrial = racetel.v1.IF1TimeTrial;
+const ttLap = (d: racetel.v1.IF1TimeTrialDataSet | null | undefined): number => (d?.lapTimeMs ? d.lapTimeMs / 1000 : Number.NaN);
+
+/** F1 24+ time trial (session-wide): the laps the player measures against. */
+export const timeTrialChannels: Channel<TimeTrial>[] = [
+  ch("racetel.session.time_trial.session_best", "s", "Time trial: the player's best lap of this session", (t) => ttLap(t.playerSessionBest)),
+  ch("racetel.session.time_trial.personal_best", "s", "Time trial: the player's personal best lap", (t) => ttLap(t.personalBest)),
+  ch("racetel.session.time_trial.rival", "s", "Time trial: the rival's lap", (t) => ttLap(t.rival)),
+];
+
 /** The car's line of the final classification (F1 FinalClassification), once the session ended. */
 export const resultChannels: Channel<Result>[] = [
   ch("racetel.result.position", "{position}", "Final position", (r) => num(r.position)),
@@ -195,6 +205,9 @@ export const WHEEL_CHANNELS: WheelChannel<never>[] = [
   ...(telemetryWheelChannels as WheelChannel<never>[]),
   ...(damageWheelChannels as WheelChannel<never>[]),
 ];
+
+/** F1 tyre sets still available to a car, by compound (attribute set: car + compound). */
+export const TYRE_SETS_METRIC = { name: "racetel.car.tyre_sets.available", unit: "{set}", description: "Tyre sets still available to the car, by compound (F1)" };
 
 /** Finished-lap metrics (attribute set: car + lap). */
 export const LAP_METRICS = [

@@ -16,7 +16,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { millisToHrTime } from "@opentelemetry/core";
 import { AggregationTemporality, DataPointType, MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import type { CollectionResult, DataPoint, GaugeMetricData, MetricProducer, PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
-import { CAR_CHANNELS, LAP_METRICS, WHEEL_CHANNELS, WHEELS, sessionChannels } from "./channels.js";
+import { CAR_CHANNELS, LAP_METRICS, TYRE_SETS_METRIC, WHEEL_CHANNELS, WHEELS, sessionChannels, timeTrialChannels } from "./channels.js";
 import type { SessionState, TelemetryStore } from "./store.js";
 import type { RpcCounters } from "../counters.js";
 import type { RateLimitedLog } from "../log.js";
@@ -205,6 +205,8 @@ const M_LAP_WEAR = section([{ name: "racetel.lap.tyre_wear_delta", unit: "1", de
 const M_CAR_EVENTS = section([{ name: "racetel.car.events", unit: "{event}", description: "Events of the car since rpc first saw the session" }]);
 const M_SESSION_EVENTS = section([{ name: "racetel.session.events", unit: "{event}", description: "Session-wide events since rpc first saw the session" }]);
 const M_SESSION = section(sessionChannels);
+const M_TIME_TRIAL = section(timeTrialChannels);
+const M_TYRE_SETS = section([TYRE_SETS_METRIC]);
 const M_INGEST = section(INGEST_METRICS.map(([name, unit, description]) => ({ name, unit, description })));
 const M_RPC = section(RPC_METRICS.map(([name, unit, description]) => ({ name, unit, description })));
 
@@ -347,6 +349,11 @@ export class MetricsPipeline {
       if (v === v) emit(M_SESSION + i, v, session.attrs); // v === v: skip NaN (not received yet)
     }
     for (const e of session.events.values()) emit(M_SESSION_EVENTS, e.count, e.attrs);
+    const tt = session.timeTrial;
+    for (let i = 0; i < tt.length; i++) {
+      const v = tt[i]!;
+      if (v === v) emit(M_TIME_TRIAL + i, v, session.attrs);
+    }
     for (const car of session.cars.values()) {
       const values = car.values;
       for (let i = 0; i < values.length; i++) {
@@ -361,6 +368,7 @@ export class MetricsPipeline {
         }
       }
       for (const e of car.events.values()) emit(M_CAR_EVENTS, e.count, e.attrs);
+      for (const e of car.tyreSets.values()) emit(M_TYRE_SETS, e.count, e.attrs);
       for (let l = car.laps.length - 1; l >= 0; l--) {
         const lap = car.laps[l]!;
         for (let i = 0; i < LAP_METRICS.length; i++) {

@@ -5,7 +5,7 @@ import { racetel } from "@racetel/proto";
 import {
   CAR_CHANNELS, CAR_GROUPS, LAP_METRICS, WHEELS, WHEEL_CHANNELS, WHEEL_GROUPS,
   LAP_HISTORY_METRICS, damageChannels, damageWheelChannels, lapChannels, motionChannels, readFinishedLap, resultChannels, sessionChannels,
-  statusChannels, telemetryChannels, telemetryWheelChannels,
+  statusChannels, telemetryChannels, telemetryWheelChannels, timeTrialChannels,
 } from "./channels.js";
 import type { Channel, WheelChannel } from "./channels.js";
 
@@ -63,6 +63,8 @@ const LIVE_LAPS_REMEMBERED = 4;
 const HISTORY_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_HISTORY;
 const LIVE_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_LIVE;
 const historyScratch = new Float64Array(LAP_METRICS.length);
+/** Where racetel.lap.position sits in a lap record's values. */
+const LAP_POSITION_SLOT = LAP_METRICS.findIndex((m) => m.name === "racetel.lap.position");
 
 /** Counts attribute sets handed to the SDK, which memoises every one it ever sees (see otel.ts). */
 export interface AttributeSetCounter {
@@ -105,6 +107,10 @@ export class CarState {
   wheelAttrs: Attributes[] = [];
   readonly laps: LapRecord[] = [];
   readonly events = new Map<string, EventCount>();
+  /** Available tyre sets by compound (F1 TyreSets), with their attribute sets. */
+  readonly tyreSets = new Map<string, EventCount>();
+  /** Last position reported per lap from F1 25 LapPositions (0 = none), so unchanged laps are not re-reported. */
+  private lapPositionsSeen: Uint8Array | undefined;
   /** Ring of recent live laps (allocated at the first one). */
   private liveLaps: LiveLap[] | undefined;
   private liveLapNext = 0;
@@ -142,6 +148,51 @@ export class CarState {
     // Lap and event attribute sets are derived from the car's; rebuild them too.
     for (const lap of this.laps) this.setLapAttrs(lap);
     for (const [event, e] of this.events) e.attrs = { ...this.attrs, event };
+    for (const [compound, e] of this.tyreSets) e.attrs = { ...this.attrs, compound };
+  }
+
+  /** Counts the available sets per compound name (F1 TyreSets: every set of the car, each time). */
+  setTyreSets(t: racetel.v1.IF1TyreSets): void {
+    for (const e of this.tyreSets.values()) e.count = 0;
+    for (const set of t.sets ?? []) {
+      if (set.available !== true) continue;
+      const compound = set.tyreCompoundName || "unknown";
+      let e = this.tyreSets.get(compound);
+      if (e === undefined) {
+        // Bounded: compound names come from the decoder's fixed table.
+        if (this.tyreSets.size >= 16) continue;
+        e = { count: 0, attrs: { ...this.attrs, compound } };
+        this.tyreSets.set(compound, e);
+        this.counter.created += 1;
+      }
+      e.count += 1;
+    }
+  }
+
+  /** F1 25 LapPositions: the position at the end of each lap becomes that lap's racetel.lap.position. */
+  setLapPositions(p: racetel.v1.IF1LapPositions, holdCollections: number): void {
+    const first = p.firstLap ?? 1;
+    const positions = p.positions ?? [];
+    this.lapPositionsSeen ??= new Uint8Array(256);
+    for (let i = 0; i < positions.length; i++) {
+      const lap = first + i;
+      const position = positions[i]!;
+      if (position < 1 || position > 255 || lap < 1 || lap > 255 || this.lapPositionsSeen[lap] === position) continue;
+      this.lapPositionsSeen[lap] = position;
+      const rec = this.lapRecord(lap);
+      rec.values[LAP_POSITION_SLOT] = position;
+      rec.collectionsLeft = holdCollections;
+    }
+  }
+
+  private lapRecord(lap: number): LapRecord {
+    let rec = this.laps.find((r) => r.lap === lap);
+    if (rec === undefined) {
+      rec = { lap, values: new Float64Array(LAP_METRICS.length).fill(Number.NaN), wearDelta: new Float64Array(4).fill(Number.NaN), attrs: {}, wheelAttrs: [], collectionsLeft: 0 };
+      this.setLapAttrs(rec);
+      this.laps.push(rec);
+    }
+    return rec;
   }
 
   private setLapAttrs(rec: LapRecord): void {
@@ -152,12 +203,7 @@ export class CarState {
 
   addLap(lap: racetel.v1.IFinishedLap, holdCollections: number): void {
     const number = lap.lapNumber ?? 0;
-    let rec = this.laps.find((r) => r.lap === number);
-    if (rec === undefined) {
-      rec = { lap: number, values: new Float64Array(LAP_METRICS.length), wearDelta: new Float64Array(4), attrs: {}, wheelAttrs: [], collectionsLeft: 0 };
-      this.setLapAttrs(rec);
-      this.laps.push(rec);
-    }
+    const rec = this.lapRecord(number);
     // A lap-history record has times and validity only (its position, pit flag, top speed ... are
     // unknown, not zero): it must not wipe what live timing measured on the same lap.
     const live = lap.origin === HISTORY_ORIGIN ? this.liveLaps?.find((l) => l.lap === number) : undefined;
@@ -201,6 +247,8 @@ export class CarState {
 /** One session: its session-wide channels and its cars. */
 export class SessionState {
   readonly values = new Float64Array(sessionChannels.length).fill(Number.NaN);
+  /** F1 24+ time trial laps (timeTrialChannels), NaN until a TimeTrial frame came. */
+  readonly timeTrial = new Float64Array(timeTrialChannels.length).fill(Number.NaN);
   readonly cars = new Map<number, CarState>();
   readonly events = new Map<string, EventCount>();
   attrs: Attributes = {};
@@ -287,6 +335,7 @@ export class TelemetryStore {
     const kind = (frame as racetel.v1.Frame).payload;
     if (carIndex === null || carIndex === undefined) {
       if (kind === "session") fillFrom(sessionChannels, frame.session!, session.values, 0);
+      else if (kind === "f1TimeTrial") fillFrom(timeTrialChannels, frame.f1TimeTrial!, session.timeTrial, 0);
       else if (kind === "event") session.countEvent(eventName(frame.event!.type));
       return true;
     }
@@ -318,8 +367,14 @@ export class TelemetryStore {
       case "event":
         car.countEvent(eventName(frame.event!.type));
         break;
+      case "f1TyreSets":
+        car.setTyreSets(frame.f1TyreSets!);
+        break;
+      case "f1LapPositions":
+        car.setLapPositions(frame.f1LapPositions!, this.options.lapHoldCollections);
+        break;
       default:
-        // Participant, setup, game-specific extras: labels only (already applied above).
+        // Participant, setup (static while a stint lasts: Subscribe has them), lobby players: labels only.
         break;
     }
     return true;

@@ -11,6 +11,7 @@ import {
   readRegistrationResult, readTrackData,
 } from "./protocol.js";
 import type { EntryListCar, LapInfo, RealtimeCarUpdate, RealtimeUpdate, RegistrationResult, TrackData } from "./protocol.js";
+import { GapTimer } from "./gaps.js";
 
 const v1 = racetel.v1;
 const FORMAT = "acc-broadcast-4";
@@ -64,10 +65,10 @@ function eventType(type: number): racetel.v1.SessionEventType {
   }
 }
 
-interface CarState { entry: EntryListCar | null; laps: number; driver: string; team: string }
+interface CarState { entry: EntryListCar | null; laps: number; driver: string; team: string; position: number; bestLapMs: number }
 
 function carState(entry: EntryListCar | null): CarState {
-  const state: CarState = { entry, laps: -1, driver: "", team: "" };
+  const state: CarState = { entry, laps: -1, driver: "", team: "", position: 0, bestLapMs: 0 };
   setEntry(state, entry);
   return state;
 }
@@ -97,7 +98,11 @@ export class AccBroadcastDecoder implements PacketDecoder {
   private readonly lapState = {
     lapNumber: 0, currentLapTimeMs: 0, lastLapTimeMs: 0, bestLapTimeMs: 0, position: 0, lapFraction: 0, lapDistanceM: 0,
     deltaToBestMs: 0, classPosition: 0, lapInvalid: false, pitStatus: v1.PitStatus.PIT_STATUS_UNSPECIFIED, driverStatus: v1.DriverStatus.DRIVER_STATUS_UNSPECIFIED,
+    gapToLeaderMs: 0, gapToCarAheadMs: 0,
   };
+  private readonly gaps = new GapTimer();
+  /** Car index by race position (1-based), from the latest car updates. */
+  private readonly byPosition: number[] = [];
   private readonly position = { x: 0, y: 0, z: 0 };
   private readonly motion = { positionM: this.position, yawRad: 0 };
   private readonly lapFrame: Frame;
@@ -106,6 +111,7 @@ export class AccBroadcastDecoder implements PacketDecoder {
   private track: TrackData | null = null;
   private realtime: RealtimeUpdate | null = null;
   private sessionId = "";
+  /** Session index and type the id was derived for: the id changes only when these do. */
   private sessionKey = "";
   private lastReceiveMs = 0;
   private messageCounter = 0;
@@ -176,18 +182,25 @@ export class AccBroadcastDecoder implements PacketDecoder {
     return this.labels;
   }
 
-  /** Recomputes labels and the session id; true when the session id changed. */
+  /**
+   * Recomputes labels and, when the session index or type changed, the session id; true when the id changed.
+   * The id is derived once per session (from what is known then: the game's address, the track if TRACK_DATA
+   * already came, the session index and type): TRACK_DATA arriving later must not split one session in two.
+   */
   private refreshSession(): boolean {
     const rt = this.realtime;
     const track = this.track?.trackName ?? "";
     for (const l of [this.labels, this.sessionLabels]) l.track = track;
     // the id needs the session index and type of a realtime update; frames wait for it
     if (!rt) return false;
-    const key = `${track}\u0001${this.track?.trackId ?? -1}\u0001${rt.sessionIndex}\u0001${rt.sessionType}`;
+    const key = `${rt.sessionIndex}\u0001${rt.sessionType}`;
     if (key === this.sessionKey) return false;
     this.sessionKey = key;
-    this.sessionId = createHash("sha256").update(key).digest().readBigUInt64LE(0).toString();
+    const identity = `${this.labels.source ?? ""}\u0001${track}\u0001${this.track?.trackId ?? -1}\u0001${key}`;
+    this.sessionId = createHash("sha256").update(identity).digest().readBigUInt64LE(0).toString();
     for (const l of [this.labels, this.sessionLabels]) l.sessionId = this.sessionId;
+    this.gaps.reset();
+    this.byPosition.length = 0;
     return true;
   }
 
@@ -260,13 +273,15 @@ export class AccBroadcastDecoder implements PacketDecoder {
     l.lapNumber = c.laps + 1; l.currentLapTimeMs = lapMs(c.currentLap); l.lastLapTimeMs = lapMs(c.lastLap);
     l.bestLapTimeMs = lapMs(c.bestSessionLap); l.position = c.position; l.classPosition = c.cupPosition; l.lapFraction = c.splinePosition;
     l.lapDistanceM = c.splinePosition * trackMeters; l.deltaToBestMs = c.deltaMs; l.lapInvalid = c.currentLap.isInvalid;
+    this.timeGaps(c, state, t / 1e6);
     l.pitStatus = c.carLocation === CarLocation.NONE ? v1.PitStatus.PIT_STATUS_UNSPECIFIED
       : inPits ? v1.PitStatus.PIT_STATUS_PIT_LANE : v1.PitStatus.PIT_STATUS_ON_TRACK;
     l.driverStatus = c.currentLap.isOutLap ? v1.DriverStatus.DRIVER_STATUS_OUT_LAP
       : c.currentLap.isInLap ? v1.DriverStatus.DRIVER_STATUS_IN_LAP : v1.DriverStatus.DRIVER_STATUS_ON_TRACK;
     this.stamp(this.lapFrame, t);
     this.ctx.sink.emit(this.lapFrame);
-    this.position.x = c.worldPosX; this.position.y = c.worldPosY; this.motion.yawRad = c.yawRad;
+    // racetel.v1 axis convention: y is up; the broadcast's map coordinates lie on the ground plane (x, z).
+    this.position.x = c.worldPosX; this.position.y = 0; this.position.z = c.worldPosY; this.motion.yawRad = c.yawRad;
     this.stamp(this.motionFrame, t);
     this.ctx.sink.emit(this.motionFrame);
     // a lap count that moved on: the last lap is a finished lap
@@ -283,6 +298,28 @@ export class AccBroadcastDecoder implements PacketDecoder {
       }));
     }
     if (state) state.laps = c.laps;
+  }
+
+  /** Gap to the leader and interval for this car (the protocol sends neither). */
+  private timeGaps(c: RealtimeCarUpdate, state: CarState | undefined, nowMs: number): void {
+    const l = this.lapState;
+    if (state) { state.position = c.position; state.bestLapMs = lapMs(c.bestSessionLap); }
+    if (c.position >= 1 && c.position < 256) this.byPosition[c.position] = c.carIndex;
+    const race = this.realtime?.sessionType === SessionTypeCode.RACE;
+    const leader = this.byPosition[1];
+    const ahead = c.position > 1 ? this.byPosition[c.position - 1] : undefined;
+    if (race) {
+      this.gaps.update(c.carIndex, c.laps, c.splinePosition, nowMs);
+      l.gapToLeaderMs = leader !== undefined && leader !== c.carIndex ? this.gaps.gapMs(c.carIndex, leader) : 0;
+      l.gapToCarAheadMs = ahead !== undefined ? this.gaps.gapMs(c.carIndex, ahead) : 0;
+    } else {
+      // Practice and qualifying: how far each best lap is from the best one, and from the car ahead's.
+      const best = lapMs(c.bestSessionLap);
+      const leaderBest = leader !== undefined ? this.cars.get(leader)?.bestLapMs ?? 0 : 0;
+      const aheadBest = ahead !== undefined ? this.cars.get(ahead)?.bestLapMs ?? 0 : 0;
+      l.gapToLeaderMs = best > 0 && leaderBest > 0 && best >= leaderBest ? best - leaderBest : 0;
+      l.gapToCarAheadMs = best > 0 && aheadBest > 0 && best >= aheadBest ? best - aheadBest : 0;
+    }
   }
 
   private onEvent(e: { type: number; message: string; timeMs: number; carIndex: number }, t: number): void {
