@@ -5,3 +5,5 @@ export { racetel } from "../gen/racetel.js";
 export * from "../gen/racetel-encoders.js";
 export * from "./grpc.js";
 export * from "./frame-writer.js";
+export * from "./ranges.js";
+export * from "./labels.js";

@@ -14,6 +14,21 @@ export class RpcCounters {
   batchesReceived = 0;
   /** Rejected frames by reason (fixed vocabulary, see validate.ts). */
   readonly rejected = new Map<string, number>();
+  /** Values outside their valid range, dropped from otherwise good frames, by field. */
+  readonly valuesDropped = new Map<string, number>();
+  valuesDroppedTotal = 0;
+  /** Labels cleaned (control characters, broken UTF-8, too long), by label. */
+  readonly labelsCleaned = new Map<string, number>();
+  /** The ValidationReport rpc's validation reports into (bound once: no closure per frame). */
+  readonly report = {
+    droppedValue: (field: string): void => {
+      this.valuesDropped.set(field, (this.valuesDropped.get(field) ?? 0) + 1);
+      this.valuesDroppedTotal++;
+    },
+    cleanedLabel: (label: string): void => {
+      this.labelsCleaned.set(label, (this.labelsCleaned.get(label) ?? 0) + 1);
+    },
+  };
   /** Batches whose sequence number skipped ahead (ingest lost them). */
   batchGaps = 0;
   publishStreams = 0;
@@ -80,6 +95,10 @@ export function renderPrometheus(c: RpcCounters, extra: { sessions: number; inge
   series(out, "racetel_rpc_batches_received_total", "counter", "PublishRequest batches received.", c.batchesReceived);
   out.push("# HELP racetel_rpc_frames_rejected_total Frames rejected by validation, by reason.", "# TYPE racetel_rpc_frames_rejected_total counter");
   for (const reason of [...c.rejected.keys()].sort()) out.push(`racetel_rpc_frames_rejected_total{reason="${escapeLabel(reason)}"} ${c.rejected.get(reason)}`);
+  out.push("# HELP racetel_rpc_values_dropped_total Values outside their valid range dropped from frames (the rest of the frame kept), by field.", "# TYPE racetel_rpc_values_dropped_total counter");
+  for (const field of [...c.valuesDropped.keys()].sort()) out.push(`racetel_rpc_values_dropped_total{field="${escapeLabel(field)}"} ${c.valuesDropped.get(field)}`);
+  out.push("# HELP racetel_rpc_labels_cleaned_total Labels cleaned of control characters, broken UTF-8 or excess length, by label.", "# TYPE racetel_rpc_labels_cleaned_total counter");
+  for (const label of [...c.labelsCleaned.keys()].sort()) out.push(`racetel_rpc_labels_cleaned_total{label="${escapeLabel(label)}"} ${c.labelsCleaned.get(label)}`);
   series(out, "racetel_rpc_batch_gaps_total", "counter", "Gaps in batch sequence numbers (batches ingest dropped).", c.batchGaps);
   series(out, "racetel_rpc_publish_streams", "gauge", "Open Publish streams.", c.publishStreams);
   series(out, "racetel_rpc_subscribers", "gauge", "Open Subscribe streams.", c.subscribers);

@@ -50,7 +50,8 @@ export function handleBatch(ctx: PublishContext, req: racetel.v1.PublishRequest)
   const fanOut = hub.size > 0;
   for (let i = 0; i < frames.length; i++) {
     const frame = frames[i] as racetel.v1.Frame;
-    const reason = validateFrame(frame);
+    const droppedBefore = counters.valuesDroppedTotal;
+    const reason = validateFrame(frame, counters.report);
     if (reason !== undefined) {
       rejected++;
       counters.reject(reason);
@@ -64,7 +65,8 @@ export function handleBatch(ctx: PublishContext, req: racetel.v1.PublishRequest)
       continue;
     }
     ctx.live?.apply(frame, nowMs);
-    if (fanOut) hub.publish(frame);
+    // Subscribers get frames as they were sent, or nothing: a frame that lost a value is not passed on.
+    if (fanOut && counters.valuesDroppedTotal === droppedBefore) hub.publish(frame);
   }
   counters.framesAccepted += frames.length - rejected;
   if (req.ingestInstance !== "") {
@@ -114,6 +116,9 @@ function publishHandler(ctx: PublishContext, isClosing: () => boolean) {
   };
 }
 
+/** Largest Publish or Subscribe message rpc accepts. */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
 /** HTTP/2 flow-control window rpc grants each Publish stream and connection. */
 const FLOW_CONTROL_WINDOW = 8 * 1024 * 1024;
 
@@ -154,8 +159,8 @@ export interface GrpcServerOptions {
 /** Binds the gRPC server; resolves with the bound port. */
 export async function startGrpcServer(ctx: PublishContext, opts: GrpcServerOptions, isClosing: () => boolean): Promise<{ server: grpc.Server; port: number }> {
   const server = new grpc.Server({
-    // Batches are up to ~64 KiB; allow headroom for big ones but refuse absurd messages.
-    "grpc.max_receive_message_length": 16 * 1024 * 1024,
+    // ingest's batches are up to ~80 KiB: 4 MiB leaves room for other clients, and bounds what one can send.
+    "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
     // Long-lived streams: notice dead peers.
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_timeout_ms": 10_000,

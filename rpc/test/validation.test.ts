@@ -1,10 +1,11 @@
-// rpc rejects frames it cannot label or whose numbers are impossible, counts them per reason, answers
-// the stream with the counts, and ends a stream whose bytes do not decode with INVALID_ARGUMENT.
+// rpc rejects frames it cannot place, counts them per reason, answers the stream with the counts, and ends
+// a stream whose bytes do not decode with INVALID_ARGUMENT. A number out of its range is dropped alone (the
+// rest of the frame kept, counted by field); a label with control characters is cleaned (counted).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { ingestServiceDefinition, racetel } from "@racetel/proto";
-import { collectOnce, encodeBatch, labels, pointValue, startTestRpc } from "./helpers.js";
+import { collectOnce, encodeBatch, labels, metric, pointValue, startTestRpc } from "./helpers.js";
 import type { TestRpc } from "./helpers.js";
 
 function publish(target: string, batches: Buffer[]): Promise<{ err: grpc.ServiceError | null; res: racetel.v1.PublishResponse | undefined }> {
@@ -25,32 +26,54 @@ describe("frame validation", () => {
   before(async () => { rpc = await startTestRpc(); });
   after(async () => { await rpc.stop(); });
 
-  it("rejects bad frames by reason and keeps the good ones", async () => {
+  it("rejects frames it cannot place, drops impossible values alone, cleans unsafe labels", async () => {
     const good = { labels: labels("900", 1), telemetry: { speedMps: 80, throttle: 1 } };
-    const bad: racetel.v1.IFrame[] = [
+    const rejected: racetel.v1.IFrame[] = [
       { telemetry: { speedMps: 10 } }, // no labels
       { labels: { ...labels("900", 2), sessionId: "" }, telemetry: { speedMps: 10 } },
+      { labels: { ...labels("9\n00", 2) }, telemetry: { speedMps: 10 } }, // a session id no tag store takes
+      { labels: { ...labels("a".repeat(3_000), 2) }, telemetry: { speedMps: 10 } },
       { labels: labels("900", 5000), telemetry: { speedMps: 10 } },
       { labels: labels("900", 3) }, // no payload
-      { labels: labels("900", 4), telemetry: { speedMps: Number.NaN } },
-      { labels: labels("900", 4), telemetry: { throttle: 3 } },
-      { labels: labels("900", 4), telemetry: { speedMps: 1e30 } },
-      { labels: labels("900", 4), status: { fuelMassKg: -5 } },
+      { labels: labels("900", 3), sessionTimeS: -5, telemetry: { speedMps: 10 } }, // an impossible clock
     ];
-    const { err, res } = await publish(rpc.target, [encodeBatch([good, ...bad, good])]);
+    const withBadValues: racetel.v1.IFrame[] = [
+      { labels: labels("900", 4), telemetry: { speedMps: Number.NaN } },
+      { labels: labels("900", 4), telemetry: { speedMps: 42, throttle: 3 } },
+      { labels: labels("900", 4), telemetry: { speedMps: 1e30, gear: 3, brake: 0.5 } },
+      { labels: labels("900", 4), status: { fuelMassKg: -5, tyreAgeLaps: 2 } },
+      { labels: labels("900", 4), lap: { lastLapTimeMs: 4_294_967_280, position: 3 } },
+    ];
+    const hostileLabels = { labels: { ...labels("900", 6), driver: "NL\nX\r", track: "x".repeat(5000) }, telemetry: { speedMps: 50 } };
+    const { err, res } = await publish(rpc.target, [encodeBatch([good, ...rejected, ...withBadValues, hostileLabels, good])]);
     assert.equal(err, null);
-    assert.equal(Number(res!.framesAccepted), 2);
-    assert.equal(Number(res!.framesRejected), bad.length);
+    assert.equal(Number(res!.framesAccepted), 2 + withBadValues.length + 1);
+    assert.equal(Number(res!.framesRejected), rejected.length);
     const r = rpc.service.counters.rejected;
     assert.equal(r.get("missing_labels"), 1);
     assert.equal(r.get("missing_session_id"), 1);
+    assert.equal(r.get("bad_session_id"), 2);
     assert.equal(r.get("car_index_out_of_range"), 1);
     assert.equal(r.get("missing_payload"), 1);
-    assert.equal(r.get("out_of_range"), 4);
+    assert.equal(r.get("out_of_range"), 1);
+    const dropped = rpc.service.counters.valuesDropped;
+    assert.deepEqual(Object.fromEntries([...dropped].sort()), {
+      "lap.lastLapTimeMs": 1, "status.fuelMassKg": 1, "telemetry.speedMps": 2, "telemetry.throttle": 1,
+    });
+    assert.equal(rpc.service.counters.labelsCleaned.get("driver"), 1);
+    assert.equal(rpc.service.counters.labelsCleaned.get("track"), 1);
     const metrics = await collectOnce(rpc);
     assert.equal(pointValue(metrics, "racetel.car.speed", { car_index: "1" }), 80);
-    assert.equal(pointValue(metrics, "racetel.car.speed", { car_index: "4" }), undefined, "rejected frames never reach the metrics");
-    assert.equal(pointValue(metrics, "racetel.rpc.frames_rejected", { reason: "out_of_range" }), 4);
+    assert.equal(pointValue(metrics, "racetel.car.speed", { car_index: "4" }), 42, "a dropped value is never stored: the last good one stands");
+    assert.equal(pointValue(metrics, "racetel.car.gear", { car_index: "4" }), 3, "the rest of the frame is kept");
+    assert.equal(pointValue(metrics, "racetel.car.brake", { car_index: "4" }), 0.5);
+    assert.equal(pointValue(metrics, "racetel.car.tyre.age", { car_index: "4" }), 2);
+    assert.equal(pointValue(metrics, "racetel.car.race_position", { car_index: "4" }), 3);
+    const lastLap = metrics.find((m) => m.descriptor.name === "racetel.car.lap.last_time");
+    assert.equal(lastLap?.dataPoints.find((p) => p.attributes["car_index"] === "4"), undefined, "an impossible lap time is not stored");
+    const six = metric(metrics, "racetel.car.speed").dataPoints.find((p) => p.attributes["car_index"] === "6");
+    assert.equal(six?.attributes["driver"], "NLX", "the driver label without its control characters");
+    assert.equal(String(six?.attributes["track"]).length, 64, "the track label capped");
   });
 
   it("answers undecodable bytes with INVALID_ARGUMENT and keeps serving", async () => {
@@ -78,8 +101,10 @@ describe("frame validation", () => {
 
   it("shows the counters on /metrics and /healthz", async () => {
     const text = await (await fetch(`http://127.0.0.1:${rpc.service.httpPort}/metrics`)).text();
-    assert.match(text, /racetel_rpc_frames_rejected_total\{reason="out_of_range"\} 4/);
-    assert.match(text, /racetel_rpc_frames_accepted_total 3/);
+    assert.match(text, /racetel_rpc_frames_rejected_total\{reason="bad_session_id"\} 2/);
+    assert.match(text, /racetel_rpc_values_dropped_total\{field="telemetry.speedMps"\} 2/);
+    assert.match(text, /racetel_rpc_labels_cleaned_total\{label="driver"\} 1/);
+    assert.match(text, /racetel_rpc_frames_accepted_total 9/);
     const health = await fetch(`http://127.0.0.1:${rpc.service.httpPort}/healthz`);
     assert.equal(health.status, 200);
     assert.equal(((await health.json()) as { status: string }).status, "ok");

@@ -10,6 +10,7 @@ import { createLogger } from "@racetel/ingest/observability/logger";
 import { LogOnce } from "@racetel/ingest/observability/once-logger";
 import { FrameBatcher } from "@racetel/ingest/pipeline/frame-batcher";
 import { JsonLinesBatchSink } from "@racetel/ingest/pipeline/stdout-sink";
+import { FrameGuard } from "@racetel/ingest/pipeline/frame-guard";
 import { defaultSourceDecoders, type DecoderFactory } from "@racetel/ingest/service/source-decoders";
 import type { DecodeContext, DropRecorder, Frame, FrameSink, PacketDecoder } from "@racetel/ingest/sources/source";
 import { f1PacketLabel } from "@racetel/ingest/service/packet-labels";
@@ -78,7 +79,8 @@ Flags:
     } else {
       sink = { emit: (_frame: Frame) => void counters.framesEmitted++ };
     }
-    const context: DecodeContext = { sink, drops, advice: new LogOnce(logger) };
+    // The same checks as the ingest service: a frame with a value out of range never leaves.
+    const context: DecodeContext = { sink: new FrameGuard(sink, counters), drops, advice: new LogOnce(logger) };
     const factories = defaultSourceDecoders();
     const decoders = new Map<RecordKind, PacketDecoder>();
     const decoderFor = (kind: RecordKind): PacketDecoder | undefined => {

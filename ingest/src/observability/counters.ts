@@ -13,12 +13,24 @@ export class IngestCounters {
   framesDroppedQueue = 0;
   batchesSealed = 0;
   readonly packetsDroppedByReason = new Map<string, number>();
+  /** Frames dropped because a number was outside its valid range, by field ("telemetry.speedMps"). */
+  readonly framesOutOfRange = new Map<string, number>();
+  /** Labels cleaned (control characters, broken UTF-8, too long), by label name. */
+  readonly labelsCleaned = new Map<string, number>();
   /** performance.now() of the last datagram, -1 before the first. */
   lastPacketAtMs = -1;
   /** Supplies the sessions-active gauge (sum over decoders). */
   sessionsActive: () => number = () => 0;
   /** Datagrams the kernel dropped on ingest's sockets before ingest read them (read from /proc at scrape time). */
   kernelReceiveDrops: () => number | undefined = () => undefined;
+
+  countOutOfRange(field: string): void {
+    this.framesOutOfRange.set(field, (this.framesOutOfRange.get(field) ?? 0) + 1);
+  }
+
+  countLabelCleaned(label: string): void {
+    this.labelsCleaned.set(label, (this.labelsCleaned.get(label) ?? 0) + 1);
+  }
 
   countDrop(reason: string): void {
     this.packetsDroppedByReason.set(reason, (this.packetsDroppedByReason.get(reason) ?? 0) + 1);
@@ -35,6 +47,10 @@ export class IngestCounters {
     const out = new Map(this.packetsDroppedByReason);
     const kernel = this.kernelReceiveDrops();
     if (kernel !== undefined) out.set(KERNEL_DROP_REASON, kernel);
+    // Frames dropped for a value out of range, all fields together (the field is on ingest's /metrics).
+    let outOfRange = 0;
+    for (const n of this.framesOutOfRange.values()) outOfRange += n;
+    if (outOfRange > 0) out.set("frame_out_of_range", outOfRange);
     return out;
   }
 

@@ -27,6 +27,10 @@ export function renderPrometheus(counters: IngestCounters, nowMs: number = perfo
   }
   const host = hostUdpReceiveBufferErrors();
   if (host !== undefined) series(out, "racetel_ingest_host_udp_receive_buffer_errors_total", "counter", "UDP datagrams the kernel dropped for a full receive buffer on any socket of this host (RcvbufErrors; includes other programs).", host);
+  out.push("# HELP racetel_ingest_frames_dropped_out_of_range_total Frames dropped because a number was outside its valid range (docs/validation.md), by field.", "# TYPE racetel_ingest_frames_dropped_out_of_range_total counter");
+  for (const field of [...counters.framesOutOfRange.keys()].sort()) out.push(`racetel_ingest_frames_dropped_out_of_range_total{field="${escapeLabel(field)}"} ${counters.framesOutOfRange.get(field)}`);
+  out.push("# HELP racetel_ingest_labels_cleaned_total Labels that needed cleaning (control characters, broken UTF-8, too long), by label.", "# TYPE racetel_ingest_labels_cleaned_total counter");
+  for (const label of [...counters.labelsCleaned.keys()].sort()) out.push(`racetel_ingest_labels_cleaned_total{label="${escapeLabel(label)}"} ${counters.labelsCleaned.get(label)}`);
   series(out, "racetel_ingest_frames_emitted_total", "counter", "racetel.v1 frames produced by the decoders.", counters.framesEmitted);
   series(out, "racetel_ingest_frames_dropped_queue_total", "counter", "Frames dropped because the output queue was full.", counters.framesDroppedQueue);
   series(out, "racetel_ingest_batches_sealed_total", "counter", "PublishRequest batches handed to the output.", counters.batchesSealed);

@@ -1,4 +1,4 @@
-// The ingest service: UDP listeners -> decoders -> frame batcher -> BatchSink, plus /metrics and
+// The ingest service: UDP listeners -> decoders -> frame guard -> frame batcher -> BatchSink, plus /metrics and
 // /healthz. Start-up throws on bad config or busy ports; after that nothing a sender does can stop it.
 import type { Server } from "node:http";
 import { createSourceFilter } from "../config/cidr.js";
@@ -10,6 +10,7 @@ import type { Logger } from "../observability/logger.js";
 import { LogOnce } from "../observability/once-logger.js";
 import type { BatchSink } from "../pipeline/batch-sink.js";
 import { FrameBatcher } from "../pipeline/frame-batcher.js";
+import { FrameGuard } from "../pipeline/frame-guard.js";
 import type { DecodeContext, PacketDecoder } from "../sources/source.js";
 import { AccBroadcastClient, AccShmReader, defaultAccBroadcastConfig, defaultAccShmReaderConfig, parseBroadcastTarget } from "../sources/acc/index.js";
 import type { SourceDecoders } from "./source-decoders.js";
@@ -36,6 +37,8 @@ export interface BoundPorts {
 export class IngestService {
   readonly counters: IngestCounters;
   readonly batcher: FrameBatcher;
+  /** What decoders emit into: range and label checks, then the batcher. */
+  readonly guard: FrameGuard;
   private readonly listeners: UdpListener[] = [];
   private readonly decoders: PacketDecoder[] = [];
   /** ACC sources that are not UDP listeners (page-file poller, broadcasting client). */
@@ -50,6 +53,14 @@ export class IngestService {
       maxBytes: config.batch.maxBytes,
       maxAgeMs: config.batch.maxAgeMs,
       onEncodeError: (err) => logger.error({ err }, "a decoder emitted a frame that cannot be encoded (bug): frame skipped"),
+    });
+    const frameLog = new Map<string, number>();
+    this.guard = new FrameGuard(this.batcher, this.counters, (field, frame) => {
+      const now = performance.now();
+      if (now - (frameLog.get(field) ?? -Infinity) < 10_000) return;
+      frameLog.set(field, now);
+      logger.warn({ field, session: frame.labels?.sessionId, car: frame.labels?.carIndex, source: frame.labels?.source, total: this.counters.framesOutOfRange.get(field) },
+        "dropped a frame: a value outside its valid range (a broken or hostile packet)");
     });
     this.counters.kernelReceiveDrops = () => {
       let total: number | undefined;
@@ -72,7 +83,7 @@ export class IngestService {
     const { config, logger, decoders } = this.options;
     const filter = createSourceFilter(config.allowCidrs);
     const drops = new RateLimitedDropRecorder(this.counters, logger);
-    const context: DecodeContext = { sink: this.batcher, drops, advice: new LogOnce(logger) };
+    const context: DecodeContext = { sink: this.guard, drops, advice: new LogOnce(logger) };
     const common = { recvBufferBytes: config.recvBufferBytes, filter, counters: this.counters, drops, logger };
     try {
       const f1Decoder = decoders.f1(context);

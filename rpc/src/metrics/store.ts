@@ -71,8 +71,19 @@ export interface AttributeSetCounter {
   created: number;
 }
 
+/**
+ * Copies a payload's channels into a car's (or session's) values. NaN never overwrites: it is a value
+ * validation dropped (out of range) or a field the frame does not carry, and the last good value stands.
+ */
 function fillFrom<P>(channels: Channel<P>[], payload: P, out: Float64Array, offset: number): void {
-  for (let i = 0; i < channels.length; i++) out[offset + i] = channels[i]!.read(payload);
+  for (let i = 0; i < channels.length; i++) {
+    const v = channels[i]!.read(payload);
+    if (v === v) out[offset + i] = v;
+  }
+}
+
+function setIfNumber(out: Float64Array, at: number, v: number): void {
+  if (v === v) out[at] = v;
 }
 
 function fillWheelsFrom<P>(channels: WheelChannel<P>[], payload: P, out: Float64Array, group: number): void {
@@ -80,10 +91,10 @@ function fillWheelsFrom<P>(channels: WheelChannel<P>[], payload: P, out: Float64
     const w = channels[i]!.read(payload);
     if (w === null || w === undefined) continue;
     const base = (group + i) * 4;
-    out[base] = w.frontLeft ?? 0;
-    out[base + 1] = w.frontRight ?? 0;
-    out[base + 2] = w.rearLeft ?? 0;
-    out[base + 3] = w.rearRight ?? 0;
+    setIfNumber(out, base, w.frontLeft ?? 0);
+    setIfNumber(out, base + 1, w.frontRight ?? 0);
+    setIfNumber(out, base + 2, w.rearLeft ?? 0);
+    setIfNumber(out, base + 3, w.rearRight ?? 0);
   }
 }
 

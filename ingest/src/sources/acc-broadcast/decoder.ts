@@ -15,6 +15,8 @@ import { GapTimer } from "./gaps.js";
 
 const v1 = racetel.v1;
 const FORMAT = "acc-broadcast-4";
+/** An event's text is a lap time or a short notice; a longer one is cut. */
+const MAX_MESSAGE_CHARS = 256;
 
 function lapMs(lap: LapInfo): number {
   return lap.lapTimeMs > 0 && lap.lapTimeMs < NO_LAP_TIME ? lap.lapTimeMs : 0;
@@ -327,7 +329,7 @@ export class AccBroadcastDecoder implements PacketDecoder {
     const labels = this.carLabels(e.carIndex >= 0 ? e.carIndex : 0);
     const f = this.frame(labels, t, {
       event: {
-        type: eventType(e.type), code: EVENT_CODES[e.type] ?? `EVENT${e.type}`, message: e.message,
+        type: eventType(e.type), code: EVENT_CODES[e.type] ?? `EVENT${e.type}`, message: e.message.slice(0, MAX_MESSAGE_CHARS),
         lapTimeMs: e.type === EventType.LAP_COMPLETED || e.type === EventType.BEST_SESSION_LAP || e.type === EventType.BEST_PERSONAL_LAP
           ? parseLapTime(e.message) : 0,
       },

@@ -94,7 +94,9 @@ export class TruncatedError extends Error { override name = "TruncatedError"; }
 /** Thrown when a string is not valid UTF-8. */
 export class GarbageStringError extends Error { override name = "GarbageStringError"; }
 const TRUNCATED = new TruncatedError("message ends early");
-const GARBAGE = new GarbageStringError("string is not UTF-8");
+const GARBAGE = new GarbageStringError("string is not UTF-8 text");
+/** Control characters: never part of a name, a track or a message the game writes. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** A bounds-checked little-endian cursor over one datagram. */
@@ -114,6 +116,7 @@ export class Reader {
     this.need(n);
     let text: string;
     try { text = utf8.decode(this.buf.subarray(this.offset, this.offset + n)); } catch { throw GARBAGE; }
+    if (CONTROL.test(text)) throw GARBAGE;
     this.offset += n;
     return text;
   }

@@ -1,5 +1,8 @@
 // Fixed-size NUL-terminated UTF-8 name fields: decoded only when their bytes change, so the hot path
 // does not create a string per packet (Participants and LobbyInfo arrive every few seconds anyway).
+// A name becomes a label: broken UTF-8 sequences and control characters are left out, never passed on.
+import { LABEL_LIMITS, cleanLabel } from "@racetel/proto";
+
 const utf8 = new TextDecoder("utf-8");
 
 /** Remembers the last bytes and string of one name slot. */
@@ -24,7 +27,8 @@ export class NameSlot {
     }
     this.bytes.set(raw.subarray(0, end));
     this.length = end;
-    this.value = utf8.decode(raw.subarray(0, end));
+    // Broken sequences decode to U+FFFD, which cleanLabel removes with the control characters.
+    this.value = cleanLabel(utf8.decode(raw.subarray(0, end)), LABEL_LIMITS.driver);
     return this.value;
   }
 }

@@ -26,6 +26,7 @@ const MM_TO_M = 0.001;
 /** F1 m_resultStatus: 3 = finished. */
 const F1_RESULT_FINISHED = 3;
 const ORIGIN = racetel.v1.FinishedLapOrigin;
+const VALID_EVENT_CODE = /^[A-Z]{4}$/;
 
 const FORMULAS: readonly string[] = ["F1 Modern", "F1 Classic", "F2", "F1 Generic", "Beta", "Supercars",
   "Esports", "F2 2021", "F1 World", "F1 Elimination"];
@@ -49,6 +50,8 @@ export class F1Normaliser {
   source = "";
   /** Receive time of the packet being normalised. */
   receiveTimeUnixNano = 0;
+  /** Event packets whose code was not four capital letters (passed on as OTHER without a code). */
+  badEventCodes = 0;
   private readonly lobbyNames = Array.from({ length: F1_CAR_SLOTS }, () => new NameSlot(48));
 
   constructor(private readonly sink: FrameSink) {}
@@ -403,7 +406,9 @@ export class F1Normaliser {
   event(p: F1EventPacket, s: F1Session): void {
     const f = this.frames.event;
     const o = f.event;
-    const code = p.code;
+    // An event code is four ASCII capitals (F1 spec); anything else is not passed on as a code.
+    const code = VALID_EVENT_CODE.test(p.code) ? p.code : "";
+    if (code === "") this.badEventCodes++;
     o.type = nz(t.EVENT_TYPES.get(code) ?? racetel.v1.SessionEventType.SESSION_EVENT_TYPE_OTHER);
     o.code = nz(code);
     o.otherCarIndex = null;
@@ -411,13 +416,14 @@ export class F1Normaliser {
     o.placesGained = null; o.speedMps = null; o.lights = null; o.durationS = null; o.buttons = null;
     o.safetyCarType = null; o.safetyCarPhase = null;
     let car: number | null = null;
-    const parser = eventDetailParsers.get(code);
+    const parser = code === "" ? undefined : eventDetailParsers.get(code);
     if (parser !== undefined) {
       const d = parser.parse(p.details) as F1EventDetails;
       if (d.vehicleIdx !== undefined && d.vehicleIdx < F1_CAR_SLOTS) car = d.vehicleIdx;
       if (d.otherVehicleIdx !== undefined && d.otherVehicleIdx < F1_CAR_SLOTS) o.otherCarIndex = d.otherVehicleIdx;
       switch (code) {
-        case "FTLP": o.lapTimeMs = nz(Math.round((d.lapTime ?? 0) * 1000)); break;
+        // A negative or absurd time is no lap time: left out, not wrapped into a huge unsigned number.
+        case "FTLP": o.lapTimeMs = nz(d.lapTime !== undefined && d.lapTime > 0 && d.lapTime < 3600 ? Math.round(d.lapTime * 1000) : 0); break;
         case "PENA":
           o.penaltyType = nz(t.PENALTY_TYPES[d.penaltyType ?? 255] ?? `penalty-${d.penaltyType}`);
           o.infringement = nz(t.infringementName(d.infringementType ?? 0));
