@@ -307,6 +307,7 @@ test("secrets are generated per install: strong, different on every render, neve
     "racetel-influxdb/admin-password",
     "racetel-influxdb/read-password",
     "racetel-influxdb/write-password",
+    "racetel-rpc-token/token",
   ]);
   for (const [key, value] of first) {
     assert.ok(value.length >= 24, `${key} is only ${value.length} characters`);
@@ -317,7 +318,7 @@ test("secrets are generated per install: strong, different on every render, neve
   // No password travels as a plain env value: all come from Secrets.
   for (const w of workloads(byDefault)) {
     for (const v of (container(w).env ?? []) as { name: string; value?: string; valueFrom?: unknown }[]) {
-      if (/PASSWORD/.test(v.name)) assert.ok(v.valueFrom && v.value === undefined, `${w.metadata.name} sets ${v.name} as a literal`);
+      if (/PASSWORD|TOKEN/.test(v.name)) assert.ok(v.valueFrom && v.value === undefined, `${w.metadata.name} sets ${v.name} as a literal`);
     }
   }
   // Kept across upgrades: the template reuses the live Secret through lookup.
@@ -326,7 +327,7 @@ test("secrets are generated per install: strong, different on every render, neve
 });
 
 test("existingSecret replaces the generated Secrets and every reference follows it", () => {
-  const objects = render(["--set", "influxdb.auth.existingSecret=my-influx", "--set", "grafana.existingSecret=my-grafana"]);
+  const objects = render(["--set", "influxdb.auth.existingSecret=my-influx", "--set", "grafana.existingSecret=my-grafana", "--set", "rpc.auth.existingSecret=my-rpc"]);
   assert.equal(objects.filter((o) => o.kind === "Secret").length, 0);
   const refs = workloads(objects).flatMap((w) =>
     ((container(w).env ?? []) as { valueFrom?: { secretKeyRef?: { name: string; key: string } } }[])
@@ -334,7 +335,7 @@ test("existingSecret replaces the generated Secrets and every reference follows 
       .filter((r): r is { name: string; key: string } => r !== undefined)
       .map((r) => `${r.name}/${r.key}`),
   );
-  assert.deepEqual([...new Set(refs)].sort(), ["my-grafana/admin-password", "my-influx/admin-password", "my-influx/read-password", "my-influx/write-password"]);
+  assert.deepEqual([...new Set(refs)].sort(), ["my-grafana/admin-password", "my-influx/admin-password", "my-influx/read-password", "my-influx/write-password", "my-rpc/token"]);
 });
 
 test("InfluxDB: 1.x image, auth on, database from INFLUXDB_DB, persistent volume, retention applied from values", () => {

@@ -7,3 +7,5 @@ export * from "./grpc.js";
 export * from "./frame-writer.js";
 export * from "./ranges.js";
 export * from "./labels.js";
+export * from "./admission.js";
+export * from "./addresses.js";

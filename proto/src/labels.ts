@@ -6,7 +6,9 @@
 export const LABEL_LIMITS = { source: 128, format: 32, sessionId: 64, driver: 64, team: 64, track: 64 } as const;
 
 /** Control characters (C0, DEL, C1), the replacement character of broken UTF-8, and unpaired surrogates. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// eslint-disable-next-line no-control-regex -- as above
 const UNSAFE_ALL = /[\u0000-\u001f\u007f-\u009f\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 /** A session id: what racetel's sources make (decimal u64, hashes, keys) and nothing a tag store chokes on. */
 const SESSION_ID = /^[A-Za-z0-9._:-]{1,64}$/;

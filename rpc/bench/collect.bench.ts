@@ -6,6 +6,7 @@ import { AggregationTemporality, InMemoryMetricExporter } from "@opentelemetry/s
 import type { ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { racetel } from "@racetel/proto";
 import { createLogger, defaultConfig, RpcService } from "@racetel/rpc";
+import { TokenCheck } from "@racetel/rpc/auth";
 import { RateLimitedLog } from "@racetel/rpc/log";
 import { handleBatch } from "@racetel/rpc/server";
 import { raceTick } from "../test/helpers.js";
@@ -17,7 +18,7 @@ for (const reporting of ["producer", "observable"] as const) {
     const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
     const svc = new RpcService({ ...defaultConfig(), grpc: { host: "127.0.0.1", port: 0 }, http: { host: "127.0.0.1", port: 0 }, exportIntervalMs: 600_000, carTimeoutMs: 3_600_000, sessionTimeoutMs: 3_600_000, logLevel: "silent", reporting, exportBatchSize: 1_000_000 }, createLogger("silent"), { exporter });
     await svc.start();
-    const ctx = { store: svc.store, hub: svc.hub, counters: svc.counters, log: new RateLimitedLog(createLogger("silent")), now: Date.now };
+    const ctx = { store: svc.store, hub: svc.hub, counters: svc.counters, log: new RateLimitedLog(createLogger("silent")), now: Date.now, auth: new TokenCheck("") };
     for (let s = 0; s < cars / 20; s++) handleBatch(ctx, racetel.v1.PublishRequest.decode(racetel.v1.PublishRequest.encode({ frames: raceTick(String(s), 1) }).finish()));
     let best = Infinity;
     let points = 0;

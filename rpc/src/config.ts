@@ -3,6 +3,7 @@
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { isLoopback } from "@racetel/live-view";
+import { DEFAULT_NEW_SESSIONS_PER_MINUTE } from "@racetel/proto";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -13,6 +14,8 @@ export interface RpcConfig {
   live: { host: string; port: number | null; token: string };
   /** TLS for the gRPC port: server certificate and key, and a client CA to require client certificates (mTLS). */
   tls: { certFile: string; keyFile: string; clientCaFile: string };
+  /** Access token Publish and Subscribe must carry ("" = none; then only loopback or mTLS is allowed). */
+  authToken: string;
   otlpEndpoint: string;
   exportIntervalMs: number;
   /** How the store reaches the SDK: a MetricProducer (fast) or observable gauges with a batch callback. */
@@ -21,12 +24,16 @@ export interface RpcConfig {
   exportBatchSize: number;
   carTimeoutMs: number;
   sessionTimeoutMs: number;
-  /** Sessions held at once (memory bound); frames of further sessions are rejected. */
+  /** Sessions held at once (memory bound); a newcomer evicts one on probation or a silent one, else is refused. */
   maxSessions: number;
+  /** New sessions one source (labels.source) may open per minute. */
+  newSessionsPerMinute: number;
   /** Collections a finished lap stays observed. */
   lapHoldCollections: number;
-  /** Frames buffered per subscriber before frames are skipped. */
+  /** Frames buffered per subscriber before frames are skipped (and at most SUBSCRIBER_BUFFER_BYTES). */
   subscriberBufferFrames: number;
+  /** Subscribe streams open at once. */
+  maxSubscribers: number;
   logLevel: string;
   instance: string;
 }
@@ -42,6 +49,7 @@ export function defaultConfig(): RpcConfig {
     http: { host: "127.0.0.1", port: 9465 },
     live: { host: "127.0.0.1", port: null, token: "" },
     tls: { certFile: "", keyFile: "", clientCaFile: "" },
+    authToken: "",
     otlpEndpoint: "http://127.0.0.1:4317",
     exportIntervalMs: 250,
     reporting: "producer",
@@ -49,8 +57,10 @@ export function defaultConfig(): RpcConfig {
     carTimeoutMs: 10_000,
     sessionTimeoutMs: 30_000,
     maxSessions: 1000,
+    newSessionsPerMinute: DEFAULT_NEW_SESSIONS_PER_MINUTE,
     lapHoldCollections: 8,
     subscriberBufferFrames: 20_000,
+    maxSubscribers: 64,
     logLevel: "info",
     instance: hostname(),
   };
@@ -68,6 +78,8 @@ export function validate(c: RpcConfig): string[] {
   if (c.live.port !== null) checkPort(problems, "live view port (--live-port / RACETEL_LIVE_PORT)", c.live.port);
   if (c.live.port !== null && !isLoopback(c.live.host) && c.live.token === "") problems.push(`the live view on ${c.live.host} (--live-host) is reachable from the network: give it an access token (--live-token / RACETEL_LIVE_TOKEN), or bind 127.0.0.1`);
   if (c.live.token !== "" && !/^[A-Za-z0-9_-]{16,256}$/.test(c.live.token)) problems.push("--live-token must be 16..256 characters of A-Z a-z 0-9 _ -");
+  if (c.authToken !== "" && !/^[A-Za-z0-9_-]{16,256}$/.test(c.authToken)) problems.push("--auth-token must be 16..256 characters of A-Z a-z 0-9 _ - (e.g. openssl rand -hex 24)");
+  if (!isLoopback(c.grpc.host) && c.authToken === "" && c.tls.clientCaFile === "") problems.push(`rpc's gRPC port on ${c.grpc.host} (--host) is reachable from the network: require an access token (--auth-token / RACETEL_RPC_TOKEN, given to ingest as --rpc-token) or client certificates (--tls-client-ca), or bind 127.0.0.1`);
   if (c.otlpEndpoint !== "" && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(c.otlpEndpoint)) problems.push(`OTLP endpoint (--otlp-endpoint / OTEL_EXPORTER_OTLP_ENDPOINT) must look like http://host:4317, got "${c.otlpEndpoint}"`);
   if (!Number.isInteger(c.exportIntervalMs) || c.exportIntervalMs < 10 || c.exportIntervalMs > 600_000) problems.push(`export interval (--export-interval / OTEL_METRIC_EXPORT_INTERVAL) must be 10..600000 ms, got ${c.exportIntervalMs}`);
   if (c.reporting !== "producer" && c.reporting !== "observable") problems.push(`--reporting must be "producer" or "observable", got "${String(c.reporting)}"`);
@@ -75,8 +87,10 @@ export function validate(c: RpcConfig): string[] {
   if (!(c.carTimeoutMs >= 100)) problems.push(`--car-timeout must be at least 0.1 s, got ${c.carTimeoutMs / 1000} s`);
   if (!(c.sessionTimeoutMs >= c.carTimeoutMs)) problems.push(`--session-timeout (${c.sessionTimeoutMs / 1000} s) must be at least --car-timeout (${c.carTimeoutMs / 1000} s)`);
   if (!Number.isInteger(c.maxSessions) || c.maxSessions < 1) problems.push(`--max-sessions must be a positive number, got ${c.maxSessions}`);
+  if (!Number.isInteger(c.newSessionsPerMinute) || c.newSessionsPerMinute < 1) problems.push(`--new-sessions-per-minute must be a positive number, got ${c.newSessionsPerMinute}`);
   if (!Number.isInteger(c.lapHoldCollections) || c.lapHoldCollections < 1 || c.lapHoldCollections > 1000) problems.push(`--lap-hold must be 1..1000 collections, got ${c.lapHoldCollections}`);
   if (!Number.isInteger(c.subscriberBufferFrames) || c.subscriberBufferFrames < 1) problems.push(`--subscriber-buffer must be a positive number of frames, got ${c.subscriberBufferFrames}`);
+  if (!Number.isInteger(c.maxSubscribers) || c.maxSubscribers < 0) problems.push(`--max-subscribers must be 0 or more, got ${c.maxSubscribers}`);
   if (!(LOG_LEVELS as readonly string[]).includes(c.logLevel)) problems.push(`log level (--log-level / RACETEL_LOG_LEVEL) must be one of ${LOG_LEVELS.join(", ")}, got "${c.logLevel}"`);
   if ((c.tls.certFile === "") !== (c.tls.keyFile === "")) problems.push("--tls-cert and --tls-key go together (RACETEL_RPC_TLS_CERT / RACETEL_RPC_TLS_KEY)");
   if (c.tls.clientCaFile !== "" && c.tls.certFile === "") problems.push("--tls-client-ca (mTLS) needs --tls-cert and --tls-key");
@@ -100,7 +114,10 @@ export const rpcFlagOptions = {
   "session-timeout": { type: "string" },
   "lap-hold": { type: "string" },
   "max-sessions": { type: "string" },
+  "new-sessions-per-minute": { type: "string" },
   "subscriber-buffer": { type: "string" },
+  "max-subscribers": { type: "string" },
+  "auth-token": { type: "string" },
   "tls-cert": { type: "string" },
   "tls-key": { type: "string" },
   "tls-client-ca": { type: "string" },
@@ -125,8 +142,14 @@ export const rpcFlagUsage = `Flags (environment variable in brackets):
   --car-timeout DUR       stop reporting a silent car after this (RACETEL_CAR_TIMEOUT, default 10s)
   --session-timeout DUR   forget a silent session after this (RACETEL_SESSION_TIMEOUT, default 30s)
   --lap-hold N            collections a finished lap stays reported (default 8)
-  --max-sessions N        sessions held at once; frames of more are rejected and counted (default 1000)
-  --subscriber-buffer N   frames buffered per Subscribe stream before skipping (default 20000)
+  --max-sessions N        sessions held at once (default 1000); a new one evicts a session that never got
+                          going or a silent one, else its frames are refused and counted
+  --new-sessions-per-minute N
+                          new sessions one source may open per minute; more are refused and counted (default 30)
+  --subscriber-buffer N   frames buffered per Subscribe stream before skipping (default 20000, and 2 MiB)
+  --max-subscribers N     Subscribe streams open at once; more are refused (default 64)
+  --auth-token TOKEN      Publish and Subscribe need "authorization: Bearer TOKEN" (RACETEL_RPC_TOKEN;
+                          16+ characters A-Z a-z 0-9 _ -); required, or mTLS, when --host is not loopback
   --tls-cert FILE         server certificate (PEM) for the gRPC port (RACETEL_RPC_TLS_CERT)
   --tls-key FILE          its private key (RACETEL_RPC_TLS_KEY)
   --tls-client-ca FILE    require client certificates signed by this CA: mTLS (RACETEL_RPC_TLS_CLIENT_CA)
@@ -188,8 +211,11 @@ export function configFromArgs(argv: string[], env: Env = process.env): RpcConfi
   if (v((s = pick(flags["car-timeout"], "RACETEL_CAR_TIMEOUT")))) c.carTimeoutMs = duration(problems, "--car-timeout", s, 1000);
   if (v((s = pick(flags["session-timeout"], "RACETEL_SESSION_TIMEOUT")))) c.sessionTimeoutMs = duration(problems, "--session-timeout", s, 1000);
   if (v(flags["max-sessions"])) c.maxSessions = integer(problems, "--max-sessions", flags["max-sessions"]);
+  if (v(flags["new-sessions-per-minute"])) c.newSessionsPerMinute = integer(problems, "--new-sessions-per-minute", flags["new-sessions-per-minute"]);
   if (v(flags["lap-hold"])) c.lapHoldCollections = integer(problems, "--lap-hold", flags["lap-hold"]);
   if (v(flags["subscriber-buffer"])) c.subscriberBufferFrames = integer(problems, "--subscriber-buffer", flags["subscriber-buffer"]);
+  if (v(flags["max-subscribers"])) c.maxSubscribers = integer(problems, "--max-subscribers", flags["max-subscribers"]);
+  if (v((s = pick(flags["auth-token"], "RACETEL_RPC_TOKEN")))) c.authToken = s;
   if (v((s = pick(flags["tls-cert"], "RACETEL_RPC_TLS_CERT")))) c.tls.certFile = s;
   if (v((s = pick(flags["tls-key"], "RACETEL_RPC_TLS_KEY")))) c.tls.keyFile = s;
   if (v((s = pick(flags["tls-client-ca"], "RACETEL_RPC_TLS_CLIENT_CA")))) c.tls.clientCaFile = s;

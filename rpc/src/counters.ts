@@ -34,6 +34,15 @@ export class RpcCounters {
   publishStreams = 0;
   subscribers = 0;
   subscriberFramesSkipped = 0;
+  /** Subscribe calls refused: over --max-subscribers, or an oversized filter. */
+  subscribersRefused = 0;
+  /** Publish or Subscribe calls without the right access token. */
+  callsUnauthenticated = 0;
+  /** OTLP requests the collector refused as too large, sent again in halves. */
+  exportsSplit = 0;
+  /** Data points handed to the OTLP exporter, and those the collector accepted. */
+  pointsHandedOver = 0;
+  pointsExported = 0;
   exportFailures = 0;
   exportsSucceeded = 0;
   /** Export requests not sent because too many were still waiting for the collector. */
@@ -88,7 +97,7 @@ export interface LiveView {
   badMessages: number;
 }
 
-export function renderPrometheus(c: RpcCounters, extra: { sessions: number; ingest: IngestView[]; live?: LiveView | undefined }): string {
+export function renderPrometheus(c: RpcCounters, extra: { sessions: number; sessionsOnProbation: number; sessionsEvicted: number; ingest: IngestView[]; live?: LiveView | undefined }): string {
   const out: string[] = [];
   series(out, "racetel_rpc_frames_received_total", "counter", "Frames received on Publish streams.", c.framesReceived);
   series(out, "racetel_rpc_frames_accepted_total", "counter", "Frames that passed validation.", c.framesAccepted);
@@ -102,16 +111,23 @@ export function renderPrometheus(c: RpcCounters, extra: { sessions: number; inge
   series(out, "racetel_rpc_batch_gaps_total", "counter", "Gaps in batch sequence numbers (batches ingest dropped).", c.batchGaps);
   series(out, "racetel_rpc_publish_streams", "gauge", "Open Publish streams.", c.publishStreams);
   series(out, "racetel_rpc_subscribers", "gauge", "Open Subscribe streams.", c.subscribers);
+  series(out, "racetel_rpc_subscribers_refused_total", "counter", "Subscribe calls refused (over --max-subscribers, or an oversized filter).", c.subscribersRefused);
+  series(out, "racetel_rpc_calls_unauthenticated_total", "counter", "Publish or Subscribe calls refused for a missing or wrong access token.", c.callsUnauthenticated);
   series(out, "racetel_rpc_subscriber_frames_skipped_total", "counter", "Frames skipped because a subscriber read too slowly.", c.subscriberFramesSkipped);
   series(out, "racetel_rpc_export_failures_total", "counter", "Failed OTLP exports.", c.exportFailures);
   series(out, "racetel_rpc_exporter_rebuilds_total", "counter", "OTLP exporters rebuilt after persistent failures.", c.exporterRebuilds);
   series(out, "racetel_rpc_exports_skipped_total", "counter", "OTLP requests skipped because too many were in flight (also in export failures).", c.exportsSkipped);
+  series(out, "racetel_rpc_exports_split_total", "counter", "OTLP requests the collector refused as too large and rpc sent again in two halves.", c.exportsSplit);
+  series(out, "racetel_rpc_points_exported_total", "counter", "Data points the collector accepted.", c.pointsExported);
+  series(out, "racetel_rpc_points_not_exported_total", "counter", "Data points handed to the exporter that the collector did not accept (failed or pending).", c.pointsHandedOver - c.pointsExported);
   series(out, "racetel_rpc_exports_total", "counter", "Successful OTLP exports.", c.exportsSucceeded);
   series(out, "racetel_rpc_collections_total", "counter", "Collections of the store (one per export); fewer than one per interval means exports take longer than the interval.", c.collections);
   series(out, "racetel_rpc_collections_skipped_total", "counter", "Collections skipped while the previous one's OTLP requests were pending.", c.collectionsSkipped);
   series(out, "racetel_rpc_cars_active", "gauge", "Cars reported in the last collection.", c.carsActive);
   series(out, "racetel_rpc_cars_expired_total", "counter", "Cars that went silent and stopped being reported.", c.carsExpired);
   series(out, "racetel_rpc_sessions_active", "gauge", "Sessions with state in rpc.", extra.sessions);
+  series(out, "racetel_rpc_sessions_on_probation", "gauge", "Sessions with fewer than 10 frames or 1 s of frames so far (evicted first when rpc is full).", extra.sessionsOnProbation);
+  series(out, "racetel_rpc_sessions_evicted_total", "counter", "Sessions forgotten to make room for new ones (on probation first, then silent ones).", extra.sessionsEvicted);
   series(out, "racetel_rpc_ingest_instances", "gauge", "ingest instances that sent stats recently.", extra.ingest.length);
   if (extra.live !== undefined) {
     const l = extra.live;

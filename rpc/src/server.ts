@@ -2,12 +2,13 @@
 // and map failures to status codes (bad bytes -> INVALID_ARGUMENT, shutting down -> UNAVAILABLE).
 import type http2 from "node:http2";
 import * as grpc from "@grpc/grpc-js";
-import { ingestServiceDefinition, racetel, telemetryServiceDefinition } from "@racetel/proto";
+import { ingestServiceDefinition, racetel } from "@racetel/proto";
 import type { RpcCounters } from "./counters.js";
 import type { RateLimitedLog } from "./log.js";
 import type { TelemetryStore } from "./metrics/store.js";
 import type { LiveModel } from "@racetel/live-view";
 import type { SubscriberHub } from "./subscribers.js";
+import type { TokenCheck } from "./auth.js";
 import { validateFrame } from "./validate.js";
 import { toNumber } from "./int64.js";
 
@@ -37,6 +38,15 @@ export interface PublishContext {
   counters: RpcCounters;
   log: RateLimitedLog;
   now: () => number;
+  auth: TokenCheck;
+}
+
+const UNAUTHENTICATED = { code: grpc.status.UNAUTHENTICATED, details: "rpc needs an access token: authorization: Bearer <token> (ingest: --rpc-token)" };
+
+/** Counts and logs a call without the right token; the caller ends it with UNAUTHENTICATED. */
+function refuseUnauthenticated(ctx: PublishContext, method: string, peer: string): void {
+  ctx.counters.callsUnauthenticated++;
+  ctx.log.warn("unauthenticated", { method, peer }, "call without the right access token refused");
 }
 
 /** Handles one batch: validate each frame, record it, fan it out. Returns rejected frames. */
@@ -58,10 +68,13 @@ export function handleBatch(ctx: PublishContext, req: racetel.v1.PublishRequest)
       ctx.log.warn(`reject:${reason}`, { reason, sessionId: frame.labels?.sessionId, carIndex: frame.labels?.carIndex, payload: frame.payload, ingest: req.ingestInstance }, "frame rejected");
       continue;
     }
-    if (!store.apply(frame, nowMs)) {
+    const session = store.apply(frame, nowMs);
+    if (session === undefined) {
       rejected++;
-      counters.reject("too_many_sessions");
-      ctx.log.warn("reject:too_many_sessions", { sessionId: frame.labels?.sessionId, sessions: store.sessions.size, ingest: req.ingestInstance }, "frame of a new session refused: rpc holds --max-sessions sessions");
+      const why = store.refusal;
+      counters.reject(why);
+      ctx.log.warn(`reject:${why}`, { sessionId: frame.labels?.sessionId, source: frame.labels?.source, sessions: store.sessions.size, ingest: req.ingestInstance },
+        why === "session_budget" ? "frame of a new session refused: its source opened --new-sessions-per-minute sessions already" : "frame of a new session refused: rpc holds --max-sessions live sessions");
       continue;
     }
     ctx.live?.apply(frame, nowMs);
@@ -79,6 +92,11 @@ export function handleBatch(ctx: PublishContext, req: racetel.v1.PublishRequest)
 function publishHandler(ctx: PublishContext, isClosing: () => boolean) {
   return (call: grpc.ServerReadableStream<racetel.v1.PublishRequest | Undecodable, racetel.v1.IPublishResponse>, callback: grpc.sendUnaryData<racetel.v1.IPublishResponse>): void => {
     const { counters } = ctx;
+    if (!ctx.auth.allows(call.metadata)) {
+      refuseUnauthenticated(ctx, "Publish", call.getPeer());
+      callback(UNAUTHENTICATED);
+      return;
+    }
     counters.publishStreams++;
     let accepted = 0;
     let rejected = 0;
@@ -170,8 +188,15 @@ export async function startGrpcServer(ctx: PublishContext, opts: GrpcServerOptio
   server.addService({ publish: publishMethod } as unknown as grpc.ServiceDefinition, {
     publish: publishHandler(ctx, isClosing) as grpc.UntypedHandleCall,
   });
-  server.addService(telemetryServiceDefinition as unknown as grpc.ServiceDefinition, {
-    subscribe: ctx.hub.handle as grpc.UntypedHandleCall,
+  server.addService({ subscribe: ctx.hub.method } as unknown as grpc.ServiceDefinition, {
+    subscribe: ((call: grpc.ServerWritableStream<racetel.v1.ISubscribeRequest, Buffer>) => {
+      if (!ctx.auth.allows(call.metadata)) {
+        refuseUnauthenticated(ctx, "Subscribe", call.getPeer());
+        call.emit("error", UNAUTHENTICATED);
+        return;
+      }
+      ctx.hub.handle(call);
+    }) as grpc.UntypedHandleCall,
   });
   const port = await new Promise<number>((resolve, reject) => {
     const address = opts.host.includes(":") && !opts.host.startsWith("[") ? `[${opts.host}]:${opts.port}` : `${opts.host}:${opts.port}`;

@@ -13,6 +13,10 @@ import { CountingExporter, MAX_REQUESTS_IN_FLIGHT, MetricsPipeline } from "./met
 import { TelemetryStore } from "./metrics/store.js";
 import { startGrpcServer } from "./server.js";
 import { SubscriberHub } from "./subscribers.js";
+import { TokenCheck } from "./auth.js";
+
+/** Bytes waiting per subscriber before frames are skipped: 64 stuck subscribers hold 128 MiB at most. */
+const SUBSCRIBER_BUFFER_BYTES = 2 * 1024 * 1024;
 import { LiveModel, LiveViewServer, defaultLiveModelOptions, defaultLiveViewOptions, type SetupHints } from "@racetel/live-view";
 
 export interface RpcServiceOptions {
@@ -54,8 +58,9 @@ export class RpcService {
       sessionTimeoutMs: config.sessionTimeoutMs,
       lapHoldCollections: config.lapHoldCollections,
       maxSessions: config.maxSessions,
+      newSessionsPerMinute: config.newSessionsPerMinute,
     });
-    this.hub = new SubscriberHub(config.subscriberBufferFrames, this.counters);
+    this.hub = new SubscriberHub({ maxSubscribers: config.maxSubscribers, bufferFrames: config.subscriberBufferFrames, bufferBytes: SUBSCRIBER_BUFFER_BYTES }, this.counters);
     if (config.live.port !== null) {
       this.live = new LiveModel({ ...defaultLiveModelOptions(), carTimeoutMs: config.carTimeoutMs });
       this.liveServer = new LiveViewServer(this.live, {
@@ -86,7 +91,7 @@ export class RpcService {
 
   async start(): Promise<void> {
     const log = new RateLimitedLog(this.logger, 10_000, 3);
-    const ctx = { store: this.store, hub: this.hub, live: this.live, counters: this.counters, log, now: Date.now };
+    const ctx = { store: this.store, hub: this.hub, live: this.live, counters: this.counters, log, now: Date.now, auth: new TokenCheck(this.config.authToken) };
     const grpcBound = await startGrpcServer(ctx, { host: this.config.grpc.host, port: this.config.grpc.port, credentials: serverCredentials(this.config) }, () => this.closing);
     this.grpcServer = grpcBound.server;
     this.grpcPort = grpcBound.port;

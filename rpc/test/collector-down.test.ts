@@ -8,7 +8,7 @@ import pino from "pino";
 import { RpcStreamClient } from "@racetel/ingest/stream/index";
 import { createLogger, defaultConfig, RpcService } from "@racetel/rpc";
 import { RateLimitedLog } from "@racetel/rpc/log";
-import { encodeBatch, raceTick, silentLogger, startOtlpReceiver, waitFor } from "./helpers.js";
+import { countOtlpDataPoints, encodeBatch, raceTick, silentLogger, startOtlpReceiver, waitFor } from "./helpers.js";
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -94,5 +94,34 @@ describe("RateLimitedLog", () => {
     log.warn("export", {}, "export failed");
     assert.equal(lines.length, 4, "summary of 98 suppressed + the new line");
     assert.match(lines[2]!, /98 similar messages suppressed/);
+  });
+});
+
+describe("collector refuses a request as too large", () => {
+  it("the request goes again in halves until every point is stored; nothing is dropped whole", async () => {
+    const receiver = await startOtlpReceiver(0, { maxReceiveBytes: 64 * 1024 });
+    const config = { ...defaultConfig(), grpc: { host: "127.0.0.1", port: 0 }, http: { host: "127.0.0.1", port: 0 }, otlpEndpoint: `http://127.0.0.1:${receiver.port}`, exportIntervalMs: 60_000, logLevel: "silent", instance: "rpc-split" };
+    const rpc = new RpcService(config, createLogger("silent"));
+    await rpc.start();
+    const feed = new RpcStreamClient({ targets: [`127.0.0.1:${rpc.grpcPort}`], instance: "ingest-split", logger: silentLogger });
+    try {
+      for (const session of ["s1", "s2", "s3", "s4"]) feed.sendBatch(encodeBatch(raceTick(session, 0)), 81);
+      await waitFor("frames in", () => rpc.counters.framesAccepted >= 4 * 81);
+      await rpc.pipeline.flush();
+      await waitFor("exports settled", () => rpc.counters.pointsHandedOver > 0 && rpc.counters.pointsExported === rpc.counters.pointsHandedOver, 20_000);
+      assert.ok(rpc.counters.exportsSplit > 0, "the 8192-point request was too large for 64 KiB and was split");
+      assert.equal(rpc.counters.exportFailures, 0, "no request lost");
+      const stored = receiver.requests.reduce((n, r) => n + countOtlpDataPoints(r), 0);
+      assert.ok(receiver.requests.every((r) => r.length <= 64 * 1024));
+      const speeds = receiver.requests.reduce((n, r) => n + (r.includes("racetel.car.speed") ? 1 : 0), 0);
+      assert.ok(speeds > 0);
+      // 4 sessions x 20 cars: every car's speed point arrived (and everything else in the collection).
+      assert.ok(stored >= 4 * 20 * 40, `points stored: ${stored}`);
+      assert.equal(stored, rpc.counters.pointsHandedOver, "every point handed to the exporter arrived");
+    } finally {
+      feed.close();
+      await rpc.stop();
+      await receiver.stop();
+    }
   });
 });

@@ -107,9 +107,50 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
 export const silentLogger = { info: () => {}, warn: () => {} };
 
 /** A minimal real OTLP/gRPC metrics receiver (the collector's role): records each request's bytes. */
-export async function startOtlpReceiver(port = 0, options: { neverAnswer?: boolean } = {}): Promise<{ port: number; requests: Buffer[]; stop(): Promise<void> }> {
+/** Length-delimited fields `field` of a protobuf message (a minimal wire-format reader for tests). */
+function* subMessages(buf: Buffer, field: number): Generator<Buffer> {
+  let i = 0;
+  const varint = (): number => {
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      const b = buf[i++]!;
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) return v;
+      mul *= 128;
+    }
+  };
+  while (i < buf.length) {
+    const key = varint();
+    const wire = key & 7;
+    if (wire === 0) varint();
+    else if (wire === 1) i += 8;
+    else if (wire === 5) i += 4;
+    else if (wire === 2) {
+      const len = varint();
+      if (key >>> 3 === field) yield buf.subarray(i, i + len);
+      i += len;
+    } else throw new Error(`wire type ${wire} not expected in OTLP`);
+  }
+}
+
+/** Data points (gauge and sum) in one OTLP ExportMetricsServiceRequest. */
+export function countOtlpDataPoints(request: Buffer): number {
+  let n = 0;
+  for (const rm of subMessages(request, 1)) {
+    for (const sm of subMessages(rm, 2)) {
+      for (const m of subMessages(sm, 2)) {
+        for (const kind of [5, 7]) for (const g of subMessages(m, kind)) for (const _ of subMessages(g, 1)) n++;
+      }
+    }
+  }
+  return n;
+}
+
+export async function startOtlpReceiver(port = 0, options: { neverAnswer?: boolean; maxReceiveBytes?: number } = {}): Promise<{ port: number; requests: Buffer[]; stop(): Promise<void> }> {
   const requests: Buffer[] = [];
-  const server = new grpc.Server({ "grpc.max_receive_message_length": 64 * 1024 * 1024 });
+  // Like the collector's max_recv_msg_size_mib: a larger request is refused RESOURCE_EXHAUSTED by grpc itself.
+  const server = new grpc.Server({ "grpc.max_receive_message_length": options.maxReceiveBytes ?? 64 * 1024 * 1024 });
   const raw = (b: Buffer): Buffer => b;
   server.addService({
     export: { path: "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", requestStream: false, responseStream: false, requestSerialize: raw, requestDeserialize: raw, responseSerialize: raw, responseDeserialize: raw },

@@ -10,14 +10,17 @@ import type { TestRpc } from "./helpers.js";
 
 const TelemetryClient = grpc.makeGenericClientConstructor(telemetryServiceDefinition as unknown as grpc.ServiceDefinition, "TelemetryService");
 
-function subscribe(target: string, request: racetel.v1.ISubscribeRequest): { call: grpc.ClientReadableStream<racetel.v1.SubscribeResponse>; frames: racetel.v1.IFrame[]; responses: racetel.v1.SubscribeResponse[]; close(): void } {
-  const client = new TelemetryClient(target, grpc.credentials.createInsecure()) as unknown as grpc.Client & { subscribe(req: racetel.v1.ISubscribeRequest): grpc.ClientReadableStream<racetel.v1.SubscribeResponse> };
-  const call = client.subscribe(request);
+function subscribe(target: string, request: racetel.v1.ISubscribeRequest, metadata = new grpc.Metadata()): { call: grpc.ClientReadableStream<racetel.v1.SubscribeResponse>; ended: Promise<grpc.ServiceError | null>; frames: racetel.v1.IFrame[]; responses: racetel.v1.SubscribeResponse[]; close(): void } {
+  const client = new TelemetryClient(target, grpc.credentials.createInsecure()) as unknown as grpc.Client & { subscribe(req: racetel.v1.ISubscribeRequest, md: grpc.Metadata): grpc.ClientReadableStream<racetel.v1.SubscribeResponse> };
+  const call = client.subscribe(request, metadata);
   const frames: racetel.v1.IFrame[] = [];
   const responses: racetel.v1.SubscribeResponse[] = [];
+  const ended = new Promise<grpc.ServiceError | null>((resolve) => {
+    call.on("error", (err: grpc.ServiceError) => resolve(err));
+    call.on("end", () => resolve(null));
+  });
   call.on("data", (r: racetel.v1.SubscribeResponse) => { responses.push(r); frames.push(...r.frames); });
-  call.on("error", () => {});
-  return { call, frames, responses, close: () => { call.cancel(); client.close(); } };
+  return { call, frames, responses, ended, close: () => { call.cancel(); client.close(); } };
 }
 
 describe("Subscribe", () => {
@@ -73,5 +76,34 @@ describe("Subscribe", () => {
     assert.ok(skipped > 0, "the subscriber is told how many frames it missed");
     assert.ok(received + skipped <= 400 * 81, `received ${received} + skipped ${skipped}`);
     slow.close();
+  });
+
+  it("refuses subscribers beyond --max-subscribers and oversized filters, and keeps serving the others", async () => {
+    const small = await startTestRpc({ maxSubscribers: 2 });
+    const feed = new RpcStreamClient({ targets: [small.target], instance: "ingest-cap", logger: silentLogger });
+    try {
+      const a = subscribe(small.target, { sessionId: "D" });
+      const b = subscribe(small.target, {});
+      await waitFor("2 subscribers", () => small.service.counters.subscribers === 2);
+      const third = subscribe(small.target, {});
+      assert.equal((await third.ended)?.code, grpc.status.RESOURCE_EXHAUSTED);
+      const huge = subscribe(small.target, { carIndices: Array.from({ length: 1000 }, (_, i) => i % 256) });
+      assert.equal((await huge.ended)?.code, grpc.status.INVALID_ARGUMENT, "a filter longer than any car list");
+      a.close();
+      await waitFor("1 subscriber", () => small.service.counters.subscribers === 1);
+      const bad = subscribe(small.target, { carIndices: Array.from({ length: 1000 }, (_, i) => i % 256) });
+      assert.equal((await bad.ended)?.code, grpc.status.INVALID_ARGUMENT);
+      assert.equal(small.service.counters.subscribersRefused, 3);
+      feed.sendBatch(encodeBatch(raceTick("D", 0, 8)), 33);
+      await waitFor("the remaining subscriber still gets frames", () => b.frames.length >= 33);
+      assert.deepEqual(b.frames.filter((f) => f.telemetry).map((f) => f.labels!.carIndex), [0, 1, 2, 3, 4, 5, 6, 7]);
+      b.close();
+      third.close();
+      huge.close();
+      bad.close();
+    } finally {
+      feed.close();
+      await small.stop();
+    }
   });
 });

@@ -85,15 +85,46 @@ describe("frame validation", () => {
     assert.equal(Number(again.res!.framesAccepted), 1);
   });
 
-  it("refuses frames of new sessions beyond --max-sessions and counts them", async () => {
-    const small = await startTestRpc({ maxSessions: 2 });
+  it("a flood of new session ids from one source uses up that source's budget; a new console gets in", async () => {
+    const small = await startTestRpc({ maxSessions: 50 });
     try {
-      const batch = encodeBatch(["s1", "s2", "s3"].map((id) => ({ labels: labels(id, 0), telemetry: { speedMps: 10 } })));
-      const { err, res } = await publish(small.target, [batch]);
+      const from = (source: string, id: string, tMs: number): racetel.v1.IFrame =>
+        ({ labels: { ...labels(id, 0), source }, receiveTimeUnixNano: tMs * 1e6, telemetry: { speedMps: 10 } });
+      const racing = Array.from({ length: 20 }, (_, i) => from("f1:192.168.1.20", "111", 1_000 + i * 100));
+      assert.equal(Number((await publish(small.target, [encodeBatch(racing)])).res!.framesAccepted), 20);
+      const flood: Buffer[] = [];
+      for (let b = 0; b < 100; b++) flood.push(encodeBatch(Array.from({ length: 1000 }, (_, i) => from("f1:10.6.6.6", `f${b}-${i}`, 5_000))));
+      const newConsole = encodeBatch([from("f1:192.168.1.21", "222", 5_000)]);
+      const { err, res } = await publish(small.target, [...flood.slice(0, 50), newConsole, ...flood.slice(50)]);
       assert.equal(err, null);
-      assert.equal(Number(res!.framesAccepted), 2);
+      assert.equal(small.service.counters.rejected.get("session_budget"), 100_000 - 30, "the flooding source opened 30 sessions, no more");
+      assert.equal(Number(res!.framesAccepted), 31);
+      const held = [...small.service.store.sessions.keys()];
+      assert.ok(held.includes("111") && held.includes("222"), "the racing console kept, the new one admitted");
+      assert.equal(small.service.store.sessions.get("111")!.established, true);
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it("full of sessions: a newcomer evicts one that never got going, never a live one; refused only when all are live", async () => {
+    const small = await startTestRpc({ maxSessions: 3 });
+    try {
+      const frame = (source: string, id: string, tMs: number): racetel.v1.IFrame =>
+        ({ labels: { ...labels(id, 0), source }, receiveTimeUnixNano: tMs * 1e6, telemetry: { speedMps: 10 } });
+      const live = (id: string) => Array.from({ length: 20 }, (_, i) => frame(`f1:10.0.0.${id}`, id, i * 100));
+      await publish(small.target, [encodeBatch(live("1"))]);
+      // Spoofed sources, one frame each: they take the free slots and then evict each other.
+      const spoofed = Array.from({ length: 200 }, (_, i) => frame(`f1:10.9.${i >> 8}.${i & 255}`, `x${i}`, 3_000));
+      await publish(small.target, [encodeBatch(spoofed)]);
+      assert.equal(small.service.store.sessionsEvicted, 198);
+      await publish(small.target, [encodeBatch(live("2")), encodeBatch(live("3"))]);
+      assert.deepEqual([...small.service.store.sessions.keys()].sort(), ["1", "2", "3"]);
+      const { res } = await publish(small.target, [encodeBatch([frame("f1:10.0.0.4", "4", 3_000)])]);
+      assert.equal(Number(res!.framesRejected), 1, "three live sessions: the fourth waits");
       assert.equal(small.service.counters.rejected.get("too_many_sessions"), 1);
-      assert.deepEqual([...small.service.store.sessions.keys()], ["s1", "s2"]);
+      const text = await (await fetch(`http://127.0.0.1:${small.service.httpPort}/metrics`)).text();
+      assert.match(text, /racetel_rpc_sessions_evicted_total 200/);
     } finally {
       await small.stop();
     }

@@ -8,7 +8,7 @@ import { JsonLinesBatchSink } from "@racetel/ingest/pipeline/stdout-sink";
 import { IngestService } from "@racetel/ingest/service/ingest-service";
 import { defaultSourceDecoders } from "@racetel/ingest/service/source-decoders";
 import type { RpcTls } from "@racetel/ingest/stream/client";
-import { createRpcBatchSink, rpcTlsFlagOptions, rpcTlsFlagUsage, rpcTlsFromFlags } from "@racetel/ingest/stream/sink";
+import { createRpcBatchSink, rpcTlsFlagOptions, rpcTlsFlagUsage, rpcTlsFromFlags, rpcTokenFromFlags } from "@racetel/ingest/stream/sink";
 import type { Command } from "../main.js";
 
 interface Output {
@@ -16,9 +16,9 @@ interface Output {
   close(): void;
 }
 
-function createOutput(config: IngestConfig, tls: RpcTls | undefined, logger: Logger, counters: IngestCounters): Output {
+function createOutput(config: IngestConfig, tls: RpcTls | undefined, token: string | undefined, logger: Logger, counters: IngestCounters): Output {
   if (config.output === "stdout") return { sink: new JsonLinesBatchSink(process.stdout), close: () => undefined };
-  const client = createRpcBatchSink({ targets: config.rpcTargets, instance: config.instanceName, logger, ...(tls ? { tls } : {}) }, () => counters);
+  const client = createRpcBatchSink({ targets: config.rpcTargets, instance: config.instanceName, logger, ...(tls ? { tls } : {}), ...(token !== undefined ? { token } : {}) }, () => counters);
   return { sink: client, close: () => client.close() };
 }
 
@@ -44,10 +44,11 @@ ${rpcTlsFlagUsage}`,
     const config = resolveIngestConfig(flags);
     const problems: string[] = [];
     const tls = rpcTlsFromFlags(tlsFlags, process.env, problems);
+    const token = rpcTokenFromFlags(tlsFlags, process.env);
     if (problems.length > 0) throw new ConfigError(problems.join("\n"));
     const logger = createLogger(config.logLevel);
     const counters = new IngestCounters();
-    const output = createOutput(config, tls, logger, counters);
+    const output = createOutput(config, tls, token, logger, counters);
     const service = new IngestService({ config, logger, counters, output: output.sink, decoders: defaultSourceDecoders() });
     try {
       await service.start();

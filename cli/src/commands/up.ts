@@ -21,6 +21,7 @@ const upRpcFlags = {
   "rpc-host": { type: "string" },
   "rpc-port": { type: "string" },
   "rpc-http-port": { type: "string" },
+  "rpc-token": { type: "string" },
   "otlp-endpoint": { type: "string" },
   "export-interval": { type: "string" },
   "car-timeout": { type: "string" },
@@ -61,7 +62,9 @@ live view:
   --live-token TOKEN      access token of the live view (RACETEL_LIVE_TOKEN)
 
 rpc flags (as for racetel rpc, renamed where they collide):
-  --rpc-host HOST         gRPC address of rpc (default 127.0.0.1: ingest is in the same process)
+  --rpc-host HOST         gRPC address of rpc (default 127.0.0.1: ingest is in the same process); another
+                          address needs a token: one is made up and printed unless --rpc-token gives it
+  --rpc-token TOKEN       access token of rpc's Publish and Subscribe (RACETEL_RPC_TOKEN)
   --rpc-port N            gRPC port of rpc (RACETEL_RPC_PORT, default 50051; 0 = any free port)
   --rpc-http-port N       rpc /metrics and /healthz (RACETEL_RPC_HTTP_PORT, default 9465)
   --otlp-endpoint URL|off OTLP/gRPC collector (OTEL_EXPORTER_OTLP_ENDPOINT, default http://127.0.0.1:4317);
@@ -76,8 +79,13 @@ rpc flags (as for racetel rpc, renamed where they collide):
     const livePort = values["live-port"] ?? (env.RACETEL_LIVE_PORT || String(DEFAULT_LIVE_PORT));
     let liveToken = values["live-token"] ?? (env.RACETEL_LIVE_TOKEN || "");
     if (!isLoopback(liveHost) && liveToken === "") liveToken = newToken();
-    const rpcArgv = ["--host", values["rpc-host"] ?? "127.0.0.1", "--live-host", liveHost, "--live-port", livePort];
+    const rpcHost = values["rpc-host"] ?? "127.0.0.1";
+    let rpcToken = values["rpc-token"] ?? (env.RACETEL_RPC_TOKEN || "");
+    const rpcTokenMadeUp = !isLoopback(rpcHost) && rpcToken === "";
+    if (rpcTokenMadeUp) rpcToken = newToken();
+    const rpcArgv = ["--host", rpcHost, "--live-host", liveHost, "--live-port", livePort];
     if (liveToken !== "") rpcArgv.push("--live-token", liveToken);
+    if (rpcToken !== "") rpcArgv.push("--auth-token", rpcToken);
     const map: [keyof typeof upRpcFlags, string][] = [["rpc-port", "--port"], ["rpc-http-port", "--http-port"], ["otlp-endpoint", "--otlp-endpoint"], ["export-interval", "--export-interval"], ["car-timeout", "--car-timeout"], ["session-timeout", "--session-timeout"]];
     for (const [from, to] of map) {
       const v = values[from];
@@ -109,7 +117,7 @@ rpc flags (as for racetel rpc, renamed where they collide):
     try {
       const config = { ...ingestConfig, rpcTargets: [`127.0.0.1:${rpc.grpcPort}`] };
       const logger = createLogger(config.logLevel);
-      sink = createRpcBatchSink({ targets: config.rpcTargets, instance: config.instanceName, logger }, () => ingest!.counters);
+      sink = createRpcBatchSink({ targets: config.rpcTargets, instance: config.instanceName, logger, ...(rpcToken !== "" ? { token: rpcToken } : {}) }, () => ingest!.counters);
       ingest = new IngestService({ config, logger, output: sink, decoders: defaultSourceDecoders() });
       const ports = await ingest.start();
       const live = rpc.liveServer;
@@ -122,6 +130,7 @@ rpc flags (as for racetel rpc, renamed where they collide):
         ports.acc !== undefined ? `  ACC: forward shared-memory pages to UDP port ${ports.acc} (racetel acc-forward on the gaming PC)` : "",
         "  no console at hand? in another terminal: npx racetel simulate --format 2024 --laps 2",
         rpcConfig.otlpEndpoint !== "" ? `  metrics (OTLP/gRPC) every ${rpcConfig.exportIntervalMs} ms to ${rpcConfig.otlpEndpoint} when a collector answers` : "  metrics export: off",
+        rpcTokenMadeUp ? `  rpc gRPC on ${rpcHost}:${rpc.grpcPort}: other ingest instances and Subscribe clients need --rpc-token ${rpcToken}` : "",
         `  health: http://127.0.0.1:${ports.http}/metrics (ingest), http://127.0.0.1:${rpc.httpPort}/metrics (rpc)`,
         "  Ctrl-C stops everything.",
       ];

@@ -21,6 +21,8 @@ export class IngestCounters {
   lastPacketAtMs = -1;
   /** Supplies the sessions-active gauge (sum over decoders). */
   sessionsActive: () => number = () => 0;
+  /** Sessions a decoder forgot to make room for a new one (their state is gone; see docs/validation.md). */
+  sessionsEvicted: () => number = () => 0;
   /** Datagrams the kernel dropped on ingest's sockets before ingest read them (read from /proc at scrape time). */
   kernelReceiveDrops: () => number | undefined = () => undefined;
 

@@ -35,6 +35,7 @@ export function renderPrometheus(counters: IngestCounters, nowMs: number = perfo
   series(out, "racetel_ingest_frames_dropped_queue_total", "counter", "Frames dropped because the output queue was full.", counters.framesDroppedQueue);
   series(out, "racetel_ingest_batches_sealed_total", "counter", "PublishRequest batches handed to the output.", counters.batchesSealed);
   series(out, "racetel_ingest_sessions_active", "gauge", "Game sessions seen recently.", counters.sessionsActive());
+  series(out, "racetel_ingest_sessions_evicted_total", "counter", "Sessions forgotten to make room for new ones (least recently active, those that never got going first).", counters.sessionsEvicted());
   series(out, "racetel_ingest_last_packet_age_seconds", "gauge", "Seconds since the last datagram or page (-1 before the first).", counters.lastPacketAgeSeconds(nowMs));
   return out.join("\n") + "\n";
 }

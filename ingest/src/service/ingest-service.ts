@@ -76,6 +76,11 @@ export class IngestService {
       for (const source of this.accSources) n += source.activeSessions();
       return n;
     };
+    this.counters.sessionsEvicted = () => {
+      let n = 0;
+      for (const decoder of this.decoders) n += decoder.sessionsEvicted?.() ?? 0;
+      return n;
+    };
   }
 
   /** Binds every listener and the HTTP port; resolves with the ports actually bound. */

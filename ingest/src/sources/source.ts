@@ -37,6 +37,8 @@ export interface PacketDecoder {
   decode(packet: Buffer, receiveTimeUnixNano: number, sourceAddress: string): boolean;
   /** Sessions seen recently (for the sessions_active gauge). */
   activeSessions(): number;
+  /** Sessions forgotten so far to make room for new ones. */
+  sessionsEvicted?(): number;
   /**
    * Emits frames the decoder holds back waiting for a packet that completes them (F1: the player's Motion
    * waits for its MotionEx), when they are older than `olderThanUnixNano` (all of them by default): at the

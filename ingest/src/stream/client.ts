@@ -28,6 +28,8 @@ export interface RpcStreamOptions {
   instance: string;
   logger: StreamLogger;
   tls?: RpcTls;
+  /** rpc's access token (rpc --auth-token), sent as "authorization: Bearer ..." */
+  token?: string;
   /** Queue bound per target. */
   queueBatches?: number;
   queueBytes?: number;
@@ -51,6 +53,12 @@ function credentials(tls: RpcTls | undefined): grpc.ChannelCredentials {
   if (tls === undefined || (tls.caFile === undefined && tls.certFile === undefined)) return grpc.credentials.createInsecure();
   const read = (f: string | undefined): Buffer | null => (f === undefined ? null : readFileSync(f));
   return grpc.credentials.createSsl(read(tls.caFile), read(tls.keyFile), read(tls.certFile));
+}
+
+function authMetadata(token: string | undefined): grpc.Metadata {
+  const m = new grpc.Metadata();
+  if (token !== undefined) m.set("authorization", `Bearer ${token}`);
+  return m;
 }
 
 /** Per-target counters, for /metrics and tests. */
@@ -80,7 +88,7 @@ class TargetStream {
   framesDropped = 0;
   reconnects = 0;
 
-  constructor(readonly target: string, private readonly owner: RpcStreamClient, private readonly o: Required<Omit<RpcStreamOptions, "tls" | "stats" | "onDrop">> & RpcStreamOptions) {
+  constructor(readonly target: string, private readonly owner: RpcStreamClient, private readonly o: Required<Omit<RpcStreamOptions, "tls" | "token" | "stats" | "onDrop">> & RpcStreamOptions) {
     this.queue = new BatchQueue(o.queueBatches, o.queueBytes, (frames) => {
       this.framesDropped += frames;
       owner.countDrop(frames);
@@ -124,7 +132,7 @@ class TargetStream {
   }
 
   private startCall(): void {
-    const call = this.client.makeClientStreamRequest<Buffer, racetel.v1.PublishResponse>(publishPath, passThrough, decodeResponse, new grpc.Metadata(), {}, (err, response) => {
+    const call = this.client.makeClientStreamRequest<Buffer, racetel.v1.PublishResponse>(publishPath, passThrough, decodeResponse, authMetadata(this.o.token), {}, (err, response) => {
       if (this.call === call) {
         this.call = undefined;
         this.writable = false;

@@ -284,3 +284,25 @@ test("gap to the leader and interval for every car in a race, from timing lines 
   assert.ok(Math.abs(last(2).gapToLeaderMs! - 2500) <= 100, `car 2: ${last(2).gapToLeaderMs} ms behind the leader`);
   assert.ok(Math.abs(last(2).gapToCarAheadMs! - 500) <= 100, `car 2: ${last(2).gapToCarAheadMs} ms behind car 1`);
 });
+
+test("the client takes datagrams from the game's address only: a spoofed sender on another port is never decoded", { timeout: 30_000 }, async () => {
+  const peer = await startPeer();
+  const stranger = await startPeer();
+  const rec = new Recorder();
+  const client = new AccBroadcastClient({ ...defaultAccBroadcastConfig(), host: "127.0.0.1", port: peer.port, updateIntervalMs: 100 }, rec);
+  try {
+    await client.start();
+    const [, from] = await peer.next();
+    stranger.send(captures().get("01")!, from); // a registration result from someone else
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(client.connected, false, "the stranger's reply was not taken");
+    peer.send(captures().get("01")!, from);
+    const deadline = Date.now() + 5000;
+    while (!client.connected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(client.connected, true, "the game's own reply is");
+  } finally {
+    await client.stop();
+    peer.close();
+    stranger.close();
+  }
+});

@@ -8,6 +8,8 @@ import type { DecodeContext } from "../../src/sources/source.js";
 import { peerMocks, raceDump, readClip, singlePackets } from "./helpers.js";
 
 /** A decoder whose drops, frames and advice are only counted (frames go through no encoder). */
+// Random sessionUIDs from one address would use up its new-session budget (session-flood.test.ts):
+// here every packet should reach the parsers.
 function countingDecoder() {
   const counts = { drops: 0, frames: 0 };
   const reasons = new Set<string>();
@@ -16,7 +18,7 @@ function countingDecoder() {
     drops: { drop: (reason) => { counts.drops++; reasons.add(reason); } },
     advice: { once: () => {} },
   };
-  return { decoder: new F1Decoder(ctx), counts, reasons };
+  return { decoder: new F1Decoder(ctx, { newSessionsPerMinute: 1e9 }), counts, reasons };
 }
 
 // One real packet of every packet id and format at hand (F1 23 dump and singles, F1 24 clips, F1 25 mocks).

@@ -12,6 +12,7 @@ import { PROTOCOL_VERSION, type ClientMessage, type ServerMessage, type SetupHin
 import { PublishedSession } from "./delta.js";
 import type { LiveModel, LiveSession } from "./model.js";
 import { tokenMatches } from "./token.js";
+import { isLoopback } from "@racetel/proto";
 
 /** Where the bundled page lives (built by `npm run build`): live-view/dist/web from src/ or dist/. */
 export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist", "web");
@@ -37,9 +38,7 @@ export function defaultLiveViewOptions(): LiveViewOptions {
   };
 }
 
-export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host.startsWith("127.");
-}
+export { isLoopback };
 
 /** Counters the live view reports on rpc's /metrics. */
 export class LiveViewCounters {

@@ -15,7 +15,7 @@ import type { ExportResult } from "@opentelemetry/core";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { millisToHrTime } from "@opentelemetry/core";
 import { AggregationTemporality, DataPointType, MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
-import type { CollectionResult, DataPoint, GaugeMetricData, MetricProducer, PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
+import type { CollectionResult, DataPoint, GaugeMetricData, MetricData, MetricProducer, PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { CAR_CHANNELS, LAP_METRICS, TYRE_SETS_METRIC, WHEEL_CHANNELS, WHEELS, sessionChannels, timeTrialChannels } from "./channels.js";
 import type { SessionState, TelemetryStore } from "./store.js";
 import type { RpcCounters } from "../counters.js";
@@ -39,6 +39,38 @@ export interface OtelOptions {
   rebuildAfterAttributeSets: number;
   /** Series per instrument before the SDK folds new ones into an overflow series. */
   cardinalityLimit: number;
+}
+
+const GRPC_RESOURCE_EXHAUSTED = 8;
+
+function countPoints(rm: ResourceMetrics): number {
+  let n = 0;
+  for (const sm of rm.scopeMetrics) for (const m of sm.metrics) n += m.dataPoints.length;
+  return n;
+}
+
+/** The same metrics as two requests of about half the points each; undefined for a single point. */
+export function splitInHalves(rm: ResourceMetrics): [ResourceMetrics, ResourceMetrics] | undefined {
+  const total = countPoints(rm);
+  if (total < 2) return undefined;
+  const first: ResourceMetrics = { resource: rm.resource, scopeMetrics: [] };
+  const second: ResourceMetrics = { resource: rm.resource, scopeMetrics: [] };
+  let seen = 0;
+  const cut = Math.floor(total / 2);
+  for (const sm of rm.scopeMetrics) {
+    const a: MetricData[] = [];
+    const b: MetricData[] = [];
+    for (const m of sm.metrics) {
+      const n = m.dataPoints.length;
+      const k = Math.max(0, Math.min(n, cut - seen));
+      if (k > 0) a.push({ ...m, dataPoints: m.dataPoints.slice(0, k) } as MetricData);
+      if (k < n) b.push({ ...m, dataPoints: m.dataPoints.slice(k) } as MetricData);
+      seen += n;
+    }
+    if (a.length > 0) first.scopeMetrics.push({ scope: sm.scope, metrics: a });
+    if (b.length > 0) second.scopeMetrics.push({ scope: sm.scope, metrics: b });
+  }
+  return [first, second];
 }
 
 /** OTLP requests pending at once (rpc's and the OTLP exporter's bound). */
@@ -111,34 +143,51 @@ export class CountingExporter implements PushMetricExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error("too many OTLP requests in flight") });
       return;
     }
-    const done = new Promise<void>((resolve) => {
-      this.sendQueue.push(() => {
-        this.inner.export(metrics, (result) => {
-          this.inFlight.delete(done);
-          resolve();
-          if (result.code === ExportResultCode.SUCCESS) {
-            this.counters.exportsSucceeded++;
-            this.consecutiveFailures = 0;
-            if (!this.everSucceeded && this.toldNoCollector) this.log.info("export-ok", {}, "metrics export reaches the OpenTelemetry collector now");
-            this.everSucceeded = true;
-          } else {
-            this.counters.exportFailures++;
-            this.consecutiveFailures++;
-            if (!this.everSucceeded) {
-              // No collector yet (the plain `npm start` path): say so once, not at every interval.
-              if (!this.toldNoCollector) this.log.always("export-none", { err: result.error?.message }, "no OpenTelemetry collector answers: metrics are not stored (the live view works without one); racetel keeps trying quietly");
-              this.toldNoCollector = true;
-            } else {
-              this.log.warn("export", { err: result.error?.message, consecutiveFailures: this.consecutiveFailures }, "OTLP export failed; rpc keeps running and retries at the next interval");
-            }
-            this.maybeRecreate();
-          }
-        });
-      });
-      if (this.sendQueue.length === 1) this.sendNextLater();
-    });
+    this.counters.pointsHandedOver += countPoints(metrics);
+    const done = new Promise<void>((resolve) => this.send(metrics, resolve));
     this.inFlight.add(done);
+    void done.then(() => this.inFlight.delete(done));
     resultCallback({ code: ExportResultCode.SUCCESS });
+  }
+
+  /** Queues one OTLP request; a request the collector refuses as too large goes again as two halves. */
+  private send(metrics: ResourceMetrics, finished: () => void): void {
+    this.sendQueue.push(() => {
+      this.inner.export(metrics, (result) => {
+        if (result.code === ExportResultCode.SUCCESS) {
+          this.counters.exportsSucceeded++;
+          this.counters.pointsExported += countPoints(metrics);
+          this.consecutiveFailures = 0;
+          if (!this.everSucceeded && this.toldNoCollector) this.log.info("export-ok", {}, "metrics export reaches the OpenTelemetry collector now");
+          this.everSucceeded = true;
+          finished();
+          return;
+        }
+        const halves = (result.error as { code?: number } | undefined)?.code === GRPC_RESOURCE_EXHAUSTED ? splitInHalves(metrics) : undefined;
+        if (halves !== undefined) {
+          // Too large for the collector (its max_recv_msg_size): never dropped whole, sent again in halves.
+          this.counters.exportsSplit++;
+          this.log.warn("export-split", { points: countPoints(metrics) }, "the collector refused an OTLP request as too large; sending it again in two halves");
+          let left = 2;
+          const half = (): void => { if (--left === 0) finished(); };
+          this.send(halves[0], half);
+          this.send(halves[1], half);
+          return;
+        }
+        finished();
+        this.counters.exportFailures++;
+        this.consecutiveFailures++;
+        if (!this.everSucceeded) {
+          // No collector yet (the plain `npm start` path): say so once, not at every interval.
+          if (!this.toldNoCollector) this.log.always("export-none", { err: result.error?.message }, "no OpenTelemetry collector answers: metrics are not stored (the live view works without one); racetel keeps trying quietly");
+          this.toldNoCollector = true;
+        } else {
+          this.log.warn("export", { err: result.error?.message, consecutiveFailures: this.consecutiveFailures }, "OTLP export failed; rpc keeps running and retries at the next interval");
+        }
+        this.maybeRecreate();
+      });
+    });
+    if (this.sendQueue.length === 1) this.sendNextLater();
   }
 
   // Serialising one request takes ~25 ms at 8192 points. The reader hands over a whole collection at

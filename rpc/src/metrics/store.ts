@@ -1,7 +1,8 @@
 // Latest state per (session, car), overwritten in place by each frame. Reporting reads it once per
 // collection, so the cost of metrics depends on cars x channels, not on the packet rate.
 import type { Attributes } from "@opentelemetry/api";
-import { racetel } from "@racetel/proto";
+import { NewSessionBudget, racetel } from "@racetel/proto";
+import { toNumber } from "../int64.js";
 import {
   CAR_CHANNELS, CAR_GROUPS, LAP_METRICS, WHEELS, WHEEL_CHANNELS, WHEEL_GROUPS,
   LAP_HISTORY_METRICS, damageChannels, damageWheelChannels, lapChannels, motionChannels, readFinishedLap, resultChannels, sessionChannels,
@@ -264,6 +265,15 @@ export class SessionState {
   readonly events = new Map<string, EventCount>();
   attrs: Attributes = {};
   lastSeenMs = 0;
+  /**
+   * False while on probation (fewer than SESSION_ESTABLISHED_AFTER_FRAMES frames or less than
+   * SESSION_ESTABLISHED_AFTER_MS of event time so far): such sessions are evicted first when rpc is full,
+   * so a flood of one-off session ids evicts itself, not a live console.
+   */
+  established = false;
+  /** Frames so far, and the first and latest frame time (event time, ms) while on probation. */
+  frames = 0;
+  firstFrameMs = Number.NaN;
   private track = "\u0000";
   private source = "\u0000";
   private game = "\u0000";
@@ -296,33 +306,94 @@ export interface IngestRecord {
   lastSeenMs: number;
 }
 
+/** A session is established (no longer evicted before live ones) after this many frames spanning this much event time. */
+export const SESSION_ESTABLISHED_AFTER_FRAMES = 10;
+export const SESSION_ESTABLISHED_AFTER_MS = 1000;
+/** Least recently active probation sessions looked at for the one with fewest frames to evict. */
+const EVICTION_SCAN = 8;
+
+/** Why apply() refused a frame of a new session. */
+export type SessionRefusal = "session_budget" | "too_many_sessions";
+
 export interface StoreOptions {
   carTimeoutMs: number;
   sessionTimeoutMs: number;
   lapHoldCollections: number;
-  /** Sessions held at once; frames of further new sessions are refused (memory stays bounded). */
+  /** Sessions held at once (memory stays bounded); a newcomer evicts a session on probation or a silent one. */
   maxSessions: number;
+  /** New sessions one frame source (labels.source) may open per minute. */
+  newSessionsPerMinute: number;
 }
 
 /** All live sessions and cars. apply() is the per-frame hot path: it only overwrites numbers. */
 export class TelemetryStore {
   readonly sessions = new Map<string, SessionState>();
   readonly ingest = new Map<string, IngestRecord>();
+  /** Sessions on probation, least recently active first. */
+  readonly probation = new Map<string, SessionState>();
   readonly attributeSets: AttributeSetCounter = { created: 0 };
+  private readonly budget: NewSessionBudget;
   carsLive = 0;
+  sessionsEvicted = 0;
+  /** Why the last refused frame was refused. */
+  refusal: SessionRefusal = "too_many_sessions";
 
-  constructor(private readonly options: StoreOptions) {}
+  constructor(private readonly options: StoreOptions) {
+    this.budget = new NewSessionBudget({ perMinute: options.newSessionsPerMinute, maxSources: 4 * options.maxSessions });
+  }
 
-  private session(id: string, labels: Labels, nowMs: number): SessionState | undefined {
+  private session(id: string, labels: Labels, frame: Frame, nowMs: number): SessionState | undefined {
     let s = this.sessions.get(id);
     if (s === undefined) {
-      if (this.sessions.size >= this.options.maxSessions) return undefined;
+      if (!this.budget.take(labels.source ?? "", nowMs)) {
+        this.refusal = "session_budget";
+        return undefined;
+      }
+      if (this.sessions.size >= this.options.maxSessions && !this.evictOne(nowMs)) {
+        this.refusal = "too_many_sessions";
+        return undefined;
+      }
       s = new SessionState(id, this.attributeSets);
       this.sessions.set(id, s);
     }
+    if (!s.established) this.onProbation(s, frame, nowMs);
     s.relabel(labels);
     s.lastSeenMs = nowMs;
     return s;
+  }
+
+  private onProbation(s: SessionState, frame: Frame, nowMs: number): void {
+    const t = frame.receiveTimeUnixNano === null || frame.receiveTimeUnixNano === undefined ? nowMs : toNumber(frame.receiveTimeUnixNano) / 1e6;
+    if (s.frames === 0) s.firstFrameMs = t;
+    s.frames++;
+    this.probation.delete(s.id);
+    if (s.frames >= SESSION_ESTABLISHED_AFTER_FRAMES && t - s.firstFrameMs >= SESSION_ESTABLISHED_AFTER_MS) s.established = true;
+    else this.probation.set(s.id, s);
+  }
+
+  /** Makes room for a new session: a probation session first, else one silent for a car timeout. */
+  private evictOne(nowMs: number): boolean {
+    let victim: SessionState | undefined;
+    let scanned = 0;
+    for (const s of this.probation.values()) {
+      if (victim === undefined || s.frames < victim.frames) victim = s;
+      if (++scanned >= EVICTION_SCAN) break;
+    }
+    if (victim === undefined) {
+      for (const s of this.sessions.values()) {
+        if (nowMs - s.lastSeenMs > this.options.carTimeoutMs && (victim === undefined || s.lastSeenMs < victim.lastSeenMs)) victim = s;
+      }
+    }
+    if (victim === undefined) return false;
+    this.forget(victim);
+    this.sessionsEvicted++;
+    return true;
+  }
+
+  private forget(s: SessionState): void {
+    this.carsLive -= s.cars.size;
+    this.sessions.delete(s.id);
+    this.probation.delete(s.id);
   }
 
   private car(session: SessionState, carIndex: number, labels: Labels, nowMs: number): CarState {
@@ -337,18 +408,18 @@ export class TelemetryStore {
     return c;
   }
 
-  /** Records one (validated) frame; false when it belongs to a new session beyond maxSessions. */
-  apply(frame: Frame, nowMs: number): boolean {
+  /** Records one (validated) frame and returns its session, or undefined when a new session was refused (why: .refusal). */
+  apply(frame: Frame, nowMs: number): SessionState | undefined {
     const labels = frame.labels!;
-    const session = this.session(labels.sessionId!, labels, nowMs);
-    if (session === undefined) return false;
+    const session = this.session(labels.sessionId!, labels, frame, nowMs);
+    if (session === undefined) return undefined;
     const carIndex = labels.carIndex;
     const kind = (frame as racetel.v1.Frame).payload;
     if (carIndex === null || carIndex === undefined) {
       if (kind === "session") fillFrom(sessionChannels, frame.session!, session.values, 0);
       else if (kind === "f1TimeTrial") fillFrom(timeTrialChannels, frame.f1TimeTrial!, session.timeTrial, 0);
       else if (kind === "event") session.countEvent(eventName(frame.event!.type));
-      return true;
+      return session;
     }
     const car = this.car(session, carIndex, labels, nowMs);
     switch (kind) {
@@ -388,7 +459,7 @@ export class TelemetryStore {
         // Participant, setup (static while a stint lasts: Subscribe has them), lobby players: labels only.
         break;
     }
-    return true;
+    return session;
   }
 
   /** Records an ingest instance's counters. */
@@ -415,7 +486,10 @@ export class TelemetryStore {
           dropped++;
         }
       }
-      if (sessionSilent) this.sessions.delete(id);
+      if (sessionSilent) {
+        this.sessions.delete(id);
+        this.probation.delete(id);
+      }
     }
     for (const [instance, rec] of this.ingest) {
       if (nowMs - rec.lastSeenMs > this.options.sessionTimeoutMs) this.ingest.delete(instance);

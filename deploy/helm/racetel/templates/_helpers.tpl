@@ -43,6 +43,10 @@ helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+
 {{- default (include "racetel.componentName" (dict "ctx" . "component" "influxdb")) .Values.influxdb.auth.existingSecret }}
 {{- end }}
 
+{{- define "racetel.rpcSecretName" -}}
+{{- default (include "racetel.componentName" (dict "ctx" . "component" "rpc-token")) .Values.rpc.auth.existingSecret }}
+{{- end }}
+
 {{- define "racetel.grafanaSecretName" -}}
 {{- default (include "racetel.componentName" (dict "ctx" . "component" "grafana")) .Values.grafana.existingSecret }}
 {{- end }}

@@ -4,6 +4,7 @@
 import { createSocket } from "node:dgram";
 import type { Socket } from "node:dgram";
 import { isIPv6 } from "node:net";
+import { isLoopback } from "@racetel/proto";
 import type { DecodeContext } from "../source.js";
 import { AccBroadcastDecoder } from "./decoder.js";
 import { DEFAULT_BROADCAST_PORT, Inbound, entryListRequest, registerRequest, trackDataRequest, unregisterRequest } from "./protocol.js";
@@ -77,7 +78,20 @@ export class AccBroadcastClient {
     this.socket = socket;
     socket.on("message", (msg, rinfo) => this.onMessage(msg, `${rinfo.address}:${rinfo.port}`));
     socket.on("error", (err) => { this.ctx.advice.once(`acc-broadcast-socket:${err.message}`, `ACC broadcasting socket: ${err.message}`); });
-    await new Promise<void>((resolve) => socket.bind(0, resolve));
+    // Bound to loopback when the game is local, and connected to the game's address: the kernel then
+    // delivers datagrams from that address and port only, so nobody else can feed this client.
+    const local = isLoopback(this.config.host) ? this.config.host : undefined;
+    await new Promise<void>((resolve) => socket.bind(0, local, resolve));
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", resolve);
+      try {
+        socket.connect(this.config.port, this.config.host);
+      } catch (err) {
+        reject(err as Error);
+      }
+    }).catch((err: Error) => {
+      throw new Error(`ACC broadcasting: cannot reach ${this.config.host}:${this.config.port}: ${err.message}`);
+    });
     this.register(Date.now());
     this.timer = setInterval(() => this.tick(Date.now()), Math.min(1000, this.config.updateIntervalMs));
   }
@@ -96,7 +110,7 @@ export class AccBroadcastClient {
   private send(bytes: Buffer, socket = this.socket): Promise<void> {
     return new Promise((resolve) => {
       if (!socket) { resolve(); return; }
-      socket.send(bytes, this.config.port, this.config.host, () => resolve());
+      socket.send(bytes, () => resolve());
     });
   }
 

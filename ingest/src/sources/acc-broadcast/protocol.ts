@@ -96,6 +96,7 @@ export class GarbageStringError extends Error { override name = "GarbageStringEr
 const TRUNCATED = new TruncatedError("message ends early");
 const GARBAGE = new GarbageStringError("string is not UTF-8 text");
 /** Control characters: never part of a name, a track or a message the game writes. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 

@@ -1,5 +1,6 @@
 // F1Decoder: the PacketDecoder for F1 23/24/25 UDP datagrams. Dispatches on (packetFormat, packetId),
 // checks the exact size, tracks sessions and hands parsed packets to the normaliser. Never throws.
+import { DEFAULT_NEW_SESSIONS_PER_MINUTE } from "@racetel/proto";
 import type { DecodeContext, PacketDecoder } from "../source.js";
 import type { F1CarDamagePacket, F1CarSetupsPacket, F1CarStatusPacket, F1CarTelemetryPacket,
   F1TyreSetsPacket } from "./layouts/car.js";
@@ -13,17 +14,19 @@ import type { F1LobbyInfoPacket, F1ParticipantsPacket } from "./layouts/particip
 import type { F1FinalClassificationPacket } from "./layouts/results.js";
 import type { F1SessionPacket } from "./layouts/session.js";
 import { F1Normaliser } from "./normalise.js";
-import { F1Session, SessionTable } from "./session.js";
+import { F1Session, SessionTable, hostOf } from "./session.js";
 import { F1_HEADER_SIZE, F1_PACKET_NAMES, F1_PACKET_SIZES, type F1Format, F1PacketId } from "./sizes.js";
 
 /** Drop reasons this decoder counts (via DecodeContext.drops). */
 export const F1_DROP_REASONS = ["too_short", "unsupported_format", "unknown_packet_id", "wrong_size",
-  "decode_error"] as const;
+  "decode_error", "session_budget"] as const;
 export type F1DropReason = (typeof F1_DROP_REASONS)[number];
 
 export interface F1DecoderOptions {
-  /** Sessions kept in memory (least recently used evicted). Default 16. */
+  /** Sessions kept in memory (least recently used evicted, sessions that never got going first). Default 16. */
   maxSessions?: number;
+  /** New sessionUIDs one sender address may start per minute (more are dropped as session_budget). Default 30. */
+  newSessionsPerMinute?: number;
   /** Seconds after a session's first packet before its completeness is checked. Default 6 (Participants come every 5 s). */
   completenessCheckAfterS?: number;
 }
@@ -54,7 +57,7 @@ export class F1Decoder implements PacketDecoder {
     if (!Number.isInteger(maxSessions) || maxSessions < 1) {
       throw new Error(`F1Decoder: maxSessions must be a positive integer, got ${maxSessions}`);
     }
-    this.sessions = new SessionTable(maxSessions);
+    this.sessions = new SessionTable(maxSessions, options.newSessionsPerMinute ?? DEFAULT_NEW_SESSIONS_PER_MINUTE);
     this.checkAfterMs = (options.completenessCheckAfterS ?? 6) * 1000;
     this.normaliser = new F1Normaliser(ctx.sink);
   }
@@ -78,7 +81,8 @@ export class F1Decoder implements PacketDecoder {
     if (uidLow === 0 && uidHigh === 0) return this.decodeMenu(packet, format, id, receiveTimeUnixNano, sourceAddress);
     const nowMs = receiveTimeUnixNano / 1e6;
     if (nowMs > this.latestReceiveMs) this.latestReceiveMs = nowMs;
-    const session = this.sessions.get(uidLow, uidHigh, format, nowMs);
+    const session = this.sessions.get(uidLow, uidHigh, format, nowMs, sourceAddress);
+    if (session === undefined) return this.drop("session_budget", packet);
     session.seenPacketIds |= 1 << id;
     const n = this.normaliser;
     // Setups and tyre sets rarely change: unchanged ones are not even parsed (see normalise.ts)
@@ -218,18 +222,12 @@ export class F1Decoder implements PacketDecoder {
     return this.sessions.active(nowMs, ACTIVE_WINDOW_MS);
   }
 
+  sessionsEvicted(): number {
+    return this.sessions.evicted;
+  }
+
   /** Receive time (ms) of the newest packet seen; lets replays ask activeSessions() in capture time. */
   get latestReceiveTimeMs(): number {
     return this.latestReceiveMs;
   }
-}
-
-/** "192.168.1.20:51234" -> "192.168.1.20"; "[::1]:5" -> "::1"; anything else unchanged. */
-function hostOf(address: string): string {
-  if (address.startsWith("[")) {
-    const end = address.indexOf("]");
-    return end > 0 ? address.slice(1, end) : address;
-  }
-  const colon = address.lastIndexOf(":");
-  return colon > 0 && address.indexOf(":") === colon ? address.slice(0, colon) : address;
 }

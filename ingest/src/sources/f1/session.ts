@@ -1,6 +1,6 @@
 // Per-session state: who drives each slot, the track, which packet ids arrived, and the per-car lap
 // accumulators behind live finished laps. Preallocated typed arrays; nothing grows per packet.
-import { racetel } from "@racetel/proto";
+import { NewSessionBudget, racetel } from "@racetel/proto";
 import { NameSlot } from "./names.js";
 import { F1_CAR_SLOTS, type F1Format } from "./sizes.js";
 
@@ -22,6 +22,8 @@ export class F1Session {
   readonly game: number;
   firstSeenMs: number;
   lastSeenMs: number;
+  /** Packets of this session so far: a session that sent few, briefly, is the first to be evicted. */
+  packets = 0;
   /** Bit n set when packet id n arrived in this session. */
   seenPacketIds = 0;
   advised = false;
@@ -104,36 +106,87 @@ export class F1Session {
   }
 }
 
-/** Sessions by sessionUID, least recently used first; bounded so a long-running ingest stays small. */
+/** A session that sent this many packets over at least ESTABLISHED_AFTER_MS is kept over newcomers. */
+const ESTABLISHED_AFTER_PACKETS = 30;
+const ESTABLISHED_AFTER_MS = 1000;
+/** Oldest sessions looked at for one that is not established, before the oldest of all is evicted. */
+const EVICTION_SCAN = 8;
+
+/** "192.168.1.20:51234" -> "192.168.1.20"; "[::1]:5" -> "::1"; anything else unchanged. */
+export function hostOf(address: string): string {
+  if (address.startsWith("[")) {
+    const end = address.indexOf("]");
+    return end > 0 ? address.slice(1, end) : address;
+  }
+  const colon = address.lastIndexOf(":");
+  return colon > 0 && address.indexOf(":") === colon ? address.slice(0, colon) : address;
+}
+
+function established(s: F1Session): boolean {
+  return s.packets >= ESTABLISHED_AFTER_PACKETS && s.lastSeenMs - s.firstSeenMs >= ESTABLISHED_AFTER_MS;
+}
+
+/**
+ * Sessions by sessionUID, least recently used first; bounded so a long-running ingest stays small. A
+ * flood of made-up sessionUIDs cannot lock a console out: each sender address opens at most
+ * `newSessionsPerMinute` sessions, and a newcomer evicts a session that never got going before one
+ * that is live.
+ */
 export class SessionTable {
   private readonly sessions = new Map<string, F1Session>();
+  private readonly budget: NewSessionBudget;
   private last: F1Session | undefined;
+  /** Sessions evicted to make room, and new sessions refused because their sender had no budget left. */
+  evicted = 0;
+  refused = 0;
 
-  constructor(private readonly maxSessions: number) {}
+  constructor(private readonly maxSessions: number, newSessionsPerMinute: number) {
+    this.budget = new NewSessionBudget({ perMinute: newSessionsPerMinute, maxSources: 1024 });
+  }
 
-  /** The session for this uid, creating it (and evicting the oldest) when new. */
-  get(uidLow: number, uidHigh: number, format: F1Format, nowMs: number): F1Session {
+  /** The session for this uid, creating it when new; undefined when its sender may not open another now. */
+  get(uidLow: number, uidHigh: number, format: F1Format, nowMs: number, sourceAddress: string): F1Session | undefined {
     const last = this.last;
     if (last !== undefined && last.uidLow === uidLow && last.uidHigh === uidHigh && last.format === format) {
       last.lastSeenMs = nowMs;
+      last.packets++;
       return last;
     }
-    const id = ((BigInt(uidHigh) << 32n) | BigInt(uidLow)).toString();
-    const key = `${format}:${id}`;
+    const key = `${format}:${uidLow}:${uidHigh}`;
     let session = this.sessions.get(key);
     if (session === undefined) {
-      session = new F1Session(id, uidLow, uidHigh, format, nowMs);
-      if (this.sessions.size >= this.maxSessions) {
-        const oldest = this.sessions.keys().next().value;
-        if (oldest !== undefined) this.sessions.delete(oldest);
+      if (!this.budget.take(hostOf(sourceAddress), nowMs)) {
+        this.refused++;
+        return undefined;
       }
+      const id = ((BigInt(uidHigh) << 32n) | BigInt(uidLow)).toString();
+      session = new F1Session(id, uidLow, uidHigh, format, nowMs);
+      if (this.sessions.size >= this.maxSessions) this.evictOne();
     } else {
       this.sessions.delete(key);
     }
     this.sessions.set(key, session);
     session.lastSeenMs = nowMs;
+    session.packets++;
     this.last = session;
     return session;
+  }
+
+  private evictOne(): void {
+    let victim: string | undefined;
+    let scanned = 0;
+    for (const [key, s] of this.sessions) {
+      victim ??= key; // the least recently used, if every scanned one is established
+      if (!established(s)) {
+        victim = key;
+        break;
+      }
+      if (++scanned >= EVICTION_SCAN) break;
+    }
+    if (victim === undefined) return;
+    if (this.last === this.sessions.get(victim)) this.last = undefined;
+    this.sessions.delete(victim);
+    this.evicted++;
   }
 
   /** Sessions with a packet in the `windowMs` before `nowMs`. */
