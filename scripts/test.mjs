@@ -5,7 +5,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const roots = ["proto/test", "ingest/test", "rpc/test", "live-view/test", "cli/test", "e2e", "deploy/test", "grafana/test"];
+const roots = ["proto/test", "ingest/test", "rpc/test", "live-view/test", "cli/test", "e2e", "deploy/test", "grafana/test", "fuzz/test", "docs/test"];
 const skipDirs = new Set(["node_modules", "dist", "fixtures", "testcases"]);
 
 function walk(dir, out) {

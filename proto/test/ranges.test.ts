@@ -1,11 +1,12 @@
 // The range table covers every numeric field of racetel.v1, and its compiled checkers catch what they must:
 // values outside the range, NaN and infinities, in plain fields, wheels, vectors and repeated fields.
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
-import { clearOutOfRange, firstOutOfRange, headerInRange, rangePaths } from "../src/ranges.js";
+import { HEADER_RANGES, RANGES, clearOutOfRange, firstOutOfRange, headerInRange, rangePaths } from "../src/ranges.js";
 import { cleanLabel, isCleanLabel, isValidSessionId } from "../src/labels.js";
 
 const protoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -79,4 +80,43 @@ test("labels: control characters, broken UTF-8 and unpaired surrogates are remov
   assert.ok(!isValidSessionId("a".repeat(65)));
   assert.ok(!isValidSessionId("x\ny"));
   assert.ok(!isValidSessionId("a b"));
+});
+
+/** The range table of docs/validation.md, generated from RANGES (wheels and vectors as one row). */
+function rangeTableMarkdown(): string {
+  const rows: string[] = ["| field | min | max |", "|---|---:|---:|"];
+  const fmt = (n: number): string => (Math.abs(n) >= 1e6 ? n.toExponential().replace("e+", "e") : n.toLocaleString("en-US"));
+  const walk = (spec: Record<string, unknown>, prefix: string): void => {
+    for (const [field, r] of Object.entries(spec)) {
+      const p = `${prefix}.${field}`;
+      if (Array.isArray(r)) rows.push(`| \`${p}\` | ${fmt(r[0] as number)} | ${fmt(r[1] as number)} |`);
+      else if (typeof r === "object" && r !== null && "wheels" in r) rows.push(`| \`${p}\` (each wheel) | ${fmt((r.wheels as number[])[0]!)} | ${fmt((r.wheels as number[])[1]!)} |`);
+      else if (typeof r === "object" && r !== null && "vector" in r) rows.push(`| \`${p}\` (x, y, z) | ${fmt((r.vector as number[])[0]!)} | ${fmt((r.vector as number[])[1]!)} |`);
+      else if (typeof r === "object" && r !== null && "each" in r) {
+        const e = r.each;
+        if (Array.isArray(e)) rows.push(`| \`${p}[]\` | ${fmt(e[0] as number)} | ${fmt(e[1] as number)} |`);
+        else walk(e as Record<string, unknown>, `${p}[]`);
+      } else walk(r as Record<string, unknown>, p);
+    }
+  };
+  for (const [kind, spec] of Object.entries(RANGES)) walk(spec as Record<string, unknown>, kind);
+  rows.push(`| \`sessionTimeS\` (frame header: a frame outside it is rejected whole) | ${fmt(HEADER_RANGES.sessionTimeS[0])} | ${fmt(HEADER_RANGES.sessionTimeS[1])} |`);
+  return rows.join("\n");
+}
+
+test("docs/validation.md carries the range table as the code has it (RACETEL_UPDATE_GOLDEN=1 rewrites it)", () => {
+  const file = path.resolve(protoDir, "../docs/validation.md");
+  const doc = readFileSync(file, "utf8");
+  const begin = "<!-- ranges:begin (generated from proto/src/ranges.ts by proto/test/ranges.test.ts) -->";
+  const end = "<!-- ranges:end -->";
+  const a = doc.indexOf(begin);
+  const b = doc.indexOf(end);
+  assert.ok(a >= 0 && b > a, "docs/validation.md has the range table markers");
+  const table = rangeTableMarkdown();
+  const current = doc.slice(a + begin.length, b).trim();
+  if (process.env["RACETEL_UPDATE_GOLDEN"] === "1" && current !== table) {
+    writeFileSync(file, doc.slice(0, a + begin.length) + "\n" + table + "\n" + doc.slice(b));
+    return;
+  }
+  assert.equal(current, table, "docs/validation.md's range table differs from proto/src/ranges.ts: run RACETEL_UPDATE_GOLDEN=1 node scripts/test.mjs proto/test/ranges");
 });
