@@ -18,7 +18,8 @@ import { AccBroadcastDecoder } from "@racetel/ingest/sources/acc-broadcast/decod
 import { F1Decoder, splitF1Dump } from "@racetel/ingest/sources/f1/index";
 import type { DecodeContext, Frame, PacketDecoder } from "@racetel/ingest/sources/source";
 import { RpcCounters } from "@racetel/rpc/counters";
-import { TelemetryStore } from "@racetel/rpc/metrics/store";
+import { TelemetryStore, defaultRecording } from "@racetel/rpc/metrics/store";
+import { DEFAULT_TRACE_CHANNELS, traceSlots } from "@racetel/rpc/metrics/catalogue";
 import { validateFrame } from "@racetel/rpc/validate";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -216,7 +217,7 @@ function publishTarget(f1: Buffer[], broadcast: Buffer[]): Target {
   for (let i = 0; i < frames.length; i += 20) seeds.push(Buffer.from(racetel.v1.PublishRequest.encode({ frames: frames.slice(i, i + 20) }).finish()));
   const stats = newStats();
   const counters = new RpcCounters();
-  const store = new TelemetryStore({ carTimeoutMs: 10_000, sessionTimeoutMs: 30_000, lapHoldCollections: 8, maxSessions: 1000, newSessionsPerMinute: 30 });
+  const store = new TelemetryStore({ carTimeoutMs: 10_000, sessionTimeoutMs: 30_000, maxSessions: 1000, newSessionsPerMinute: 30, recording: { ...defaultRecording(), traceSlots: traceSlots(DEFAULT_TRACE_CHANNELS) } });
   return {
     name: "publish", seeds, maxBytes: 16_384, stats,
     run(input, index) {

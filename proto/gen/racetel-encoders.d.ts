@@ -65,6 +65,10 @@ export function encodeParticipant(w: EncoderTarget, m: racetel.v1.IParticipant):
 export function encodePerWheelFloat(w: EncoderTarget, m: racetel.v1.IPerWheelFloat): void;
 /** Writes the fields of racetel.v1.PerWheelString (no tag or length) at w.pos. */
 export function encodePerWheelString(w: EncoderTarget, m: racetel.v1.IPerWheelString): void;
+/** Writes the fields of racetel.v1.PublishAckedRequest (no tag or length) at w.pos. */
+export function encodePublishAckedRequest(w: EncoderTarget, m: racetel.v1.IPublishAckedRequest): void;
+/** Writes the fields of racetel.v1.PublishAckedResponse (no tag or length) at w.pos. */
+export function encodePublishAckedResponse(w: EncoderTarget, m: racetel.v1.IPublishAckedResponse): void;
 /** Writes the fields of racetel.v1.PublishRequest (no tag or length) at w.pos. */
 export function encodePublishRequest(w: EncoderTarget, m: racetel.v1.IPublishRequest): void;
 /** Writes the fields of racetel.v1.PublishResponse (no tag or length) at w.pos. */

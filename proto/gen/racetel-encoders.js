@@ -1322,6 +1322,24 @@ export function encodePerWheelString(w, m) {
   w.pos = p;
 }
 
+/** Writes the fields of racetel.v1.PublishAckedRequest (no tag or length) into w. */
+export function encodePublishAckedRequest(w, m) {
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  v = m.batch; if (v != null) { if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; } b[p] = 0x0a; p += 1; const at = p; w.pos = p + 1; encodePublishRequest(w, v); p = w.pos; if (p - at - 1 < 0x80) w.buf[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; } b = w.buf; dv = w.dv; }
+  b = w.buf; dv = w.dv;
+  w.pos = p;
+}
+
+/** Writes the fields of racetel.v1.PublishAckedResponse (no tag or length) into w. */
+export function encodePublishAckedResponse(w, m) {
+  let b = w.buf, dv = w.dv, p = w.pos, v, x;
+  if (p + 33 > w.cap) { w.pos = p; w.ensureRoom(33); b = w.buf; dv = w.dv; }
+  v = m.ackedThroughSequence; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x08; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.framesAccepted; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x10; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  v = m.framesRejected; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x18; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
+  w.pos = p;
+}
+
 /** Writes the fields of racetel.v1.PublishRequest (no tag or length) into w. */
 export function encodePublishRequest(w, m) {
   let b = w.buf, dv = w.dv, p = w.pos, v, x;

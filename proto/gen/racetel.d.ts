@@ -1275,11 +1275,51 @@ export namespace racetel {
             public static create(rpcImpl: $protobuf.RPCImpl, requestDelimited?: boolean, responseDelimited?: boolean): IngestService;
             public publish(request: racetel.v1.IPublishRequest, callback: racetel.v1.IngestService.PublishCallback): void;
             public publish(request: racetel.v1.IPublishRequest): Promise<racetel.v1.PublishResponse>;
+            public publishAcked(request: racetel.v1.IPublishAckedRequest, callback: racetel.v1.IngestService.PublishAckedCallback): void;
+            public publishAcked(request: racetel.v1.IPublishAckedRequest): Promise<racetel.v1.PublishAckedResponse>;
         }
 
         namespace IngestService {
 
             type PublishCallback = (error: (Error|null), response?: racetel.v1.PublishResponse) => void;
+
+            type PublishAckedCallback = (error: (Error|null), response?: racetel.v1.PublishAckedResponse) => void;
+        }
+
+        interface IPublishAckedRequest {
+            batch?: (racetel.v1.IPublishRequest|null);
+        }
+
+        class PublishAckedRequest implements IPublishAckedRequest {
+            constructor(properties?: racetel.v1.IPublishAckedRequest);
+            public batch?: (racetel.v1.IPublishRequest|null);
+            public static create(properties?: racetel.v1.IPublishAckedRequest): racetel.v1.PublishAckedRequest;
+            public static encode(message: racetel.v1.IPublishAckedRequest, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.PublishAckedRequest;
+            public static fromObject(object: { [k: string]: any }): racetel.v1.PublishAckedRequest;
+            public static toObject(message: racetel.v1.PublishAckedRequest, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            public toJSON(): { [k: string]: any };
+            public static getTypeUrl(typeUrlPrefix?: string): string;
+        }
+
+        interface IPublishAckedResponse {
+            ackedThroughSequence?: (number|Long|null);
+            framesAccepted?: (number|Long|null);
+            framesRejected?: (number|Long|null);
+        }
+
+        class PublishAckedResponse implements IPublishAckedResponse {
+            constructor(properties?: racetel.v1.IPublishAckedResponse);
+            public ackedThroughSequence: (number|Long);
+            public framesAccepted: (number|Long);
+            public framesRejected: (number|Long);
+            public static create(properties?: racetel.v1.IPublishAckedResponse): racetel.v1.PublishAckedResponse;
+            public static encode(message: racetel.v1.IPublishAckedResponse, writer?: $protobuf.Writer): $protobuf.Writer;
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.PublishAckedResponse;
+            public static fromObject(object: { [k: string]: any }): racetel.v1.PublishAckedResponse;
+            public static toObject(message: racetel.v1.PublishAckedResponse, options?: $protobuf.IConversionOptions): { [k: string]: any };
+            public toJSON(): { [k: string]: any };
+            public static getTypeUrl(typeUrlPrefix?: string): string;
         }
 
         interface IPublishRequest {

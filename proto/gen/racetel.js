@@ -13850,7 +13850,516 @@ export const racetel = $root.racetel = (() => {
              * @variation 2
              */
 
+            /**
+             * Callback as used by {@link racetel.v1.IngestService#publishAcked}.
+             * @memberof racetel.v1.IngestService
+             * @typedef PublishAckedCallback
+             * @type {function}
+             * @param {Error|null} error Error, if any
+             * @param {racetel.v1.PublishAckedResponse} [response] PublishAckedResponse
+             */
+
+            /**
+             * Calls PublishAcked.
+             * @function publishAcked
+             * @memberof racetel.v1.IngestService
+             * @instance
+             * @param {racetel.v1.IPublishAckedRequest} request PublishAckedRequest message or plain object
+             * @param {racetel.v1.IngestService.PublishAckedCallback} callback Node-style callback called with the error, if any, and PublishAckedResponse
+             * @returns {undefined}
+             * @variation 1
+             */
+            Object.defineProperty(IngestService.prototype.publishAcked = function publishAcked(request, callback) {
+                return $protobuf.rpc.Service.prototype.rpcCall.call(this, publishAcked, $root.racetel.v1.PublishAckedRequest, $root.racetel.v1.PublishAckedResponse, request, callback);
+            }, "name", { value: "PublishAcked" });
+
+            /**
+             * Calls PublishAcked.
+             * @function publishAcked
+             * @memberof racetel.v1.IngestService
+             * @instance
+             * @param {racetel.v1.IPublishAckedRequest} request PublishAckedRequest message or plain object
+             * @returns {Promise<racetel.v1.PublishAckedResponse>} Promise
+             * @variation 2
+             */
+
             return IngestService;
+        })();
+
+        v1.PublishAckedRequest = (function() {
+
+            /**
+             * Properties of a PublishAckedRequest.
+             * @memberof racetel.v1
+             * @interface IPublishAckedRequest
+             * @property {racetel.v1.IPublishRequest|null} [batch] PublishAckedRequest batch
+             */
+
+            /**
+             * Constructs a new PublishAckedRequest.
+             * @memberof racetel.v1
+             * @classdesc Represents a PublishAckedRequest.
+             * @implements IPublishAckedRequest
+             * @constructor
+             * @param {racetel.v1.IPublishAckedRequest=} [properties] Properties to set
+             */
+            function PublishAckedRequest(properties) {
+                if (properties)
+                    for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            /**
+             * PublishAckedRequest batch.
+             * @member {racetel.v1.IPublishRequest|null|undefined} batch
+             * @memberof racetel.v1.PublishAckedRequest
+             * @instance
+             */
+            PublishAckedRequest.prototype.batch = null;
+
+            /**
+             * Creates a new PublishAckedRequest instance using the specified properties.
+             * @function create
+             * @memberof racetel.v1.PublishAckedRequest
+             * @static
+             * @param {racetel.v1.IPublishAckedRequest=} [properties] Properties to set
+             * @returns {racetel.v1.PublishAckedRequest} PublishAckedRequest instance
+             */
+            PublishAckedRequest.create = function create(properties) {
+                return new PublishAckedRequest(properties);
+            };
+
+            /**
+             * Encodes the specified PublishAckedRequest message. Does not implicitly {@link racetel.v1.PublishAckedRequest.verify|verify} messages.
+             * @function encode
+             * @memberof racetel.v1.PublishAckedRequest
+             * @static
+             * @param {racetel.v1.IPublishAckedRequest} message PublishAckedRequest message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            PublishAckedRequest.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.batch != null && Object.hasOwnProperty.call(message, "batch"))
+                    $root.racetel.v1.PublishRequest.encode(message.batch, writer.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            /**
+             * Decodes a PublishAckedRequest message from the specified reader or buffer.
+             * @function decode
+             * @memberof racetel.v1.PublishAckedRequest
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {racetel.v1.PublishAckedRequest} PublishAckedRequest
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            PublishAckedRequest.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.racetel.v1.PublishAckedRequest();
+                while (reader.pos < end) {
+                    let tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.batch = $root.racetel.v1.PublishRequest.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            /**
+             * Creates a PublishAckedRequest message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof racetel.v1.PublishAckedRequest
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {racetel.v1.PublishAckedRequest} PublishAckedRequest
+             */
+            PublishAckedRequest.fromObject = function fromObject(object, long) {
+                if (object instanceof $root.racetel.v1.PublishAckedRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw TypeError(".racetel.v1.PublishAckedRequest: object expected");
+                if (long === undefined)
+                    long = 0;
+                if (long > $util.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let message = new $root.racetel.v1.PublishAckedRequest();
+                if (object.batch != null) {
+                    if (!$util.isObject(object.batch))
+                        throw TypeError(".racetel.v1.PublishAckedRequest.batch: object expected");
+                    message.batch = $root.racetel.v1.PublishRequest.fromObject(object.batch, long + 1);
+                }
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a PublishAckedRequest message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof racetel.v1.PublishAckedRequest
+             * @static
+             * @param {racetel.v1.PublishAckedRequest} message PublishAckedRequest
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            PublishAckedRequest.toObject = function toObject(message, options, q) {
+                if (!options)
+                    options = {};
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                let object = {};
+                if (options.defaults)
+                    object.batch = null;
+                if (message.batch != null && Object.hasOwnProperty.call(message, "batch"))
+                    object.batch = $root.racetel.v1.PublishRequest.toObject(message.batch, options, q + 1);
+                return object;
+            };
+
+            /**
+             * Converts this PublishAckedRequest to JSON.
+             * @function toJSON
+             * @memberof racetel.v1.PublishAckedRequest
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            PublishAckedRequest.prototype.toJSON = function toJSON() {
+                return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the default type url for PublishAckedRequest
+             * @function getTypeUrl
+             * @memberof racetel.v1.PublishAckedRequest
+             * @static
+             * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns {string} The default type url
+             */
+            PublishAckedRequest.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+                if (typeUrlPrefix === undefined) {
+                    typeUrlPrefix = "type.googleapis.com";
+                }
+                return typeUrlPrefix + "/racetel.v1.PublishAckedRequest";
+            };
+
+            return PublishAckedRequest;
+        })();
+
+        v1.PublishAckedResponse = (function() {
+
+            /**
+             * Properties of a PublishAckedResponse.
+             * @memberof racetel.v1
+             * @interface IPublishAckedResponse
+             * @property {number|Long|null} [ackedThroughSequence] PublishAckedResponse ackedThroughSequence
+             * @property {number|Long|null} [framesAccepted] PublishAckedResponse framesAccepted
+             * @property {number|Long|null} [framesRejected] PublishAckedResponse framesRejected
+             */
+
+            /**
+             * Constructs a new PublishAckedResponse.
+             * @memberof racetel.v1
+             * @classdesc Represents a PublishAckedResponse.
+             * @implements IPublishAckedResponse
+             * @constructor
+             * @param {racetel.v1.IPublishAckedResponse=} [properties] Properties to set
+             */
+            function PublishAckedResponse(properties) {
+                if (properties)
+                    for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            /**
+             * PublishAckedResponse ackedThroughSequence.
+             * @member {number|Long} ackedThroughSequence
+             * @memberof racetel.v1.PublishAckedResponse
+             * @instance
+             */
+            PublishAckedResponse.prototype.ackedThroughSequence = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * PublishAckedResponse framesAccepted.
+             * @member {number|Long} framesAccepted
+             * @memberof racetel.v1.PublishAckedResponse
+             * @instance
+             */
+            PublishAckedResponse.prototype.framesAccepted = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * PublishAckedResponse framesRejected.
+             * @member {number|Long} framesRejected
+             * @memberof racetel.v1.PublishAckedResponse
+             * @instance
+             */
+            PublishAckedResponse.prototype.framesRejected = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * Creates a new PublishAckedResponse instance using the specified properties.
+             * @function create
+             * @memberof racetel.v1.PublishAckedResponse
+             * @static
+             * @param {racetel.v1.IPublishAckedResponse=} [properties] Properties to set
+             * @returns {racetel.v1.PublishAckedResponse} PublishAckedResponse instance
+             */
+            PublishAckedResponse.create = function create(properties) {
+                return new PublishAckedResponse(properties);
+            };
+
+            /**
+             * Encodes the specified PublishAckedResponse message. Does not implicitly {@link racetel.v1.PublishAckedResponse.verify|verify} messages.
+             * @function encode
+             * @memberof racetel.v1.PublishAckedResponse
+             * @static
+             * @param {racetel.v1.IPublishAckedResponse} message PublishAckedResponse message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            PublishAckedResponse.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.ackedThroughSequence != null && Object.hasOwnProperty.call(message, "ackedThroughSequence"))
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint64(message.ackedThroughSequence);
+                if (message.framesAccepted != null && Object.hasOwnProperty.call(message, "framesAccepted"))
+                    writer.uint32(/* id 2, wireType 0 =*/16).uint64(message.framesAccepted);
+                if (message.framesRejected != null && Object.hasOwnProperty.call(message, "framesRejected"))
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint64(message.framesRejected);
+                return writer;
+            };
+
+            /**
+             * Decodes a PublishAckedResponse message from the specified reader or buffer.
+             * @function decode
+             * @memberof racetel.v1.PublishAckedResponse
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {racetel.v1.PublishAckedResponse} PublishAckedResponse
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            PublishAckedResponse.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.racetel.v1.PublishAckedResponse();
+                while (reader.pos < end) {
+                    let tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.ackedThroughSequence = reader.uint64();
+                            break;
+                        }
+                    case 2: {
+                            message.framesAccepted = reader.uint64();
+                            break;
+                        }
+                    case 3: {
+                            message.framesRejected = reader.uint64();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            /**
+             * Creates a PublishAckedResponse message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof racetel.v1.PublishAckedResponse
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {racetel.v1.PublishAckedResponse} PublishAckedResponse
+             */
+            PublishAckedResponse.fromObject = function fromObject(object, long) {
+                if (object instanceof $root.racetel.v1.PublishAckedResponse)
+                    return object;
+                if (!$util.isObject(object))
+                    throw TypeError(".racetel.v1.PublishAckedResponse: object expected");
+                if (long === undefined)
+                    long = 0;
+                if (long > $util.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let message = new $root.racetel.v1.PublishAckedResponse();
+                if (object.ackedThroughSequence != null)
+                    if ($util.Long)
+                        message.ackedThroughSequence = $util.Long.fromValue(object.ackedThroughSequence, true);
+                    else if (typeof object.ackedThroughSequence === "string")
+                        message.ackedThroughSequence = parseInt(object.ackedThroughSequence, 10);
+                    else if (typeof object.ackedThroughSequence === "number")
+                        message.ackedThroughSequence = object.ackedThroughSequence;
+                    else if (typeof object.ackedThroughSequence === "object")
+                        message.ackedThroughSequence = new $util.LongBits(object.ackedThroughSequence.low >>> 0, object.ackedThroughSequence.high >>> 0).toNumber(true);
+                if (object.framesAccepted != null)
+                    if ($util.Long)
+                        message.framesAccepted = $util.Long.fromValue(object.framesAccepted, true);
+                    else if (typeof object.framesAccepted === "string")
+                        message.framesAccepted = parseInt(object.framesAccepted, 10);
+                    else if (typeof object.framesAccepted === "number")
+                        message.framesAccepted = object.framesAccepted;
+                    else if (typeof object.framesAccepted === "object")
+                        message.framesAccepted = new $util.LongBits(object.framesAccepted.low >>> 0, object.framesAccepted.high >>> 0).toNumber(true);
+                if (object.framesRejected != null)
+                    if ($util.Long)
+                        message.framesRejected = $util.Long.fromValue(object.framesRejected, true);
+                    else if (typeof object.framesRejected === "string")
+                        message.framesRejected = parseInt(object.framesRejected, 10);
+                    else if (typeof object.framesRejected === "number")
+                        message.framesRejected = object.framesRejected;
+                    else if (typeof object.framesRejected === "object")
+                        message.framesRejected = new $util.LongBits(object.framesRejected.low >>> 0, object.framesRejected.high >>> 0).toNumber(true);
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a PublishAckedResponse message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof racetel.v1.PublishAckedResponse
+             * @static
+             * @param {racetel.v1.PublishAckedResponse} message PublishAckedResponse
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            PublishAckedResponse.toObject = function toObject(message, options, q) {
+                if (!options)
+                    options = {};
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.ackedThroughSequence = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                    } else
+                        object.ackedThroughSequence = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.framesAccepted = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                    } else
+                        object.framesAccepted = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.framesRejected = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                    } else
+                        object.framesRejected = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                }
+                if (message.ackedThroughSequence != null && Object.hasOwnProperty.call(message, "ackedThroughSequence"))
+                    if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                        object.ackedThroughSequence = typeof message.ackedThroughSequence === "number" ? BigInt(message.ackedThroughSequence) : $util.Long.fromBits(message.ackedThroughSequence.low >>> 0, message.ackedThroughSequence.high >>> 0, true).toBigInt();
+                    else if (typeof message.ackedThroughSequence === "number")
+                        object.ackedThroughSequence = options.longs === String ? String(message.ackedThroughSequence) : message.ackedThroughSequence;
+                    else
+                        object.ackedThroughSequence = options.longs === String ? $util.Long.prototype.toString.call(message.ackedThroughSequence) : options.longs === Number ? new $util.LongBits(message.ackedThroughSequence.low >>> 0, message.ackedThroughSequence.high >>> 0).toNumber(true) : message.ackedThroughSequence;
+                if (message.framesAccepted != null && Object.hasOwnProperty.call(message, "framesAccepted"))
+                    if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                        object.framesAccepted = typeof message.framesAccepted === "number" ? BigInt(message.framesAccepted) : $util.Long.fromBits(message.framesAccepted.low >>> 0, message.framesAccepted.high >>> 0, true).toBigInt();
+                    else if (typeof message.framesAccepted === "number")
+                        object.framesAccepted = options.longs === String ? String(message.framesAccepted) : message.framesAccepted;
+                    else
+                        object.framesAccepted = options.longs === String ? $util.Long.prototype.toString.call(message.framesAccepted) : options.longs === Number ? new $util.LongBits(message.framesAccepted.low >>> 0, message.framesAccepted.high >>> 0).toNumber(true) : message.framesAccepted;
+                if (message.framesRejected != null && Object.hasOwnProperty.call(message, "framesRejected"))
+                    if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                        object.framesRejected = typeof message.framesRejected === "number" ? BigInt(message.framesRejected) : $util.Long.fromBits(message.framesRejected.low >>> 0, message.framesRejected.high >>> 0, true).toBigInt();
+                    else if (typeof message.framesRejected === "number")
+                        object.framesRejected = options.longs === String ? String(message.framesRejected) : message.framesRejected;
+                    else
+                        object.framesRejected = options.longs === String ? $util.Long.prototype.toString.call(message.framesRejected) : options.longs === Number ? new $util.LongBits(message.framesRejected.low >>> 0, message.framesRejected.high >>> 0).toNumber(true) : message.framesRejected;
+                return object;
+            };
+
+            /**
+             * Converts this PublishAckedResponse to JSON.
+             * @function toJSON
+             * @memberof racetel.v1.PublishAckedResponse
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            PublishAckedResponse.prototype.toJSON = function toJSON() {
+                return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the default type url for PublishAckedResponse
+             * @function getTypeUrl
+             * @memberof racetel.v1.PublishAckedResponse
+             * @static
+             * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns {string} The default type url
+             */
+            PublishAckedResponse.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+                if (typeUrlPrefix === undefined) {
+                    typeUrlPrefix = "type.googleapis.com";
+                }
+                return typeUrlPrefix + "/racetel.v1.PublishAckedResponse";
+            };
+
+            return PublishAckedResponse;
         })();
 
         v1.PublishRequest = (function() {

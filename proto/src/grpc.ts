@@ -35,6 +35,16 @@ export const ingestServiceDefinition = {
     responseDeserialize: (b: Buffer) => v1.PublishResponse.decode(b),
     originalName: "Publish",
   },
+  publishAcked: {
+    path: "/racetel.v1.IngestService/PublishAcked",
+    requestStream: true,
+    responseStream: true,
+    requestSerialize: encoder<racetel.v1.IPublishAckedRequest>(v1.PublishAckedRequest),
+    requestDeserialize: (b: Buffer) => v1.PublishAckedRequest.decode(b),
+    responseSerialize: encoder<racetel.v1.IPublishAckedResponse>(v1.PublishAckedResponse),
+    responseDeserialize: (b: Buffer) => v1.PublishAckedResponse.decode(b),
+    originalName: "PublishAcked",
+  },
 } as const;
 
 /** racetel.v1.TelemetryService: live frames for other tools, server streaming. */

@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { isLoopback } from "@racetel/live-view";
 import { DEFAULT_NEW_SESSIONS_PER_MINUTE } from "@racetel/proto";
+import { DEFAULT_TRACE_CHANNELS, TRACEABLE_CHANNELS } from "./metrics/catalogue.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -18,8 +19,6 @@ export interface RpcConfig {
   authToken: string;
   otlpEndpoint: string;
   exportIntervalMs: number;
-  /** How the store reaches the SDK: a MetricProducer (fast) or observable gauges with a batch callback. */
-  reporting: "producer" | "observable";
   /** Data points per OTLP request. */
   exportBatchSize: number;
   carTimeoutMs: number;
@@ -28,8 +27,14 @@ export interface RpcConfig {
   maxSessions: number;
   /** New sessions one source (labels.source) may open per minute. */
   newSessionsPerMinute: number;
-  /** Collections a finished lap stays observed. */
-  lapHoldCollections: number;
+  /** Car channels stored at game rate (the trace tier); the others are state channels. */
+  traceChannels: string[];
+  /** State channels are stored at event-time boundaries this far apart (ms) when they changed. */
+  stateIntervalMs: number;
+  /** ... and all of them at boundaries that are multiples of this (ms). */
+  heartbeatMs: number;
+  /** How long frames of an instant may trail its first frame (ms); later ones are counted late. */
+  latenessMs: number;
   /** Frames buffered per subscriber before frames are skipped (and at most SUBSCRIBER_BUFFER_BYTES). */
   subscriberBufferFrames: number;
   /** Subscribe streams open at once. */
@@ -52,13 +57,15 @@ export function defaultConfig(): RpcConfig {
     authToken: "",
     otlpEndpoint: "http://127.0.0.1:4317",
     exportIntervalMs: 250,
-    reporting: "producer",
     exportBatchSize: 8192,
     carTimeoutMs: 10_000,
     sessionTimeoutMs: 30_000,
     maxSessions: 1000,
     newSessionsPerMinute: DEFAULT_NEW_SESSIONS_PER_MINUTE,
-    lapHoldCollections: 8,
+    traceChannels: [...DEFAULT_TRACE_CHANNELS],
+    stateIntervalMs: 250,
+    heartbeatMs: 5000,
+    latenessMs: 100,
     subscriberBufferFrames: 20_000,
     maxSubscribers: 64,
     logLevel: "info",
@@ -82,13 +89,15 @@ export function validate(c: RpcConfig): string[] {
   if (!isLoopback(c.grpc.host) && c.authToken === "" && c.tls.clientCaFile === "") problems.push(`rpc's gRPC port on ${c.grpc.host} (--host) is reachable from the network: require an access token (--auth-token / RACETEL_RPC_TOKEN, given to ingest as --rpc-token) or client certificates (--tls-client-ca), or bind 127.0.0.1`);
   if (c.otlpEndpoint !== "" && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(c.otlpEndpoint)) problems.push(`OTLP endpoint (--otlp-endpoint / OTEL_EXPORTER_OTLP_ENDPOINT) must look like http://host:4317, got "${c.otlpEndpoint}"`);
   if (!Number.isInteger(c.exportIntervalMs) || c.exportIntervalMs < 10 || c.exportIntervalMs > 600_000) problems.push(`export interval (--export-interval / OTEL_METRIC_EXPORT_INTERVAL) must be 10..600000 ms, got ${c.exportIntervalMs}`);
-  if (c.reporting !== "producer" && c.reporting !== "observable") problems.push(`--reporting must be "producer" or "observable", got "${String(c.reporting)}"`);
   if (!Number.isInteger(c.exportBatchSize) || c.exportBatchSize < 100) problems.push(`--export-batch must be at least 100 data points, got ${c.exportBatchSize}`);
   if (!(c.carTimeoutMs >= 100)) problems.push(`--car-timeout must be at least 0.1 s, got ${c.carTimeoutMs / 1000} s`);
   if (!(c.sessionTimeoutMs >= c.carTimeoutMs)) problems.push(`--session-timeout (${c.sessionTimeoutMs / 1000} s) must be at least --car-timeout (${c.carTimeoutMs / 1000} s)`);
   if (!Number.isInteger(c.maxSessions) || c.maxSessions < 1) problems.push(`--max-sessions must be a positive number, got ${c.maxSessions}`);
   if (!Number.isInteger(c.newSessionsPerMinute) || c.newSessionsPerMinute < 1) problems.push(`--new-sessions-per-minute must be a positive number, got ${c.newSessionsPerMinute}`);
-  if (!Number.isInteger(c.lapHoldCollections) || c.lapHoldCollections < 1 || c.lapHoldCollections > 1000) problems.push(`--lap-hold must be 1..1000 collections, got ${c.lapHoldCollections}`);
+  for (const name of c.traceChannels) if (!TRACEABLE_CHANNELS.includes(name)) problems.push(`--trace-channels: "${name}" is not a car channel (docs/metrics.md lists them; e.g. racetel.car.speed)`);
+  if (!Number.isInteger(c.stateIntervalMs) || c.stateIntervalMs < 10 || c.stateIntervalMs > 60_000) problems.push(`--state-interval must be 10ms..60s, got ${c.stateIntervalMs} ms`);
+  if (!Number.isInteger(c.heartbeatMs) || c.heartbeatMs < c.stateIntervalMs || c.heartbeatMs % c.stateIntervalMs !== 0) problems.push(`--heartbeat (${c.heartbeatMs} ms) must be a whole multiple of --state-interval (${c.stateIntervalMs} ms)`);
+  if (!Number.isInteger(c.latenessMs) || c.latenessMs < 0 || c.latenessMs > 60_000) problems.push(`--lateness must be 0..60s, got ${c.latenessMs} ms`);
   if (!Number.isInteger(c.subscriberBufferFrames) || c.subscriberBufferFrames < 1) problems.push(`--subscriber-buffer must be a positive number of frames, got ${c.subscriberBufferFrames}`);
   if (!Number.isInteger(c.maxSubscribers) || c.maxSubscribers < 0) problems.push(`--max-subscribers must be 0 or more, got ${c.maxSubscribers}`);
   if (!(LOG_LEVELS as readonly string[]).includes(c.logLevel)) problems.push(`log level (--log-level / RACETEL_LOG_LEVEL) must be one of ${LOG_LEVELS.join(", ")}, got "${c.logLevel}"`);
@@ -109,10 +118,12 @@ export const rpcFlagOptions = {
   "live-token": { type: "string" },
   "export-interval": { type: "string" },
   "export-batch": { type: "string" },
-  reporting: { type: "string" },
   "car-timeout": { type: "string" },
   "session-timeout": { type: "string" },
-  "lap-hold": { type: "string" },
+  "trace-channels": { type: "string" },
+  "state-interval": { type: "string" },
+  heartbeat: { type: "string" },
+  lateness: { type: "string" },
   "max-sessions": { type: "string" },
   "new-sessions-per-minute": { type: "string" },
   "subscriber-buffer": { type: "string" },
@@ -137,11 +148,14 @@ export const rpcFlagUsage = `Flags (environment variable in brackets):
   --live-token TOKEN      access token the live view asks for (RACETEL_LIVE_TOKEN; 16+ characters A-Z a-z 0-9 _ -)
   --export-interval DUR   metric export interval, e.g. 250ms or 1s (OTEL_METRIC_EXPORT_INTERVAL in ms, default 250ms)
   --export-batch N        data points per OTLP request (default 8192)
-  --reporting MODE        producer (default): gauge points built straight from rpc's state; observable:
-                          observable gauges + one batch callback (slower per point) (RACETEL_RPC_REPORTING)
   --car-timeout DUR       stop reporting a silent car after this (RACETEL_CAR_TIMEOUT, default 10s)
   --session-timeout DUR   forget a silent session after this (RACETEL_SESSION_TIMEOUT, default 30s)
-  --lap-hold N            collections a finished lap stays reported (default 8)
+  --trace-channels LIST   car channels stored at the rate the game sends them, comma-separated, or "none"
+                          (RACETEL_TRACE_CHANNELS; default: speed, throttle, brake, steering, gear, rpm, DRS,
+                          world position, lap distance, lap number, lap time; docs/metrics.md)
+  --state-interval DUR    state channels are stored at this event-time interval when they change (default 250ms)
+  --heartbeat DUR         ... and all of them every DUR, changed or not (default 5s)
+  --lateness DUR          how long the frames of one instant may trail each other (default 100ms)
   --max-sessions N        sessions held at once (default 1000); a new one evicts a session that never got
                           going or a silent one, else its frames are refused and counted
   --new-sessions-per-minute N
@@ -206,13 +220,15 @@ export function configFromArgs(argv: string[], env: Env = process.env): RpcConfi
   if (v((s = pick(flags["live-token"], "RACETEL_LIVE_TOKEN")))) c.live.token = s;
   if (v(flags["export-interval"])) c.exportIntervalMs = duration(problems, "--export-interval", flags["export-interval"], 1);
   else if (v(env.OTEL_METRIC_EXPORT_INTERVAL) && env.OTEL_METRIC_EXPORT_INTERVAL !== "") c.exportIntervalMs = integer(problems, "OTEL_METRIC_EXPORT_INTERVAL (milliseconds)", env.OTEL_METRIC_EXPORT_INTERVAL);
-  if (v((s = pick(flags.reporting, "RACETEL_RPC_REPORTING")))) c.reporting = s as RpcConfig["reporting"];
   if (v(flags["export-batch"])) c.exportBatchSize = integer(problems, "--export-batch", flags["export-batch"]);
   if (v((s = pick(flags["car-timeout"], "RACETEL_CAR_TIMEOUT")))) c.carTimeoutMs = duration(problems, "--car-timeout", s, 1000);
   if (v((s = pick(flags["session-timeout"], "RACETEL_SESSION_TIMEOUT")))) c.sessionTimeoutMs = duration(problems, "--session-timeout", s, 1000);
   if (v(flags["max-sessions"])) c.maxSessions = integer(problems, "--max-sessions", flags["max-sessions"]);
   if (v(flags["new-sessions-per-minute"])) c.newSessionsPerMinute = integer(problems, "--new-sessions-per-minute", flags["new-sessions-per-minute"]);
-  if (v(flags["lap-hold"])) c.lapHoldCollections = integer(problems, "--lap-hold", flags["lap-hold"]);
+  if (v((s = pick(flags["trace-channels"], "RACETEL_TRACE_CHANNELS")))) c.traceChannels = s.trim() === "none" ? [] : s.split(",").map((x) => x.trim()).filter((x) => x !== "");
+  if (v(flags["state-interval"])) c.stateIntervalMs = duration(problems, "--state-interval", flags["state-interval"], 1);
+  if (v(flags.heartbeat)) c.heartbeatMs = duration(problems, "--heartbeat", flags.heartbeat, 1000);
+  if (v(flags.lateness)) c.latenessMs = duration(problems, "--lateness", flags.lateness, 1);
   if (v(flags["subscriber-buffer"])) c.subscriberBufferFrames = integer(problems, "--subscriber-buffer", flags["subscriber-buffer"]);
   if (v(flags["max-subscribers"])) c.maxSubscribers = integer(problems, "--max-subscribers", flags["max-subscribers"]);
   if (v((s = pick(flags["auth-token"], "RACETEL_RPC_TOKEN")))) c.authToken = s;

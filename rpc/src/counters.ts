@@ -97,7 +97,7 @@ export interface LiveView {
   badMessages: number;
 }
 
-export function renderPrometheus(c: RpcCounters, extra: { sessions: number; sessionsOnProbation: number; sessionsEvicted: number; ingest: IngestView[]; live?: LiveView | undefined }): string {
+export function renderPrometheus(c: RpcCounters, extra: { sessions: number; sessionsOnProbation: number; sessionsEvicted: number; framesLate: number; samplesDropped: number; backlog: number; ingest: IngestView[]; live?: LiveView | undefined }): string {
   const out: string[] = [];
   series(out, "racetel_rpc_frames_received_total", "counter", "Frames received on Publish streams.", c.framesReceived);
   series(out, "racetel_rpc_frames_accepted_total", "counter", "Frames that passed validation.", c.framesAccepted);
@@ -127,6 +127,9 @@ export function renderPrometheus(c: RpcCounters, extra: { sessions: number; sess
   series(out, "racetel_rpc_cars_expired_total", "counter", "Cars that went silent and stopped being reported.", c.carsExpired);
   series(out, "racetel_rpc_sessions_active", "gauge", "Sessions with state in rpc.", extra.sessions);
   series(out, "racetel_rpc_sessions_on_probation", "gauge", "Sessions with fewer than 10 frames or 1 s of frames so far (evicted first when rpc is full).", extra.sessionsOnProbation);
+  series(out, "racetel_rpc_frames_late_total", "counter", "Frames older than what rpc had already stored for their session (a resend, or held up longer than --lateness): not stored again.", extra.framesLate);
+  series(out, "racetel_rpc_samples_dropped_total", "counter", "Samples dropped because rpc's export backlog was full (the collector away for minutes).", extra.samplesDropped);
+  series(out, "racetel_rpc_export_backlog", "gauge", "Trace samples and state points waiting for the collector.", extra.backlog);
   series(out, "racetel_rpc_sessions_evicted_total", "counter", "Sessions forgotten to make room for new ones (on probation first, then silent ones).", extra.sessionsEvicted);
   series(out, "racetel_rpc_ingest_instances", "gauge", "ingest instances that sent stats recently.", extra.ingest.length);
   if (extra.live !== undefined) {

@@ -26,6 +26,7 @@ function ingestViews(store: TelemetryStore): IngestView[] {
 export interface HealthSource {
   counters: RpcCounters;
   store: TelemetryStore;
+  pipeline: { samplesDropped(): number; backlog(): number };
   live?: LiveView | undefined;
   /** True once the gRPC port is bound. */
   serving(): boolean;
@@ -40,7 +41,7 @@ export async function startHttpServer(host: string, port: number, src: HealthSou
       res.end(JSON.stringify({ status: ok ? "ok" : "starting", publishStreams: src.counters.publishStreams, subscribers: src.counters.subscribers, carsActive: src.counters.carsActive, exportFailures: src.counters.exportFailures }));
     } else if (path === "/metrics") {
       res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE });
-      res.end(renderPrometheus(src.counters, { sessions: src.store.sessions.size, sessionsOnProbation: src.store.probation.size, sessionsEvicted: src.store.sessionsEvicted, ingest: ingestViews(src.store), live: src.live }));
+      res.end(renderPrometheus(src.counters, { sessions: src.store.sessions.size, sessionsOnProbation: src.store.probation.size, sessionsEvicted: src.store.sessionsEvicted, framesLate: src.store.framesLate, samplesDropped: src.pipeline.samplesDropped(), backlog: src.pipeline.backlog(), ingest: ingestViews(src.store), live: src.live }));
     } else {
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("not found: try /healthz or /metrics\n");

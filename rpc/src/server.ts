@@ -9,6 +9,8 @@ import type { TelemetryStore } from "./metrics/store.js";
 import type { LiveModel } from "@racetel/live-view";
 import type { SubscriberHub } from "./subscribers.js";
 import type { TokenCheck } from "./auth.js";
+import { AckStream, type AckTracker } from "./acks.js";
+import type { SessionState } from "./metrics/store.js";
 import { validateFrame } from "./validate.js";
 import { toNumber } from "./int64.js";
 
@@ -30,6 +32,17 @@ const publishMethod = {
   },
 };
 
+const publishAckedMethod = {
+  ...ingestServiceDefinition.publishAcked,
+  requestDeserialize: (bytes: Buffer): racetel.v1.PublishAckedRequest | Undecodable => {
+    try {
+      return racetel.v1.PublishAckedRequest.decode(bytes);
+    } catch (err) {
+      return new Undecodable((err as Error).message, bytes.length);
+    }
+  },
+};
+
 export interface PublishContext {
   store: TelemetryStore;
   /** The live view's model, when the live view is on. */
@@ -39,6 +52,7 @@ export interface PublishContext {
   log: RateLimitedLog;
   now: () => number;
   auth: TokenCheck;
+  acks: AckTracker;
 }
 
 const UNAUTHENTICATED = { code: grpc.status.UNAUTHENTICATED, details: "rpc needs an access token: authorization: Bearer <token> (ingest: --rpc-token)" };
@@ -49,8 +63,11 @@ function refuseUnauthenticated(ctx: PublishContext, method: string, peer: string
   ctx.log.warn("unauthenticated", { method, peer }, "call without the right access token refused");
 }
 
-/** Handles one batch: validate each frame, record it, fan it out. Returns rejected frames. */
-export function handleBatch(ctx: PublishContext, req: racetel.v1.PublishRequest): number {
+/**
+ * Handles one batch: validate each frame, record it, fan it out. Returns rejected frames. With `touched`,
+ * notes the latest event time of the batch's frames per session (for PublishAcked).
+ */
+export function handleBatch(ctx: PublishContext, req: racetel.v1.PublishRequest, touched?: Map<SessionState, number>): number {
   const { store, hub, counters } = ctx;
   const nowMs = ctx.now();
   const frames = req.frames;
@@ -76,6 +93,10 @@ export function handleBatch(ctx: PublishContext, req: racetel.v1.PublishRequest)
       ctx.log.warn(`reject:${why}`, { sessionId: frame.labels?.sessionId, source: frame.labels?.source, sessions: store.sessions.size, ingest: req.ingestInstance },
         why === "session_budget" ? "frame of a new session refused: its source opened --new-sessions-per-minute sessions already" : "frame of a new session refused: rpc holds --max-sessions live sessions");
       continue;
+    }
+    if (touched !== undefined) {
+      const t = store.lastFrameNs;
+      if (!(t <= (touched.get(session) ?? -Infinity))) touched.set(session, t);
     }
     ctx.live?.apply(frame, nowMs);
     // Subscribers get frames as they were sent, or nothing: a frame that lost a value is not passed on.
@@ -134,6 +155,57 @@ function publishHandler(ctx: PublishContext, isClosing: () => boolean) {
   };
 }
 
+function publishAckedHandler(ctx: PublishContext, isClosing: () => boolean) {
+  return (call: grpc.ServerDuplexStream<racetel.v1.PublishAckedRequest | Undecodable, racetel.v1.IPublishAckedResponse>): void => {
+    const { counters } = ctx;
+    if (!ctx.auth.allows(call.metadata)) {
+      refuseUnauthenticated(ctx, "PublishAcked", call.getPeer());
+      call.emit("error", UNAUTHENTICATED);
+      return;
+    }
+    counters.publishStreams++;
+    let finished = false;
+    const acks = new AckStream((ackedThroughSequence, framesAccepted, framesRejected) => {
+      if (!finished) call.write({ ackedThroughSequence, framesAccepted, framesRejected });
+    });
+    ctx.acks.open(acks);
+    let lastSequence = -1;
+    const finish = (err: Partial<grpc.StatusObject> | null): void => {
+      if (finished) return;
+      finished = true;
+      counters.publishStreams--;
+      ctx.acks.close(acks);
+      if (err !== null) call.emit("error", err);
+      else call.end();
+    };
+    call.on("data", (req: racetel.v1.PublishAckedRequest | Undecodable) => {
+      if (finished) return;
+      if (req instanceof Undecodable) {
+        counters.reject("decode_error");
+        ctx.log.warn("reject:decode_error", { bytes: req.bytes, err: req.message, peer: call.getPeer() }, "undecodable PublishAckedRequest");
+        finish({ code: grpc.status.INVALID_ARGUMENT, details: `PublishAckedRequest does not decode: ${req.message}` });
+        return;
+      }
+      if (isClosing()) {
+        finish({ code: grpc.status.UNAVAILABLE, details: "rpc is shutting down" });
+        return;
+      }
+      const batch = (req.batch ?? racetel.v1.PublishRequest.create()) as racetel.v1.PublishRequest;
+      const sequence = toNumber(batch.batchSequence);
+      if (lastSequence >= 0 && sequence > lastSequence + 1) counters.batchGaps++;
+      if (sequence > lastSequence) lastSequence = sequence;
+      const touched = new Map<SessionState, number>();
+      const rejected = handleBatch(ctx, batch, touched);
+      acks.framesRejected += rejected;
+      acks.framesAccepted += batch.frames.length - rejected;
+      acks.add(sequence, touched);
+    });
+    call.on("end", () => finish(null));
+    call.on("error", () => finish({ code: grpc.status.CANCELLED, details: "stream error" }));
+    call.on("cancelled", () => finish({ code: grpc.status.CANCELLED, details: "cancelled" }));
+  };
+}
+
 /** Largest Publish or Subscribe message rpc accepts. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -185,8 +257,9 @@ export async function startGrpcServer(ctx: PublishContext, opts: GrpcServerOptio
     "grpc.keepalive_permit_without_calls": 1,
   });
   widenWindowsBeforeBind(server);
-  server.addService({ publish: publishMethod } as unknown as grpc.ServiceDefinition, {
+  server.addService({ publish: publishMethod, publishAcked: publishAckedMethod } as unknown as grpc.ServiceDefinition, {
     publish: publishHandler(ctx, isClosing) as grpc.UntypedHandleCall,
+    publishAcked: publishAckedHandler(ctx, isClosing) as grpc.UntypedHandleCall,
   });
   server.addService({ subscribe: ctx.hub.method } as unknown as grpc.ServiceDefinition, {
     subscribe: ((call: grpc.ServerWritableStream<racetel.v1.ISubscribeRequest, Buffer>) => {

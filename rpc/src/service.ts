@@ -9,11 +9,13 @@ import { RpcCounters } from "./counters.js";
 import { startHttpServer } from "./http.js";
 import { RateLimitedLog } from "./log.js";
 import type { Logger } from "./log.js";
-import { CountingExporter, MAX_REQUESTS_IN_FLIGHT, MetricsPipeline } from "./metrics/otel.js";
+import { CountingExporter, MetricsPipeline } from "./metrics/export.js";
+import { traceSlots } from "./metrics/catalogue.js";
 import { TelemetryStore } from "./metrics/store.js";
 import { startGrpcServer } from "./server.js";
 import { SubscriberHub } from "./subscribers.js";
 import { TokenCheck } from "./auth.js";
+import { AckTracker } from "./acks.js";
 
 /** Bytes waiting per subscriber before frames are skipped: 64 stuck subscribers hold 128 MiB at most. */
 const SUBSCRIBER_BUFFER_BYTES = 2 * 1024 * 1024;
@@ -22,8 +24,6 @@ import { LiveModel, LiveViewServer, defaultLiveModelOptions, defaultLiveViewOpti
 export interface RpcServiceOptions {
   /** Replaces the OTLP exporter (tests read metrics back through InMemoryMetricExporter). */
   exporter?: PushMetricExporter;
-  /** SDK memo clean-up threshold, see OtelOptions. */
-  rebuildAfterAttributeSets?: number;
   /** What the live view's empty state tells the player (racetel up knows ingest's ports and addresses). */
   liveSetup?: SetupHints;
 }
@@ -41,6 +41,7 @@ export class RpcService {
   readonly store: TelemetryStore;
   readonly hub: SubscriberHub;
   readonly pipeline: MetricsPipeline;
+  readonly acks = new AckTracker();
   /** The live view's state, fed by every accepted frame; undefined when the live view is off. */
   readonly live: LiveModel | undefined;
   liveServer: LiveViewServer | undefined;
@@ -56,9 +57,9 @@ export class RpcService {
     this.store = new TelemetryStore({
       carTimeoutMs: config.carTimeoutMs,
       sessionTimeoutMs: config.sessionTimeoutMs,
-      lapHoldCollections: config.lapHoldCollections,
       maxSessions: config.maxSessions,
       newSessionsPerMinute: config.newSessionsPerMinute,
+      recording: { enabled: config.otlpEndpoint !== "" || options.exporter !== undefined, traceSlots: traceSlots(config.traceChannels), stateIntervalMs: config.stateIntervalMs, heartbeatMs: config.heartbeatMs, latenessMs: config.latenessMs },
     });
     this.hub = new SubscriberHub({ maxSubscribers: config.maxSubscribers, bufferFrames: config.subscriberBufferFrames, bufferBytes: SUBSCRIBER_BUFFER_BYTES }, this.counters);
     if (config.live.port !== null) {
@@ -75,29 +76,29 @@ export class RpcService {
       url: config.otlpEndpoint,
       // A large collection is ~20 requests of 1.5 MB: give them time; collections are skipped meanwhile.
       timeoutMillis: Math.max(10_000, config.exportIntervalMs * 4),
-      // The exporter's own bound on pending requests (default 30) must not cut two overlapping collections.
-      concurrencyLimit: MAX_REQUESTS_IN_FLIGHT,
+      // Every request of one collection goes at once (at most maxPointsPerCollection / exportBatchSize).
+      concurrencyLimit: 128,
     });
     const exporter = new CountingExporter(create, this.counters, new RateLimitedLog(logger, 30_000, 2), given !== undefined ? undefined : 5_000);
     this.pipeline = new MetricsPipeline(this.store, exporter, this.counters, {
       exportIntervalMs: config.exportIntervalMs,
-      reporting: config.reporting,
       instance: config.instance,
       maxExportBatchSize: config.exportBatchSize,
-      rebuildAfterAttributeSets: options.rebuildAfterAttributeSets ?? 50_000,
-      cardinalityLimit: 1_000_000,
+      maxPointsPerCollection: Math.max(config.exportBatchSize, 100 * config.exportBatchSize),
     });
+    this.pipeline.onExported(() => this.acks.checkAll());
   }
 
   async start(): Promise<void> {
     const log = new RateLimitedLog(this.logger, 10_000, 3);
-    const ctx = { store: this.store, hub: this.hub, live: this.live, counters: this.counters, log, now: Date.now, auth: new TokenCheck(this.config.authToken) };
+    const ctx = { store: this.store, hub: this.hub, live: this.live, counters: this.counters, log, now: Date.now, auth: new TokenCheck(this.config.authToken), acks: this.acks };
     const grpcBound = await startGrpcServer(ctx, { host: this.config.grpc.host, port: this.config.grpc.port, credentials: serverCredentials(this.config) }, () => this.closing);
     this.grpcServer = grpcBound.server;
     this.grpcPort = grpcBound.port;
     const httpBound = await startHttpServer(this.config.http.host, this.config.http.port, {
       counters: this.counters,
       store: this.store,
+      pipeline: this.pipeline,
       live: this.liveServer?.counters,
       serving: () => this.grpcServer !== undefined && !this.closing,
     });
@@ -127,13 +128,13 @@ export class RpcService {
     await this.pipeline.stop();
   }
 
-  /** Immediately drops every connection (tests: "rpc crashed"). */
+  /** Immediately drops every connection and exports nothing more, as a crash would (tests: "rpc crashed"). */
   kill(): void {
     this.closing = true;
     this.grpcServer?.forceShutdown();
     this.httpServer?.closeAllConnections();
     this.httpServer?.close();
     void this.liveServer?.stop();
-    void this.pipeline.stop();
+    this.pipeline.abort();
   }
 }

@@ -1,6 +1,7 @@
 // The real F1 23 race capture (20 cars), decoded by ingest's F1 decoder, batched by ingest's frame
 // batcher and streamed by ingest's gRPC client into rpc: the metrics read back carry the right values
-// and labels for every car, and the finished laps from the game's lap history.
+// and labels for every car, every telemetry sample of every car at its own time, and the finished laps
+// from the game's lap history.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +14,7 @@ import type { Frame, FrameSink } from "@racetel/ingest/sources/source";
 import { RpcStreamClient } from "@racetel/ingest/stream/index";
 import { collectOnce, metric, pointValue, silentLogger, startTestRpc, waitFor } from "./helpers.js";
 import type { TestRpc } from "./helpers.js";
+import type { MetricData } from "@opentelemetry/sdk-metrics";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -28,6 +30,8 @@ const noAdvice = { once: () => {} };
 
 interface Expected {
   speed: number;
+  /** Every telemetry speed of the car, in order. */
+  speeds: number[];
   rpm: number;
   labels: Record<string, string>;
   laps: Map<number, number>;
@@ -44,11 +48,12 @@ function expectedFromCapture(packets: Buffer[]): { cars: Map<number, Expected>; 
       if (l.carIndex === null || l.carIndex === undefined) return;
       let e = cars.get(l.carIndex);
       if (e === undefined) {
-        e = { speed: Number.NaN, rpm: Number.NaN, labels: {}, laps: new Map() };
+        e = { speed: Number.NaN, speeds: [], rpm: Number.NaN, labels: {}, laps: new Map() };
         cars.set(l.carIndex, e);
       }
       if (f.telemetry) {
         e.speed = f.telemetry.speedMps ?? 0;
+        e.speeds.push(e.speed);
         e.rpm = f.telemetry.engineRpm ?? 0;
         e.labels = { session_id: l.sessionId!, car_index: String(l.carIndex), driver: l.driver ?? "", team: l.team ?? "", game: "f1", track: l.track ?? "", source: l.source ?? "" };
       }
@@ -65,6 +70,7 @@ describe("real F1 23 race into rpc", () => {
   let rpc: TestRpc;
   let client: RpcStreamClient;
   let expected: ReturnType<typeof expectedFromCapture>;
+  let metrics: MetricData[];
 
   before(async () => {
     const packets = splitF1Dump(readFileSync(sharedFile("captures", "f1-23", "race-20cars-v1.21.dump")));
@@ -81,6 +87,7 @@ describe("real F1 23 race into rpc", () => {
     assert.ok(counters.framesEmitted > 10_000, `decoder emitted ${counters.framesEmitted} frames`);
     await waitFor("every frame at rpc", () => rpc.service.counters.framesReceived >= counters.framesEmitted, 20_000);
     assert.equal(client.framesDropped, 0);
+    metrics = await collectOnce(rpc);
   });
 
   after(async () => {
@@ -92,13 +99,13 @@ describe("real F1 23 race into rpc", () => {
     assert.equal(rpc.service.counters.rejectedTotal(), 0, `rejected: ${JSON.stringify([...rpc.service.counters.rejected])}`);
   });
 
-  it("reports speed, rpm and labels of all 20 cars as the capture's last telemetry says", async () => {
-    const metrics = await collectOnce(rpc);
+  it("reports speed, rpm and labels of all 20 cars as the capture's last telemetry says", () => {
     const speed = metric(metrics, "racetel.car.speed");
     const carsWithTelemetry = [...expected.cars].filter(([, e]) => !Number.isNaN(e.speed));
     assert.equal(carsWithTelemetry.length, 20, "the capture has 20 cars");
     for (const [car, e] of carsWithTelemetry) {
-      const point = speed.dataPoints.find((p) => p.attributes.car_index === String(car));
+      const mine = speed.dataPoints.filter((p) => p.attributes.car_index === String(car));
+      const point = mine.reduce((a, b) => (b.endTime[0] * 1e9 + b.endTime[1] >= a.endTime[0] * 1e9 + a.endTime[1] ? b : a));
       assert.ok(point, `car ${car} reported`);
       assert.deepEqual(point.attributes, e.labels, `car ${car} labels`);
       assert.ok(e.labels.driver !== "" && e.labels.team !== "" && e.labels.track !== "", `car ${car} has driver, team and track: ${JSON.stringify(e.labels)}`);
@@ -107,8 +114,21 @@ describe("real F1 23 race into rpc", () => {
     }
   });
 
-  it("reports the finished laps from the game's lap history with a lap attribute", async () => {
-    const metrics = await collectOnce(rpc);
+  it("stores every telemetry sample of every car, in order, each at its own time", () => {
+    const speed = metric(metrics, "racetel.car.speed");
+    let samples = 0;
+    for (const [car, e] of expected.cars) {
+      const mine = speed.dataPoints.filter((p) => p.attributes.car_index === String(car))
+        .sort((a, b) => a.endTime[0] - b.endTime[0] || a.endTime[1] - b.endTime[1]);
+      assert.equal(mine.length, e.speeds.length, `car ${car}: one point per telemetry frame`);
+      mine.forEach((p, i) => assert.ok(Math.abs((p.value as number) - e.speeds[i]!) < 1e-4, `car ${car} sample ${i}`));
+      assert.equal(new Set(mine.map((p) => `${p.endTime[0]}.${p.endTime[1]}`)).size, mine.length, "distinct times");
+      samples += mine.length;
+    }
+    assert.ok(samples > 3000, `samples: ${samples}`);
+  });
+
+  it("reports the finished laps from the game's lap history with a lap attribute", () => {
     let laps = 0;
     for (const [car, e] of expected.cars) {
       for (const [lap, seconds] of e.laps) {

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { METRIC_NAMES } from "@racetel/rpc/metrics/otel";
+import { METRIC_NAMES } from "@racetel/rpc/metrics/catalogue";
 
 const doc = readFileSync(new URL("../../docs/metrics.md", import.meta.url), "utf8");
 

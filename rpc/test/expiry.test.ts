@@ -1,5 +1,5 @@
-// Cars and sessions that go silent stop being reported (no ghost series), and the SDK's per-series
-// memo is given back by rebuilding the MeterProvider, while live cars keep reporting through it.
+// A session that goes silent is retired: what it still owed the collector goes out once, then rpc holds
+// nothing of it (no ghost series, memory given back), while live sessions keep being stored.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { RpcStreamClient } from "@racetel/ingest/stream/index";
@@ -14,7 +14,7 @@ describe("expiry", () => {
     await rpc?.stop();
   });
 
-  it("drops silent cars and sessions from the export", async () => {
+  it("retires silent sessions: their last samples go out once, then only live sessions are stored", async () => {
     rpc = await startTestRpc({ carTimeoutMs: 300, sessionTimeoutMs: 600 });
     client = new RpcStreamClient({ targets: [rpc.target], instance: "ingest-expiry", logger: silentLogger });
     client.sendBatch(encodeBatch([...raceTick("old", 0, 5), ...raceTick("live", 0, 3)]), 34);
@@ -28,34 +28,25 @@ describe("expiry", () => {
     await waitFor("live frames", () => rpc!.service.counters.framesAccepted >= 34 + 8 * 13);
     const metrics = await collectOnce(rpc);
     const speed = metric(metrics, "racetel.car.speed");
-    assert.equal(speed.dataPoints.length, 3, "only the live session's cars");
+    assert.equal(speed.dataPoints.length, 3 * 8, "the live session's 3 cars, 8 samples each");
     assert.ok(speed.dataPoints.every((p) => p.attributes.session_id === "live"));
-    assert.ok(metric(metrics, "racetel.session.track_length").dataPoints.every((p) => p.attributes.session_id === "live"), "silent session's series gone");
     assert.deepEqual([...rpc.service.store.sessions.keys()], ["live"], "state freed");
+    assert.equal(rpc.service.store.retired.length, 0, "nothing owed any more");
   });
 
-  it("rebuilds the MeterProvider after many attribute sets and keeps reporting", async () => {
-    await rpc!.stop();
+  it("a hundred short sessions come and go: rpc keeps nothing of them", async () => {
     client!.close();
-    const { createLogger, defaultConfig, RpcService } = await import("@racetel/rpc");
-    const { AggregationTemporality, InMemoryMetricExporter } = await import("@opentelemetry/sdk-metrics");
-    const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
-    const service = new RpcService({ ...defaultConfig(), grpc: { host: "127.0.0.1", port: 0 }, http: { host: "127.0.0.1", port: 0 }, exportIntervalMs: 60_000, reporting: "observable", carTimeoutMs: 100, sessionTimeoutMs: 100, logLevel: "silent" }, createLogger("silent"), { exporter, rebuildAfterAttributeSets: 200 });
-    await service.start();
-    rpc = { service, exporter, target: `127.0.0.1:${service.grpcPort}`, stop: () => service.stop() };
-    client = new RpcStreamClient({ targets: [rpc.target], instance: "ingest-rebuild", logger: silentLogger });
-    // 10 short sessions of 20 cars: ~1000 attribute sets, then they expire.
-    for (let s = 0; s < 10; s++) client.sendBatch(encodeBatch(raceTick(`s${s}`, 0)), 81);
-    await waitFor("frames", () => service.counters.framesAccepted >= 810);
-    await collectOnce(rpc);
-    await new Promise((r) => setTimeout(r, 250));
-    await collectOnce(rpc); // expires them, then rebuilds
-    assert.ok(service.pipeline.rebuilds >= 1, "MeterProvider rebuilt");
-    client.sendBatch(encodeBatch(raceTick("after", 1, 2)), 9);
-    await waitFor("frames after", () => service.counters.framesAccepted >= 819);
-    await new Promise((r) => setTimeout(r, 50));
-    const metrics = await collectOnce(rpc);
-    const speed = metric(metrics, "racetel.car.speed");
-    assert.deepEqual(speed.dataPoints.map((p) => p.attributes.session_id), ["after", "after"]);
+    await rpc!.stop();
+    rpc = await startTestRpc({ carTimeoutMs: 300, sessionTimeoutMs: 600, newSessionsPerMinute: 1000 });
+    client = new RpcStreamClient({ targets: [rpc.target], instance: "ingest-expiry-2", logger: silentLogger });
+    for (let s = 0; s < 100; s++) client.sendBatch(encodeBatch(raceTick(`s${s}`, 0, 4)), 17);
+    await waitFor("frames", () => rpc!.service.counters.framesAccepted >= 1700);
+    const first = await collectOnce(rpc!);
+    assert.equal(new Set(metric(first, "racetel.car.speed").dataPoints.map((p) => p.attributes.session_id)).size, 100);
+    await new Promise((r) => setTimeout(r, 700));
+    await collectOnce(rpc!);
+    assert.equal(rpc!.service.store.sessions.size, 0);
+    assert.equal(rpc!.service.store.retired.length, 0);
+    assert.equal(rpc!.service.store.carsLive, 0);
   });
 });

@@ -29,9 +29,18 @@ export function speedOf(car: number, tick: number): number {
   return 50 + car + tick * 0.01;
 }
 
-/** One game tick of a 20-car race: telemetry, motion, lap and status for every car, and the session. */
-export function raceTick(sessionId: string, tick: number, cars = 20): racetel.v1.IFrame[] {
-  const t = Date.now() * 1e6; // ns as a double, as ingest's sources hand it over
+/** Event time of the first tick: a whole second a little before the tests started (ns, as a double). */
+export const T0_NS = (Math.floor(Date.now() / 1000) - 60) * 1e9;
+/** 60 Hz, as F1 sends at its highest rate. */
+export const TICK_NS = 1e9 / 60;
+
+/** Event time of a tick. */
+export function tickTime(tick: number): number {
+  return T0_NS + Math.round(tick * TICK_NS);
+}
+
+/** One game tick of a 20-car race: telemetry, motion, lap and status for every car, and the session, all stamped `t`. */
+export function raceTick(sessionId: string, tick: number, cars = 20, t = tickTime(tick)): racetel.v1.IFrame[] {
   const frames: racetel.v1.IFrame[] = [];
   frames.push({ labels: labels(sessionId, undefined), receiveTimeUnixNano: t, session: { track: "Silverstone", trackLengthM: 5891, totalLaps: 5, weather: racetel.v1.Weather.WEATHER_CLEAR, airTemperatureCelsius: 21, trackTemperatureCelsius: 30, sessionTimeLeftS: 3600 - tick } });
   for (let car = 0; car < cars; car++) {
@@ -46,9 +55,9 @@ export function raceTick(sessionId: string, tick: number, cars = 20): racetel.v1
         brakeTemperatureCelsius: { frontLeft: 500, frontRight: 501, rearLeft: 400, rearRight: 401 },
       },
     });
-    frames.push({ labels: l, motion: { positionM: { x: car * 10, y: 1, z: -car * 10 }, gForceLateral: 1.5, gForceLongitudinal: -0.2, gForceVertical: 0.1 } });
-    frames.push({ labels: l, lap: { lapNumber: 4, lapDistanceM: 1000 + car + tick, currentLapTimeMs: 30_000 + tick, position: car + 1, gapToCarAheadMs: car === 0 ? 0 : 800, pitStatus: racetel.v1.PitStatus.PIT_STATUS_ON_TRACK } });
-    frames.push({ labels: l, status: { fuelMassKg: 20 - car * 0.1, ersStoreJ: 4e6, tyreCompound: racetel.v1.TyreCompound.TYRE_COMPOUND_MEDIUM, tyreAgeLaps: 3 } });
+    frames.push({ labels: l, receiveTimeUnixNano: t, motion: { positionM: { x: car * 10, y: 1, z: -car * 10 }, gForceLateral: 1.5, gForceLongitudinal: -0.2, gForceVertical: 0.1 } });
+    frames.push({ labels: l, receiveTimeUnixNano: t, lap: { lapNumber: 4, lapDistanceM: 1000 + car + tick, currentLapTimeMs: 30_000 + tick, position: car + 1, gapToCarAheadMs: car === 0 ? 0 : 800, pitStatus: racetel.v1.PitStatus.PIT_STATUS_ON_TRACK } });
+    frames.push({ labels: l, receiveTimeUnixNano: t, status: { fuelMassKg: 20 - car * 0.1, ersStoreJ: 4e6, tyreCompound: racetel.v1.TyreCompound.TYRE_COMPOUND_MEDIUM, tyreAgeLaps: 3 } });
   }
   return frames;
 }
@@ -89,11 +98,18 @@ export function metric(metrics: MetricData[], name: string): GaugeMetricData {
   return m as GaugeMetricData;
 }
 
-/** The value of `name` for the point whose attributes include `match`. */
+/** The value of `name` for the latest point (by time) whose attributes include `match`. */
 export function pointValue(metrics: MetricData[], name: string, match: Attributes): number | undefined {
-  const m = metric(metrics, name);
-  const p = m.dataPoints.find((dp) => Object.entries(match).every(([k, v]) => dp.attributes[k] === v));
-  return p === undefined ? undefined : (p.value as number);
+  let best: { t: number; v: number } | undefined;
+  for (const m of metrics.filter((x) => x.descriptor.name === name)) {
+    for (const dp of m.dataPoints) {
+      if (!Object.entries(match).every(([k, v]) => dp.attributes[k] === v)) continue;
+      const t = dp.endTime[0] * 1e9 + dp.endTime[1];
+      if (best === undefined || t >= best.t) best = { t, v: dp.value as number };
+    }
+  }
+  if (best === undefined && !metrics.some((x) => x.descriptor.name === name)) metric(metrics, name); // throws, naming what was exported
+  return best?.v;
 }
 
 export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {

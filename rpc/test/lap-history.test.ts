@@ -36,7 +36,7 @@ describe("finished laps: a history record after the live one", () => {
     pointValue(metrics, name, { car_index: String(car), lap: String(lap) });
 
   before(async () => {
-    rpc = await startTestRpc({ lapHoldCollections: 2 });
+    rpc = await startTestRpc();
     client = new RpcStreamClient({ targets: [rpc.target], instance: "ingest-test", logger: silentLogger });
     await waitFor("stream open", () => client.allConnected());
   });

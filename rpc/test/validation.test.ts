@@ -112,7 +112,7 @@ describe("frame validation", () => {
     try {
       const frame = (source: string, id: string, tMs: number): racetel.v1.IFrame =>
         ({ labels: { ...labels(id, 0), source }, receiveTimeUnixNano: tMs * 1e6, telemetry: { speedMps: 10 } });
-      const live = (id: string) => Array.from({ length: 20 }, (_, i) => frame(`f1:10.0.0.${id}`, id, i * 100));
+      const live = (id: string) => Array.from({ length: 20 }, (_, i) => frame(`f1:10.0.0.${id}`, id, (i + 1) * 100));
       await publish(small.target, [encodeBatch(live("1"))]);
       // Spoofed sources, one frame each: they take the free slots and then evict each other.
       const spoofed = Array.from({ length: 200 }, (_, i) => frame(`f1:10.9.${i >> 8}.${i & 255}`, `x${i}`, 3_000));

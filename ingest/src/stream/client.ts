@@ -1,7 +1,9 @@
-// The ingest -> rpc gRPC stream: one long-lived Publish stream per rpc target, fed from a bounded queue
-// of already-encoded batches (raw-bytes serialisation: nothing is decoded or re-encoded here). When rpc
-// is slow or away the oldest batches are dropped and counted; the stream reconnects with exponential
-// backoff and jitter. With several targets, sessions are sharded by a hash of their id.
+// The ingest -> rpc gRPC stream: one long-lived PublishAcked stream per rpc target, fed from a bounded
+// queue of already-encoded batches (raw-bytes serialisation: nothing is decoded or re-encoded here).
+// A batch sent stays in memory until rpc acknowledges it (every sample of it reached the collector); after
+// a reconnect the unacknowledged batches go again, so an rpc crash loses nothing. When rpc is slow or away
+// the oldest queued batches are dropped and counted; the stream reconnects with exponential backoff and
+// jitter. An rpc without PublishAcked gets plain Publish. With several targets, sessions are sharded.
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import { ingestServiceDefinition, racetel } from "@racetel/proto";
@@ -46,8 +48,26 @@ export interface RpcStreamOptions {
 }
 
 const publishPath = ingestServiceDefinition.publish.path;
+const publishAckedPath = ingestServiceDefinition.publishAcked.path;
 const passThrough = (bytes: Buffer): Buffer => bytes;
 const decodeResponse = (bytes: Buffer): racetel.v1.PublishResponse => racetel.v1.PublishResponse.decode(bytes);
+const decodeAck = (bytes: Buffer): racetel.v1.PublishAckedResponse => racetel.v1.PublishAckedResponse.decode(bytes);
+
+/** PublishAckedRequest { PublishRequest batch = 1 } around already-encoded PublishRequest bytes. */
+function wrapBatch(bytes: Buffer): Buffer {
+  let n = bytes.length;
+  const head = [0x0a];
+  while (n >= 0x80) {
+    head.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  head.push(n);
+  return Buffer.concat([Buffer.from(head), bytes]);
+}
+
+/** Batches sent and not yet acknowledged, per target, before the oldest are forgotten (counted). */
+const MAX_UNACKED_BATCHES = 8192;
+const MAX_UNACKED_BYTES = 64 * 1024 * 1024;
 
 function credentials(tls: RpcTls | undefined): grpc.ChannelCredentials {
   if (tls === undefined || (tls.caFile === undefined && tls.certFile === undefined)) return grpc.credentials.createInsecure();
@@ -70,12 +90,29 @@ export interface TargetStats {
   framesDropped: number;
   reconnects: number;
   queued: number;
+  /** Batches sent and not yet acknowledged by rpc. */
+  unacked: number;
+  /** Frames sent again after a reconnect because rpc had not acknowledged them. */
+  framesResent: number;
+}
+
+interface SentBatch {
+  sequence: number;
+  bytes: Buffer;
+  frames: number;
 }
 
 class TargetStream {
   readonly queue: BatchQueue;
   private readonly client: grpc.Client;
   private call: grpc.ClientWritableStream<Buffer> | undefined;
+  /** False once rpc answered UNIMPLEMENTED to PublishAcked: plain Publish from then on. */
+  private acked = true;
+  private readonly unacked: SentBatch[] = [];
+  private unackedBytes = 0;
+  framesResent = 0;
+  /** Frames forgotten before rpc acknowledged them (rpc slow to export for minutes): not lost unless rpc crashes too. */
+  framesUnprotected = 0;
   private writable = false;
   private backoffMs: number;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -132,15 +169,32 @@ class TargetStream {
   }
 
   private startCall(): void {
-    const call = this.client.makeClientStreamRequest<Buffer, racetel.v1.PublishResponse>(publishPath, passThrough, decodeResponse, authMetadata(this.o.token), {}, (err, response) => {
+    const metadata = authMetadata(this.o.token);
+    let call: grpc.ClientWritableStream<Buffer>;
+    const ended = (err: grpc.ServiceError | null, detail: string): void => {
       if (this.call === call) {
         this.call = undefined;
         this.writable = false;
       }
       if (this.closed) return;
+      this.requeueUnacked();
+      if (err !== null && err.code === grpc.status.UNIMPLEMENTED && this.acked) {
+        this.acked = false;
+        this.o.logger.warn({ target: this.target }, "rpc does not offer PublishAcked: using Publish (batches in flight when rpc restarts are lost, counted by rpc as batch gaps)");
+      }
       if (err) this.scheduleReconnect(`Publish stream to ${this.target} ended: ${err.code === grpc.status.UNAVAILABLE ? "rpc unavailable" : err.message}`);
-      else this.scheduleReconnect(`Publish stream to ${this.target} closed by rpc (accepted ${response?.framesAccepted ?? 0} frames)`);
-    });
+      else this.scheduleReconnect(`Publish stream to ${this.target} closed by rpc${detail}`);
+    };
+    if (this.acked) {
+      const duplex = this.client.makeBidiStreamRequest<Buffer, racetel.v1.PublishAckedResponse>(publishAckedPath, wrapBatch, decodeAck, metadata, {});
+      duplex.on("data", (ack: racetel.v1.PublishAckedResponse) => this.onAck(Number(ack.ackedThroughSequence)));
+      duplex.on("status", (st: grpc.StatusObject) => ended(st.code === grpc.status.OK ? null : Object.assign(new Error(st.details), st) as grpc.ServiceError, ""));
+      call = duplex;
+    } else {
+      call = this.client.makeClientStreamRequest<Buffer, racetel.v1.PublishResponse>(publishPath, passThrough, decodeResponse, metadata, {}, (err, response) => {
+        ended(err, ` (accepted ${response?.framesAccepted ?? 0} frames)`);
+      });
+    }
     this.call = call;
     this.writable = true;
     this.connectedAt = Date.now();
@@ -151,9 +205,31 @@ class TargetStream {
         this.pump();
       }
     });
-    call.on("error", () => { /* reported through the callback */ });
-    this.o.logger.info({ target: this.target, queued: this.queue.length }, "Publish stream to rpc open");
+    call.on("error", () => { /* reported through status / the callback */ });
+    this.o.logger.info({ target: this.target, queued: this.queue.length, acked: this.acked }, "Publish stream to rpc open");
     this.pump();
+  }
+
+  /** rpc stored every sample of the batches up to `sequence`: forget them. */
+  private onAck(sequence: number): void {
+    while (this.unacked.length > 0 && this.unacked[0]!.sequence <= sequence) {
+      const b = this.unacked.shift()!;
+      this.unackedBytes -= b.bytes.length;
+    }
+  }
+
+  /** After a stream ended: what rpc did not acknowledge goes again, before anything newer. */
+  private requeueUnacked(): void {
+    if (this.unacked.length === 0) return;
+    const again = this.unacked.splice(0);
+    this.unackedBytes = 0;
+    const newer: QueuedBatch[] = [];
+    for (let b = this.queue.shift(); b !== undefined; b = this.queue.shift()) newer.push(b);
+    for (const b of again) {
+      this.framesResent += b.frames;
+      this.queue.push({ bytes: b.bytes, frames: b.frames, sequence: b.sequence });
+    }
+    for (const b of newer) this.queue.push(b);
   }
 
   private scheduleReconnect(reason: string): void {
@@ -177,18 +253,32 @@ class TargetStream {
     const call = this.call;
     while (call !== undefined && this.writable && this.queue.length > 0) {
       const batch = this.queue.shift()!;
-      const ok = call.write(this.withTrailer(batch.bytes));
+      // A batch sent before keeps its bytes and sequence (rpc acknowledges by sequence).
+      const sequence = batch.sequence ?? ++this.sequence;
+      const bytes = batch.sequence === undefined ? this.withTrailer(batch.bytes, sequence) : batch.bytes;
+      const ok = call.write(bytes);
       this.batchesSent++;
       this.framesSent += batch.frames;
+      if (this.acked) this.keepUntilAcked({ sequence, bytes, frames: batch.frames });
       if (!ok) this.writable = false;
     }
   }
 
+  private keepUntilAcked(b: SentBatch): void {
+    this.unacked.push(b);
+    this.unackedBytes += b.bytes.length;
+    while (this.unacked.length > MAX_UNACKED_BATCHES || this.unackedBytes > MAX_UNACKED_BYTES) {
+      const old = this.unacked.shift()!;
+      this.unackedBytes -= old.bytes.length;
+      this.framesUnprotected += old.frames;
+    }
+  }
+
   /** Appends instance, sequence, drop total and (about once a second) stats: concatenated protobuf merges. */
-  private withTrailer(bytes: Buffer): Buffer {
+  private withTrailer(bytes: Buffer, sequence: number): Buffer {
     const header: racetel.v1.IPublishRequest = {
       ingestInstance: this.o.instance,
-      batchSequence: ++this.sequence,
+      batchSequence: sequence,
       framesDroppedTotal: this.owner.framesDropped,
     };
     if (this.statsDue) {
@@ -211,7 +301,7 @@ class TargetStream {
   }
 
   stats(): TargetStats {
-    return { target: this.target, connected: this.connected, batchesSent: this.batchesSent, framesSent: this.framesSent, framesDropped: this.framesDropped, reconnects: this.reconnects, queued: this.queue.length };
+    return { target: this.target, connected: this.connected, batchesSent: this.batchesSent, framesSent: this.framesSent, framesDropped: this.framesDropped, reconnects: this.reconnects, queued: this.queue.length, unacked: this.unacked.length, framesResent: this.framesResent };
   }
 }
 

@@ -1,5 +1,10 @@
-// Latest state per (session, car), overwritten in place by each frame. Reporting reads it once per
-// collection, so the cost of metrics depends on cars x channels, not on the packet rate.
+// Live state per (session, car), and what of it is to be stored, in event time: the time ingest received
+// the game's packet (carried on every frame), never the time rpc happens to look. Three kinds of output:
+// - trace samples: the trace channels at every instant the game sent them (trace.ts);
+// - state snapshots: the other channels at every export-interval boundary of event time, only the
+//   channels that changed since the previous boundary, and all of them at every heartbeat boundary;
+// - occurrences: finished laps and events, once, at the time they happened.
+// The same frames give the same rows however fast they arrive (replay at any speed, resend after a crash).
 import type { Attributes } from "@opentelemetry/api";
 import { NewSessionBudget, racetel } from "@racetel/proto";
 import { toNumber } from "../int64.js";
@@ -9,6 +14,8 @@ import {
   statusChannels, telemetryChannels, telemetryWheelChannels, timeTrialChannels,
 } from "./channels.js";
 import type { Channel, WheelChannel } from "./channels.js";
+import { M_CAR, M_CAR_EVENT, M_LAP, M_LAP_WEAR, M_SESSION, M_SESSION_EVENT, M_TIME_TRIAL, M_TYRE_SETS, M_WHEEL } from "./catalogue.js";
+import { TraceBuffer } from "./trace.js";
 
 type Frame = racetel.v1.IFrame;
 type Labels = racetel.v1.IFrameLabels;
@@ -33,53 +40,68 @@ export function eventName(type: number | null | undefined): string {
   return EVENT_NAMES[type ?? 0] ?? "unspecified";
 }
 
-interface EventCount {
-  count: number;
+/** Points to store that share attributes and a time: one line in InfluxDB. */
+export interface PointGroup {
+  /** Event time, ns since the Unix epoch (a double, as frames carry it). */
+  t: number;
   attrs: Attributes;
+  metrics: number[];
+  values: number[];
 }
 
-/** A finished lap, reported for a few collections and then dropped. */
-export interface LapRecord {
-  lap: number;
-  values: Float64Array;
-  /** Tyre wear delta per wheel, in WHEELS order; NaN when the frame had none. */
-  wearDelta: Float64Array;
-  attrs: Attributes;
-  wheelAttrs: Attributes[];
-  collectionsLeft: number;
+/** Where each car channel goes in a trace sample (-1: a state channel). */
+export type TraceColumns = Int16Array;
+
+export interface RecordingOptions {
+  /** False when nothing is exported (--otlp-endpoint off): live state only, nothing kept for a collector. */
+  enabled: boolean;
+  /** CAR_CHANNELS slots stored at game rate (catalogue.ts traceSlots). */
+  traceSlots: readonly number[];
+  /** Event-time interval of state snapshots, ms (the export interval). */
+  stateIntervalMs: number;
+  /** Every channel is stored at boundaries that are multiples of this, changed or not, ms. */
+  heartbeatMs: number;
+  /** How long after a frame's instant later frames of the same session may still arrive, ms. */
+  latenessMs: number;
 }
 
-/** What live timing measured on a lap, kept a little longer than the lap is reported. */
+// Payload kinds that carry trace channels, as bits of TraceBuffer.begin.
+const KIND_TELEMETRY = 1;
+const KIND_MOTION = 2;
+const KIND_LAP = 4;
+
+/** Live laps remembered per car: the game's lap history follows the live record of a lap closely. */
+const LIVE_LAPS_REMEMBERED = 4;
+const HISTORY_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_HISTORY;
+const LIVE_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_LIVE;
+const LAP_POSITION_SLOT = LAP_METRICS.findIndex((m) => m.name === "racetel.lap.position");
+/** Point groups a session may hold for the collector before the oldest are dropped. */
+const MAX_PENDING_GROUPS = 50_000;
+
 interface LiveLap {
   lap: number;
   values: Float64Array;
   wearDelta: Float64Array;
 }
 
-/**
- * Live laps remembered per car. The game's lap history for a car comes round about once a second,
- * so it follows the live record of the same lap closely; a few laps cover a late one.
- */
-const LIVE_LAPS_REMEMBERED = 4;
-const HISTORY_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_HISTORY;
-const LIVE_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_LIVE;
-const historyScratch = new Float64Array(LAP_METRICS.length);
-/** Where racetel.lap.position sits in a lap record's values. */
-const LAP_POSITION_SLOT = LAP_METRICS.findIndex((m) => m.name === "racetel.lap.position");
-
-/** Counts attribute sets handed to the SDK, which memoises every one it ever sees (see otel.ts). */
+/** Counts attribute sets created (series rpc may create; reported on /metrics). */
 export interface AttributeSetCounter {
   created: number;
 }
 
 /**
- * Copies a payload's channels into a car's (or session's) values. NaN never overwrites: it is a value
- * validation dropped (out of range) or a field the frame does not carry, and the last good value stands.
+ * Copies a payload's channels into a car's (or session's) values, and the trace ones into the open
+ * sample. NaN never overwrites: it is a value validation dropped or a field the frame does not carry.
  */
-function fillFrom<P>(channels: Channel<P>[], payload: P, out: Float64Array, offset: number): void {
+function fillFrom<P>(channels: Channel<P>[], payload: P, out: Float64Array, offset: number, columns?: TraceColumns, trace?: TraceBuffer): void {
   for (let i = 0; i < channels.length; i++) {
     const v = channels[i]!.read(payload);
-    if (v === v) out[offset + i] = v;
+    if (v !== v) continue;
+    out[offset + i] = v;
+    if (trace !== undefined) {
+      const column = columns![offset + i]!;
+      if (column >= 0) trace.put(column, v);
+    }
   }
 }
 
@@ -99,15 +121,20 @@ function fillWheelsFrom<P>(channels: WheelChannel<P>[], payload: P, out: Float64
   }
 }
 
-/** Bumps the count of `event`, creating its series (owner's attributes + `event`) on first sight. */
-function countEventIn(events: Map<string, EventCount>, attrs: Attributes, counter: AttributeSetCounter, event: string): void {
-  let e = events.get(event);
-  if (e === undefined) {
-    e = { count: 0, attrs: { ...attrs, event } };
-    events.set(event, e);
-    counter.created += 1;
+/**
+ * Appends to `group` (metric base + i, value) for each value that changed since `baseline` (all of them
+ * when `full`), skipping `skip` slots and values never received; then `baseline` takes the values.
+ */
+function diffInto(values: Float64Array, baseline: Float64Array, metricBase: number, full: boolean, group: PointGroup, skip?: TraceColumns): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v || (skip !== undefined && skip[i]! >= 0)) continue;
+    if (full || v !== baseline[i]) {
+      group.metrics.push(metricBase + i);
+      group.values.push(v);
+    }
+    baseline[i] = v;
   }
-  e.count += 1;
 }
 
 /** One car of one session. */
@@ -115,15 +142,21 @@ export class CarState {
   readonly values = new Float64Array(CAR_CHANNELS.length).fill(Number.NaN);
   /** WHEEL_CHANNELS.length x 4 wheels, channel-major. */
   readonly wheels = new Float64Array(WHEEL_CHANNELS.length * 4).fill(Number.NaN);
+  /** The values at the previous state boundary (change detection). */
+  private readonly baseline = new Float64Array(CAR_CHANNELS.length).fill(Number.NaN);
+  private readonly wheelBaseline = new Float64Array(WHEEL_CHANNELS.length * 4).fill(Number.NaN);
+  /** Available tyre sets by compound (F1 TyreSets), and the counts at the previous boundary. */
+  readonly tyreSets = new Map<string, { count: number; stored: number; attrs: Attributes }>();
+  readonly trace: TraceBuffer;
+  /**
+   * False until this car's first heartbeat boundary in this rpc: before it, rpc cannot know what changed
+   * (a car taken over mid-session has no history here), so only heartbeats store its state.
+   */
+  stateKnown = false;
   attrs: Attributes = {};
   wheelAttrs: Attributes[] = [];
-  readonly laps: LapRecord[] = [];
-  readonly events = new Map<string, EventCount>();
-  /** Available tyre sets by compound (F1 TyreSets), with their attribute sets. */
-  readonly tyreSets = new Map<string, EventCount>();
-  /** Last position reported per lap from F1 25 LapPositions (0 = none), so unchanged laps are not re-reported. */
+  /** Last position stored per lap from F1 25 LapPositions, so unchanged laps are not stored again. */
   private lapPositionsSeen: Uint8Array | undefined;
-  /** Ring of recent live laps (allocated at the first one). */
   private liveLaps: LiveLap[] | undefined;
   private liveLapNext = 0;
   lastSeenMs = 0;
@@ -133,11 +166,9 @@ export class CarState {
   private source = "\u0000";
   private game = "\u0000";
 
-  constructor(
-    readonly sessionId: string,
-    readonly carIndex: number,
-    private readonly counter: AttributeSetCounter,
-  ) {}
+  constructor(readonly sessionId: string, readonly carIndex: number, private readonly counter: AttributeSetCounter, traceWidth: number) {
+    this.trace = new TraceBuffer(traceWidth);
+  }
 
   /** Rebuilds the attribute objects when a label changed (rare: driver names arrive after the first frames). */
   relabel(labels: Labels): void {
@@ -152,14 +183,9 @@ export class CarState {
     this.track = track;
     this.source = source;
     this.game = game;
-    this.attrs = {
-      session_id: this.sessionId, car_index: String(this.carIndex), driver, team, game, track, source,
-    };
+    this.attrs = { session_id: this.sessionId, car_index: String(this.carIndex), driver, team, game, track, source };
     this.wheelAttrs = WHEELS.map((wheel) => ({ ...this.attrs, wheel }));
     this.counter.created += 1 + WHEELS.length;
-    // Lap and event attribute sets are derived from the car's; rebuild them too.
-    for (const lap of this.laps) this.setLapAttrs(lap);
-    for (const [event, e] of this.events) e.attrs = { ...this.attrs, event };
     for (const [compound, e] of this.tyreSets) e.attrs = { ...this.attrs, compound };
   }
 
@@ -173,7 +199,7 @@ export class CarState {
       if (e === undefined) {
         // Bounded: compound names come from the decoder's fixed table.
         if (this.tyreSets.size >= 16) continue;
-        e = { count: 0, attrs: { ...this.attrs, compound } };
+        e = { count: 0, stored: Number.NaN, attrs: { ...this.attrs, compound } };
         this.tyreSets.set(compound, e);
         this.counter.created += 1;
       }
@@ -181,8 +207,87 @@ export class CarState {
     }
   }
 
-  /** F1 25 LapPositions: the position at the end of each lap becomes that lap's racetel.lap.position. */
-  setLapPositions(p: racetel.v1.IF1LapPositions, holdCollections: number): void {
+  /** Appends this car's state to `out` at boundary `t`: changes only, or everything at a heartbeat. */
+  snapshot(t: number, heartbeat: boolean, columns: TraceColumns, out: PointGroup[]): void {
+    if (heartbeat) this.stateKnown = true;
+    const emit = this.stateKnown;
+    const car: PointGroup = { t, attrs: this.attrs, metrics: [], values: [] };
+    if (emit) diffInto(this.values, this.baseline, M_CAR, heartbeat, car, columns);
+    else this.baseline.set(this.values);
+    if (car.metrics.length > 0) out.push(car);
+    for (let w = 0; w < 4; w++) {
+      const g: PointGroup = { t, attrs: this.wheelAttrs[w]!, metrics: [], values: [] };
+      for (let c = 0; c < WHEEL_CHANNELS.length; c++) {
+        const at = c * 4 + w;
+        const v = this.wheels[at]!;
+        if (v !== v) continue;
+        if (emit && (heartbeat || v !== this.wheelBaseline[at])) {
+          g.metrics.push(M_WHEEL + c);
+          g.values.push(v);
+        }
+        this.wheelBaseline[at] = v;
+      }
+      if (g.metrics.length > 0) out.push(g);
+    }
+    for (const e of this.tyreSets.values()) {
+      // A compound with none left stops being stored (its last count stays the last row).
+      if (emit && e.count > 0 && (heartbeat || e.count !== e.stored)) out.push({ t, attrs: e.attrs, metrics: [M_TYRE_SETS], values: [e.count] });
+      e.stored = e.count;
+    }
+  }
+
+  /** A finished lap, stored once at `t` (a history record merges with the live record of the same lap). */
+  addLap(lap: racetel.v1.IFinishedLap, t: number, out: PointGroup[]): void {
+    const number = lap.lapNumber ?? 0;
+    const values = new Float64Array(LAP_METRICS.length).fill(Number.NaN);
+    const wear = new Float64Array(4).fill(Number.NaN);
+    // A lap-history record has times and validity only (its position, pit flag, top speed ... are
+    // unknown, not zero): it must not wipe what live timing measured on the same lap.
+    const live = lap.origin === HISTORY_ORIGIN ? this.liveLaps?.find((l) => l.lap === number) : undefined;
+    if (live !== undefined) {
+      values.set(live.values);
+      wear.set(live.wearDelta);
+      const history = new Float64Array(LAP_METRICS.length);
+      readFinishedLap(lap, history);
+      values.set(history.subarray(0, LAP_HISTORY_METRICS));
+    } else {
+      readFinishedLap(lap, values);
+      const w = lap.tyreWearDelta;
+      if (w !== null && w !== undefined) {
+        wear[0] = w.frontLeft ?? 0;
+        wear[1] = w.frontRight ?? 0;
+        wear[2] = w.rearLeft ?? 0;
+        wear[3] = w.rearRight ?? 0;
+      }
+      if (lap.origin === LIVE_ORIGIN) this.rememberLive(number, values, wear);
+    }
+    const attrs = { ...this.attrs, lap: String(number) };
+    const g: PointGroup = { t, attrs, metrics: [], values: [] };
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v === v) { g.metrics.push(M_LAP + i); g.values.push(v); }
+    }
+    if (g.metrics.length > 0) out.push(g);
+    for (let w = 0; w < 4; w++) {
+      const v = wear[w]!;
+      if (v === v) out.push({ t, attrs: { ...attrs, wheel: WHEELS[w]! }, metrics: [M_LAP_WEAR], values: [v] });
+    }
+  }
+
+  private rememberLive(lap: number, values: Float64Array, wear: Float64Array): void {
+    this.liveLaps ??= Array.from({ length: LIVE_LAPS_REMEMBERED }, () => ({ lap: -1, values: new Float64Array(LAP_METRICS.length), wearDelta: new Float64Array(4) }));
+    let slot = this.liveLaps.find((l) => l.lap === lap);
+    if (slot === undefined) {
+      slot = this.liveLaps[this.liveLapNext]!;
+      this.liveLapNext = (this.liveLapNext + 1) % LIVE_LAPS_REMEMBERED;
+    }
+    slot.lap = lap;
+    slot.values.set(values);
+    slot.wearDelta.set(wear);
+  }
+
+  /** F1 25 LapPositions: the position at the end of each lap becomes that lap's racetel.lap.position, once per change. */
+  setLapPositions(p: racetel.v1.IF1LapPositions, t: number, out: PointGroup[]): void {
     const first = p.firstLap ?? 1;
     const positions = p.positions ?? [];
     this.lapPositionsSeen ??= new Uint8Array(256);
@@ -191,78 +296,24 @@ export class CarState {
       const position = positions[i]!;
       if (position < 1 || position > 255 || lap < 1 || lap > 255 || this.lapPositionsSeen[lap] === position) continue;
       this.lapPositionsSeen[lap] = position;
-      const rec = this.lapRecord(lap);
-      rec.values[LAP_POSITION_SLOT] = position;
-      rec.collectionsLeft = holdCollections;
+      out.push({ t, attrs: { ...this.attrs, lap: String(lap) }, metrics: [M_LAP + LAP_POSITION_SLOT], values: [position] });
     }
   }
 
-  private lapRecord(lap: number): LapRecord {
-    let rec = this.laps.find((r) => r.lap === lap);
-    if (rec === undefined) {
-      rec = { lap, values: new Float64Array(LAP_METRICS.length).fill(Number.NaN), wearDelta: new Float64Array(4).fill(Number.NaN), attrs: {}, wheelAttrs: [], collectionsLeft: 0 };
-      this.setLapAttrs(rec);
-      this.laps.push(rec);
-    }
-    return rec;
-  }
-
-  private setLapAttrs(rec: LapRecord): void {
-    rec.attrs = { ...this.attrs, lap: String(rec.lap) };
-    rec.wheelAttrs = WHEELS.map((wheel) => ({ ...rec.attrs, wheel }));
-    this.counter.created += 1 + WHEELS.length;
-  }
-
-  addLap(lap: racetel.v1.IFinishedLap, holdCollections: number): void {
-    const number = lap.lapNumber ?? 0;
-    const rec = this.lapRecord(number);
-    // A lap-history record has times and validity only (its position, pit flag, top speed ... are
-    // unknown, not zero): it must not wipe what live timing measured on the same lap.
-    const live = lap.origin === HISTORY_ORIGIN ? this.liveLaps?.find((l) => l.lap === number) : undefined;
-    if (live !== undefined) {
-      rec.values.set(live.values);
-      rec.wearDelta.set(live.wearDelta);
-      readFinishedLap(lap, historyScratch);
-      rec.values.set(historyScratch.subarray(0, LAP_HISTORY_METRICS));
-    } else {
-      readFinishedLap(lap, rec.values);
-      const w = lap.tyreWearDelta;
-      if (w === null || w === undefined) rec.wearDelta.fill(Number.NaN);
-      else {
-        rec.wearDelta[0] = w.frontLeft ?? 0;
-        rec.wearDelta[1] = w.frontRight ?? 0;
-        rec.wearDelta[2] = w.rearLeft ?? 0;
-        rec.wearDelta[3] = w.rearRight ?? 0;
-      }
-      if (lap.origin === LIVE_ORIGIN) this.rememberLive(number, rec);
-    }
-    rec.collectionsLeft = holdCollections;
-  }
-
-  private rememberLive(lap: number, rec: LapRecord): void {
-    this.liveLaps ??= Array.from({ length: LIVE_LAPS_REMEMBERED }, () => ({ lap: -1, values: new Float64Array(LAP_METRICS.length), wearDelta: new Float64Array(4) }));
-    let slot = this.liveLaps.find((l) => l.lap === lap);
-    if (slot === undefined) {
-      slot = this.liveLaps[this.liveLapNext]!;
-      this.liveLapNext = (this.liveLapNext + 1) % LIVE_LAPS_REMEMBERED;
-    }
-    slot.lap = lap;
-    slot.values.set(rec.values);
-    slot.wearDelta.set(rec.wearDelta);
-  }
-
-  countEvent(event: string): void {
-    countEventIn(this.events, this.attrs, this.counter, event);
+  event(name: string, t: number, out: PointGroup[]): void {
+    out.push({ t, attrs: { ...this.attrs, event: name }, metrics: [M_CAR_EVENT], values: [1] });
   }
 }
 
-/** One session: its session-wide channels and its cars. */
+/** One session: its session-wide channels, its cars, its clock in event time and what waits for the collector. */
 export class SessionState {
   readonly values = new Float64Array(sessionChannels.length).fill(Number.NaN);
   /** F1 24+ time trial laps (timeTrialChannels), NaN until a TimeTrial frame came. */
   readonly timeTrial = new Float64Array(timeTrialChannels.length).fill(Number.NaN);
+  private readonly baseline = new Float64Array(sessionChannels.length).fill(Number.NaN);
+  private readonly timeTrialBaseline = new Float64Array(timeTrialChannels.length).fill(Number.NaN);
+  private stateKnown = false;
   readonly cars = new Map<number, CarState>();
-  readonly events = new Map<string, EventCount>();
   attrs: Attributes = {};
   lastSeenMs = 0;
   /**
@@ -271,9 +322,22 @@ export class SessionState {
    * so a flood of one-off session ids evicts itself, not a live console.
    */
   established = false;
-  /** Frames so far, and the first and latest frame time (event time, ms) while on probation. */
+  /** Frames so far, and the first frame's event time (ms) while on probation. */
   frames = 0;
   firstFrameMs = Number.NaN;
+  /** Latest event time seen (ns). */
+  maxEventNs = -Infinity;
+  /** Everything up to this event time (ns) reached the collector; older frames are late. */
+  exportedNs = -Infinity;
+  /** Frames older than this (ns) need never be sent again: exported, and a heartbeat before the last exported one. */
+  safeBeforeNs = -Infinity;
+  /** True once the session left rpc and everything it owed reached the collector. */
+  closed = false;
+  /** Index of the next state boundary (its time is index x interval), NaN before the first frame. */
+  nextBoundary = Number.NaN;
+  /** State snapshots, finished laps and events waiting for the collector, oldest first. */
+  readonly pending: PointGroup[] = [];
+  groupsDropped = 0;
   private track = "\u0000";
   private source = "\u0000";
   private game = "\u0000";
@@ -290,11 +354,35 @@ export class SessionState {
     this.game = game;
     this.attrs = { session_id: this.id, game, track, source };
     this.counter.created += 1;
-    for (const [event, e] of this.events) e.attrs = { ...this.attrs, event };
   }
 
-  countEvent(event: string): void {
-    countEventIn(this.events, this.attrs, this.counter, event);
+  push(g: PointGroup): void {
+    if (this.pending.length >= MAX_PENDING_GROUPS) {
+      this.pending.shift();
+      this.groupsDropped++;
+    }
+    this.pending.push(g);
+  }
+
+  /** Snapshots the session and every car at boundary `t`. */
+  snapshot(t: number, heartbeat: boolean, columns: TraceColumns): void {
+    if (heartbeat) this.stateKnown = true;
+    const g: PointGroup = { t, attrs: this.attrs, metrics: [], values: [] };
+    if (this.stateKnown) {
+      diffInto(this.values, this.baseline, M_SESSION, heartbeat, g);
+      diffInto(this.timeTrial, this.timeTrialBaseline, M_TIME_TRIAL, heartbeat, g);
+    } else {
+      this.baseline.set(this.values);
+      this.timeTrialBaseline.set(this.timeTrial);
+    }
+    if (g.metrics.length > 0) this.push(g);
+    const out: PointGroup[] = [];
+    for (const car of this.cars.values()) car.snapshot(t, heartbeat, columns, out);
+    for (const o of out) this.push(o);
+  }
+
+  event(name: string, t: number): void {
+    this.push({ t, attrs: { ...this.attrs, event: name }, metrics: [M_SESSION_EVENT], values: [1] });
   }
 }
 
@@ -318,31 +406,65 @@ export type SessionRefusal = "session_budget" | "too_many_sessions";
 export interface StoreOptions {
   carTimeoutMs: number;
   sessionTimeoutMs: number;
-  lapHoldCollections: number;
   /** Sessions held at once (memory stays bounded); a newcomer evicts a session on probation or a silent one. */
   maxSessions: number;
   /** New sessions one frame source (labels.source) may open per minute. */
   newSessionsPerMinute: number;
+  recording: RecordingOptions;
 }
 
-/** All live sessions and cars. apply() is the per-frame hot path: it only overwrites numbers. */
+export function defaultRecording(): RecordingOptions {
+  return { enabled: true, traceSlots: [], stateIntervalMs: 250, heartbeatMs: 5000, latenessMs: 100 };
+}
+
+/** All live sessions and cars. apply() is the per-frame hot path: it overwrites numbers and fills a trace slot. */
 export class TelemetryStore {
   readonly sessions = new Map<string, SessionState>();
-  readonly ingest = new Map<string, IngestRecord>();
   /** Sessions on probation, least recently active first. */
   readonly probation = new Map<string, SessionState>();
+  readonly ingest = new Map<string, IngestRecord>();
   readonly attributeSets: AttributeSetCounter = { created: 0 };
+  /** Sessions that went silent or were evicted, with what they still owe the collector. */
+  readonly retired: SessionState[] = [];
   private readonly budget: NewSessionBudget;
+  readonly columns: TraceColumns;
+  readonly traceWidth: number;
+  /** CAR_CHANNELS slot of each trace column. */
+  readonly traceSlots: readonly number[];
+  private readonly intervalNs: number;
+  /** Boundaries per heartbeat. */
+  private readonly beatEvery: number;
   carsLive = 0;
   sessionsEvicted = 0;
+  framesLate = 0;
+  /** Samples and groups dropped (full backlog) by sessions no longer live. */
+  droppedWithRetired = 0;
   /** Why the last refused frame was refused. */
   refusal: SessionRefusal = "too_many_sessions";
+  /** Event time (ns) of the frame apply() last took. */
+  lastFrameNs = 0;
 
   constructor(private readonly options: StoreOptions) {
     this.budget = new NewSessionBudget({ perMinute: options.newSessionsPerMinute, maxSources: 4 * options.maxSessions });
+    const r = options.recording;
+    this.traceSlots = [...r.traceSlots].sort((a, b) => a - b);
+    this.traceWidth = this.traceSlots.length;
+    this.columns = new Int16Array(CAR_CHANNELS.length).fill(-1);
+    this.traceSlots.forEach((slot, column) => { this.columns[slot] = column; });
+    this.intervalNs = r.stateIntervalMs * 1e6;
+    this.beatEvery = Math.max(1, Math.round(r.heartbeatMs / r.stateIntervalMs));
   }
 
-  private session(id: string, labels: Labels, frame: Frame, nowMs: number): SessionState | undefined {
+  get recording(): RecordingOptions {
+    return this.options.recording;
+  }
+
+  /** Heartbeat period, ns. */
+  get heartbeatNs(): number {
+    return this.beatEvery * this.intervalNs;
+  }
+
+  private session(id: string, labels: Labels, t: number, nowMs: number): SessionState | undefined {
     let s = this.sessions.get(id);
     if (s === undefined) {
       if (!this.budget.take(labels.source ?? "", nowMs)) {
@@ -354,20 +476,20 @@ export class TelemetryStore {
         return undefined;
       }
       s = new SessionState(id, this.attributeSets);
+      if (!this.options.recording.enabled) s.safeBeforeNs = Infinity; // nothing to keep for a collector
       this.sessions.set(id, s);
     }
-    if (!s.established) this.onProbation(s, frame, nowMs);
+    if (!s.established) this.onProbation(s, t / 1e6);
     s.relabel(labels);
     s.lastSeenMs = nowMs;
     return s;
   }
 
-  private onProbation(s: SessionState, frame: Frame, nowMs: number): void {
-    const t = frame.receiveTimeUnixNano === null || frame.receiveTimeUnixNano === undefined ? nowMs : toNumber(frame.receiveTimeUnixNano) / 1e6;
-    if (s.frames === 0) s.firstFrameMs = t;
+  private onProbation(s: SessionState, tMs: number): void {
+    if (s.frames === 0) s.firstFrameMs = tMs;
     s.frames++;
     this.probation.delete(s.id);
-    if (s.frames >= SESSION_ESTABLISHED_AFTER_FRAMES && t - s.firstFrameMs >= SESSION_ESTABLISHED_AFTER_MS) s.established = true;
+    if (s.frames >= SESSION_ESTABLISHED_AFTER_FRAMES && tMs - s.firstFrameMs >= SESSION_ESTABLISHED_AFTER_MS) s.established = true;
     else this.probation.set(s.id, s);
   }
 
@@ -385,21 +507,35 @@ export class TelemetryStore {
       }
     }
     if (victim === undefined) return false;
-    this.forget(victim);
+    this.retire(victim);
     this.sessionsEvicted++;
     return true;
   }
 
-  private forget(s: SessionState): void {
+  /** Takes a session out of the live set; what it still owes the collector goes with the next collection. */
+  private retire(s: SessionState): void {
     this.carsLive -= s.cars.size;
     this.sessions.delete(s.id);
     this.probation.delete(s.id);
+    this.finish(s);
+    this.droppedWithRetired += s.groupsDropped;
+    for (const car of s.cars.values()) this.droppedWithRetired += car.trace.dropped;
+    this.retired.push(s);
+  }
+
+  /** Closes every open sample and stores the whole state at the next boundary: nothing more is coming. */
+  finish(s: SessionState): void {
+    for (const car of s.cars.values()) car.trace.closeOpen();
+    if (s.nextBoundary === s.nextBoundary) {
+      s.snapshot(s.nextBoundary * this.intervalNs, true, this.columns);
+      s.nextBoundary += 1;
+    }
   }
 
   private car(session: SessionState, carIndex: number, labels: Labels, nowMs: number): CarState {
     let c = session.cars.get(carIndex);
     if (c === undefined) {
-      c = new CarState(session.id, carIndex, this.attributeSets);
+      c = new CarState(session.id, carIndex, this.attributeSets, this.traceWidth);
       session.cars.set(carIndex, c);
       this.carsLive += 1;
     }
@@ -408,30 +544,66 @@ export class TelemetryStore {
     return c;
   }
 
-  /** Records one (validated) frame and returns its session, or undefined when a new session was refused (why: .refusal). */
+  /** Moves the session's clock to `t`, snapshotting the state at the boundaries it passes. */
+  private advance(s: SessionState, t: number): void {
+    if (t > s.maxEventNs) s.maxEventNs = t;
+    const k = Math.floor(t / this.intervalNs);
+    if (s.nextBoundary !== s.nextBoundary) {
+      s.nextBoundary = k + 1;
+      return;
+    }
+    if (k < s.nextBoundary) return;
+    const first = s.nextBoundary;
+    const every = this.beatEvery;
+    s.snapshot(first * this.intervalNs, first % every === 0, this.columns);
+    // A gap over several boundaries: the state did not change in between, but a heartbeat inside it still counts.
+    const beat = Math.ceil((first + 1) / every) * every;
+    if (beat <= k) s.snapshot(beat * this.intervalNs, true, this.columns);
+    s.nextBoundary = k + 1;
+  }
+
+  /**
+   * Records one (validated) frame and returns its session, or undefined when a new session was refused
+   * (why: .refusal). A frame older than what was already stored for its session is counted late and
+   * changes nothing (a resend after a reconnect, or a frame held up for longer than the lateness).
+   */
   apply(frame: Frame, nowMs: number): SessionState | undefined {
     const labels = frame.labels!;
-    const session = this.session(labels.sessionId!, labels, frame, nowMs);
+    const rt = frame.receiveTimeUnixNano;
+    let t = rt === null || rt === undefined ? 0 : toNumber(rt as number);
+    if (t <= 0) t = nowMs * 1e6;
+    this.lastFrameNs = t;
+    const session = this.session(labels.sessionId!, labels, t, nowMs);
     if (session === undefined) return undefined;
-    const carIndex = labels.carIndex;
+    if (t <= session.exportedNs) {
+      this.framesLate++;
+      return session;
+    }
     const kind = (frame as racetel.v1.Frame).payload;
+    if (!this.options.recording.enabled) return this.applyLiveOnly(session, frame, kind, nowMs);
+    this.advance(session, t);
+    const carIndex = labels.carIndex;
     if (carIndex === null || carIndex === undefined) {
       if (kind === "session") fillFrom(sessionChannels, frame.session!, session.values, 0);
       else if (kind === "f1TimeTrial") fillFrom(timeTrialChannels, frame.f1TimeTrial!, session.timeTrial, 0);
-      else if (kind === "event") session.countEvent(eventName(frame.event!.type));
+      else if (kind === "event") session.event(eventName(frame.event!.type), t);
       return session;
     }
     const car = this.car(session, carIndex, labels, nowMs);
+    const cols = this.columns;
     switch (kind) {
       case "telemetry":
-        fillFrom(telemetryChannels, frame.telemetry!, car.values, CAR_GROUPS.telemetry);
+        car.trace.begin(t, KIND_TELEMETRY);
+        fillFrom(telemetryChannels, frame.telemetry!, car.values, CAR_GROUPS.telemetry, cols, car.trace);
         fillWheelsFrom(telemetryWheelChannels, frame.telemetry!, car.wheels, WHEEL_GROUPS.telemetry);
         break;
       case "motion":
-        fillFrom(motionChannels, frame.motion!, car.values, CAR_GROUPS.motion);
+        car.trace.begin(t, KIND_MOTION);
+        fillFrom(motionChannels, frame.motion!, car.values, CAR_GROUPS.motion, cols, car.trace);
         break;
       case "lap":
-        fillFrom(lapChannels, frame.lap!, car.values, CAR_GROUPS.lap);
+        car.trace.begin(t, KIND_LAP);
+        fillFrom(lapChannels, frame.lap!, car.values, CAR_GROUPS.lap, cols, car.trace);
         break;
       case "status":
         fillFrom(statusChannels, frame.status!, car.values, CAR_GROUPS.status);
@@ -444,21 +616,37 @@ export class TelemetryStore {
         fillFrom(resultChannels, frame.finalResult!, car.values, CAR_GROUPS.result);
         break;
       case "finishedLap":
-        car.addLap(frame.finishedLap!, this.options.lapHoldCollections);
+        car.addLap(frame.finishedLap!, t, session.pending);
         break;
       case "event":
-        car.countEvent(eventName(frame.event!.type));
+        car.event(eventName(frame.event!.type), t, session.pending);
         break;
       case "f1TyreSets":
         car.setTyreSets(frame.f1TyreSets!);
         break;
       case "f1LapPositions":
-        car.setLapPositions(frame.f1LapPositions!, this.options.lapHoldCollections);
+        car.setLapPositions(frame.f1LapPositions!, t, session.pending);
         break;
       default:
         // Participant, setup (static while a stint lasts: Subscribe has them), lobby players: labels only.
         break;
     }
+    return session;
+  }
+
+  /** Without a collector: the live values only (subscribers, /metrics), nothing kept for storage. */
+  private applyLiveOnly(session: SessionState, frame: Frame, kind: string | undefined, nowMs: number): SessionState {
+    const labels = frame.labels!;
+    const carIndex = labels.carIndex;
+    if (carIndex === null || carIndex === undefined) {
+      if (kind === "session") fillFrom(sessionChannels, frame.session!, session.values, 0);
+      return session;
+    }
+    const car = this.car(session, carIndex, labels, nowMs);
+    if (kind === "telemetry") fillFrom(telemetryChannels, frame.telemetry!, car.values, CAR_GROUPS.telemetry);
+    else if (kind === "motion") fillFrom(motionChannels, frame.motion!, car.values, CAR_GROUPS.motion);
+    else if (kind === "lap") fillFrom(lapChannels, frame.lap!, car.values, CAR_GROUPS.lap);
+    else if (kind === "status") fillFrom(statusChannels, frame.status!, car.values, CAR_GROUPS.status);
     return session;
   }
 
@@ -475,26 +663,34 @@ export class TelemetryStore {
     rec.lastSeenMs = nowMs;
   }
 
-  /** Forgets silent cars, sessions and ingest instances; returns how many cars were dropped. */
+  /** Forgets silent cars, retires silent sessions (their last samples still go out); returns the cars dropped. */
   expire(nowMs: number): number {
     let dropped = 0;
-    for (const [id, session] of this.sessions) {
-      const sessionSilent = nowMs - session.lastSeenMs > this.options.sessionTimeoutMs;
+    for (const session of [...this.sessions.values()]) {
+      if (nowMs - session.lastSeenMs > this.options.sessionTimeoutMs) {
+        dropped += session.cars.size;
+        this.retire(session);
+        continue;
+      }
       for (const [index, car] of session.cars) {
-        if (sessionSilent || nowMs - car.lastSeenMs > this.options.carTimeoutMs) {
+        // A silent car goes once its last samples went out.
+        if (nowMs - car.lastSeenMs > this.options.carTimeoutMs && car.trace.count === 0 && car.trace.openAt !== car.trace.openAt) {
           session.cars.delete(index);
+          this.carsLive--;
           dropped++;
         }
-      }
-      if (sessionSilent) {
-        this.sessions.delete(id);
-        this.probation.delete(id);
       }
     }
     for (const [instance, rec] of this.ingest) {
       if (nowMs - rec.lastSeenMs > this.options.sessionTimeoutMs) this.ingest.delete(instance);
     }
-    this.carsLive -= dropped;
     return dropped;
+  }
+
+  /** The event time up to which a session's samples may be stored now (ns): its newest frame less the lateness, or all of it once silent. */
+  watermark(s: SessionState, nowMs: number): number {
+    const lateness = this.options.recording.latenessMs;
+    if (nowMs - s.lastSeenMs > lateness) return s.maxEventNs;
+    return s.maxEventNs - lateness * 1e6;
   }
 }

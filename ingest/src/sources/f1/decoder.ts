@@ -104,7 +104,7 @@ export class F1Decoder implements PacketDecoder {
     }
     if (h.playerCarIndex !== session.playerCarIndex) session.playerCarIndex = h.playerCarIndex;
     this.setSource(sourceAddress);
-    n.receiveTimeUnixNano = receiveTimeUnixNano;
+    n.receiveTimeUnixNano = session.instantOf(packet.readUInt32LE(23), receiveTimeUnixNano);
     try {
       this.normalise(id, parsed, session, packet);
     } catch {

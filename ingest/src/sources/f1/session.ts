@@ -24,6 +24,11 @@ export class F1Session {
   lastSeenMs: number;
   /** Packets of this session so far: a session that sent few, briefly, is the first to be evicted. */
   packets = 0;
+  // The receive time of the first packet of the two latest game frames (overallFrameIdentifier).
+  private frameA = -1;
+  private timeA = 0;
+  private frameB = -1;
+  private timeB = 0;
   /** Bit n set when packet id n arrived in this session. */
   seenPacketIds = 0;
   advised = false;
@@ -94,6 +99,20 @@ export class F1Session {
   }
 
   /** Whether the player's motion should wait for a MotionEx: the session sent one, or is in its first frames. */
+  /**
+   * The time every frame of game frame `frameId` carries: the receive time of its first packet. Motion,
+   * LapData and CarTelemetry of one instant then share a timestamp, so rpc stores them as one sample.
+   */
+  instantOf(frameId: number, receiveTimeUnixNano: number): number {
+    if (frameId === this.frameA) return this.timeA;
+    if (frameId === this.frameB) return this.timeB;
+    this.frameB = this.frameA;
+    this.timeB = this.timeA;
+    this.frameA = frameId;
+    this.timeA = receiveTimeUnixNano;
+    return receiveTimeUnixNano;
+  }
+
   motionExExpected(): boolean {
     return this.motionExSeen || this.motionPackets++ < 5;
   }
