@@ -10,8 +10,11 @@ deps:            ## install Debian/Python/Go/npm dependencies of the tests
 build: deps      ## generate code and compile every package
 	npm run build
 
-test: deps collector influxdb  ## everything CI checks: generated code, lint, typecheck, unit, integration and e2e tests
+test: deps collector influxdb test-collector  ## everything CI checks: generated code, lint, typecheck, unit, integration and e2e tests
 	npm test
+
+test-collector:  ## go vet and go test of racetel's collector component (deploy/collector/racetelinfluxexporter)
+	cd deploy/collector/racetelinfluxexporter && go vet ./... && go test -count=1 ./...
 
 bench: deps      ## benchmarks (figures printed, nothing asserted on speed)
 	npm run bench

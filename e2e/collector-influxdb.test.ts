@@ -50,7 +50,7 @@ describe("collector build", () => {
     const out = spawnSync(collectorBinary(), ["components"], { encoding: "utf8" }).stdout;
     for (const section of ["receivers", "processors", "exporters", "extensions"]) assert.match(out, new RegExp(`^${section}:`, "m"));
     const names = [...out.matchAll(/^\s+- name: (\S+)/gm)].map((m) => m[1]).sort();
-    assert.deepEqual(names, ["batch", "debug", "health_check", "influxdb", "otlp"]);
+    assert.deepEqual(names, ["batch", "debug", "health_check", "influxdb", "otlp", "racetel_influxdb"]);
     const schemes = [...out.matchAll(/^\s+- scheme: (\S+)/gm)].map((m) => m[1]).sort();
     assert.deepEqual(schemes, ["env", "file", "yaml"], "config providers: no remote (http/https) configs");
   });
@@ -62,13 +62,13 @@ describe("collector config", () => {
     assert.equal(status, 0, output);
   });
   it("accepts the debug exporter added to the pipeline by --set (documented for troubleshooting)", () => {
-    const { status, output } = validateCollectorConfig(collectorConfig, ["service::pipelines::metrics::exporters=[influxdb,debug]"]);
+    const { status, output } = validateCollectorConfig(collectorConfig, ["service::pipelines::metrics::exporters=[racetel_influxdb,debug]"]);
     assert.equal(status, 0, output);
   });
-  it("rejects an unknown metrics_schema with a message naming it", () => {
-    const { status, output } = validateCollectorConfig(collectorConfig, ["exporters::influxdb::metrics_schema=bogus"]);
+  it("rejects a racetel_influxdb exporter without a database, naming the setting", () => {
+    const { status, output } = validateCollectorConfig(collectorConfig, ["exporters::racetel_influxdb::database="]);
     assert.notEqual(status, 0);
-    assert.match(output, /schema 'bogus' not recognized/);
+    assert.match(output, /database is required/);
   });
 });
 
@@ -76,17 +76,21 @@ describe("collector -> InfluxDB", () => {
   let influx: InfluxDb;
   let v2: Collector;
   let v1: Collector;
+  let contrib: Collector;
   before(async () => {
     influx = await startInfluxDb("racetel");
     await influx.query(`CREATE DATABASE "schema_v1"`, "");
+    await influx.query(`CREATE DATABASE "contrib"`, "");
     v2 = await startCollector({ influxUrl: influx.url, database: "racetel" });
     v1 = await startCollector({
       influxUrl: influx.url,
       database: "schema_v1",
-      set: ["exporters::influxdb::metrics_schema=telegraf-prometheus-v1"],
+      set: ["service::pipelines::metrics::exporters=[influxdb]", "exporters::influxdb::metrics_schema=telegraf-prometheus-v1"],
     });
+    contrib = await startCollector({ influxUrl: influx.url, database: "contrib", set: ["service::pipelines::metrics::exporters=[influxdb]"] });
   });
   after(async () => {
+    await contrib?.stop();
     await v1?.stop();
     await v2?.stop();
     await influx?.stop();
@@ -105,7 +109,18 @@ describe("collector -> InfluxDB", () => {
     }
     const tags = await influx.query(`SHOW TAG KEYS FROM "prometheus"`);
     const keys = (tags[0]?.series?.[0]?.values ?? []).map((v) => v[0]);
-    for (const key of ["session_id", "car_index", "service.name", "otel.library.name"]) assert.ok(keys.includes(key), `tag ${key} missing: ${keys.join(",")}`);
+    for (const key of ["session_id", "car_index"]) assert.ok(keys.includes(key), `tag ${key} missing: ${keys.join(",")}`);
+    for (const key of ["service.name", "otel.library.name"]) assert.ok(!keys.includes(key), `tag ${key} is dropped by racetel_influxdb: ${keys.join(",")}`);
+  });
+
+  it("racetel_influxdb stores the same rows and values as the contrib exporter, in one line per row instead of one per point", async () => {
+    await exportOnce(v2.otlpEndpoint, "same");
+    await exportOnce(contrib.otlpEndpoint, "same");
+    const query = `SELECT "racetel.car.speed", "racetel.car.lap.distance" FROM "prometheus" WHERE "session_id" = 'same' GROUP BY "car_index"`;
+    const ours = await waitForRows(influx, query, cars.length, v2.process);
+    const theirs = await waitForRows(influx, query, cars.length, contrib.process, "contrib");
+    const strip = (series: typeof ours) => series.map((x) => ({ car: x.tags?.car_index, values: x.values.map((v) => v.slice(1)) })).sort((a, b) => String(a.car).localeCompare(String(b.car)));
+    assert.deepEqual(strip(ours), strip(theirs));
   });
 
   it("telegraf-prometheus-v1 (rejected): each metric is its own measurement, so no row holds both", async () => {

@@ -15,7 +15,7 @@ import { ingestServiceDefinition, racetel } from "@racetel/proto";
 import { decodeCapture, raceCapturePath, type DecodedCapture } from "./harness/capture.js";
 import { hasData, interpolate, loadDashboards, resolveVariables } from "./harness/dashboards.js";
 import type { InfluxSeries } from "./harness/influxdb.js";
-import { decodeSimulatedRace, simulateArgs, type DecodedRace } from "./harness/simulated.js";
+import { decodeSimulatedRace, simulateArgs, simulatedRace, type DecodedRace } from "./harness/simulated.js";
 import { racetel as racetelCli, startStack, type Stack } from "./harness/stack.js";
 
 /**
@@ -24,6 +24,7 @@ import { racetel as racetelCli, startStack, type Stack } from "./harness/stack.j
  */
 const noDataInEither: Record<string, string> = {
   "racetel-live-car/Tyre core temperature/A": "F1 games send tyre surface and inner temperatures only; core comes from ACC",
+  "racetel-live-car/Fuel/B": "fuel volume in litres is ACC's; F1 games measure fuel in kg (Fuel/A)",
 };
 
 /** Panels the 17 s real capture cannot fill (no car completes a lap live, pits or finishes): the simulated race must. */
@@ -114,6 +115,15 @@ describe("racetel back end end to end: F1 23 race capture -> ingest -> rpc -> co
       const decoded = r[0]?.series?.[0]?.values[0]?.[1];
       if (typeof decoded === "number" && decoded >= truth.datagrams + race.datagrams) break;
       if (Date.now() > deadline) throw new Error(`ingest decoded ${String(decoded)} of ${truth.datagrams} + ${race.datagrams} datagrams in InfluxDB\n${stack.logs()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // Then the sessions' last state: stored once they have been quiet for a second (docs/metrics.md).
+    const quietDeadline = Date.now() + 15_000;
+    for (;;) {
+      const r = await stack.influx.query(`SELECT count("racetel.result.position") FROM "prometheus" WHERE "session_id" = '${race.sessionId}'`);
+      const stored = Number(r[0]?.series?.[0]?.values[0]?.[1] ?? 0);
+      if (stored >= simulatedRace.cars) break;
+      if (Date.now() > quietDeadline) throw new Error(`the simulated race's final classification did not reach InfluxDB: ${stored} of ${simulatedRace.cars} cars (session ${race.sessionId})\n${stack.logs()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     await new Promise((r) => setTimeout(r, 1500));

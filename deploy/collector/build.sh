@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds racetel's OpenTelemetry Collector from manifest.yaml with the pinned ocb, into
-# ~/.cache/racetel/otelcol-<sha256 of manifest>/, and prints the binary's path (last line of stdout).
+# ~/.cache/racetel/otelcol-<sha256 of manifest and racetelinfluxexporter/>/, and prints the binary's path
+# (last line of stdout).
 # A build for the same manifest is reused: delete that folder to force a rebuild.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -9,7 +10,7 @@ OCB_VERSION=v0.161.0   # keep equal to the component versions in manifest.yaml
 command -v go >/dev/null || { echo "collector: 'go' is not installed (needed to build the collector)" >&2; exit 1; }
 
 cache="${RACETEL_CACHE_DIR:-$HOME/.cache/racetel}"
-sum=$(sha256sum "$here/manifest.yaml" | cut -d' ' -f1)
+sum=$(cd "$here" && { cat manifest.yaml; find racetelinfluxexporter -type f ! -name '*_test.go' | LC_ALL=C sort | xargs cat; } | sha256sum | cut -d' ' -f1)
 out="$cache/otelcol-$sum"
 bin="$out/otelcol-racetel"
 if [ -x "$bin" ]; then
@@ -38,7 +39,7 @@ fi
 # Build in a scratch folder and move into place at the end, so an interrupted build never looks cached.
 work=$(mktemp -d "$cache/otelcol-build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-sed "s#output_path: .*#output_path: $work/src#" "$here/manifest.yaml" > "$work/manifest.yaml"
+sed -e "s#output_path: .*#output_path: $work/src#" -e "s#path: \./#path: $here/#" "$here/manifest.yaml" > "$work/manifest.yaml"
 echo "collector: building with ocb $OCB_VERSION (several minutes on a cold Go cache)" >&2
 "$ocb" --config "$work/manifest.yaml" >&2
 mkdir -p "$out"

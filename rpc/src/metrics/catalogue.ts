@@ -59,6 +59,7 @@ export const DEFAULT_TRACE_CHANNELS: readonly string[] = [
   "racetel.car.speed", "racetel.car.throttle", "racetel.car.brake", "racetel.car.steering", "racetel.car.gear",
   "racetel.car.engine.rpm", "racetel.car.drs", "racetel.car.world_position.x", "racetel.car.world_position.y",
   "racetel.car.world_position.z", "racetel.car.lap.distance", "racetel.car.lap.number", "racetel.car.lap.current_time",
+  "racetel.car.lap.delta_to_best",
 ];
 
 /** Names that may be trace channels: per-car, single-valued channels (CAR_CHANNELS). */

@@ -29,6 +29,8 @@ export interface ExportOptions {
 }
 
 const GRPC_RESOURCE_EXHAUSTED = 8;
+/** Gauges have no start time; 0 keeps the InfluxDB exporters from adding a start_time_unix_nano field to every row. */
+const NO_START: HrTime = [0, 0];
 const RESOURCE = resourceFromAttributes({ "service.name": "racetel-rpc" });
 const SCOPE = { name: "racetel-rpc" };
 const DESCRIPTORS = CATALOGUE.map((m) => ({ name: m.name, unit: m.unit, description: m.description, valueType: ValueType.DOUBLE }));
@@ -236,6 +238,7 @@ export class MetricsPipeline {
       if (total >= this.options.maxPointsPerCollection) break;
       const retired = !this.store.sessions.has(s.id);
       if (drain && !retired) this.store.finish(s);
+      else if (!retired) this.store.storeQuietState(s, nowMs);
       const watermark = drain || retired ? Infinity : this.store.watermark(s, nowMs);
       total += this.take(s, watermark, points, takes);
     }
@@ -280,7 +283,7 @@ export class MetricsPipeline {
         for (let c = 0; c < slots.length; c++) {
           const v = trace.valueAt(i, c);
           if (v !== v) continue;
-          points[M_CAR + slots[c]!]!.push({ attributes: car.attrs, startTime: t, endTime: t, value: v });
+          points[M_CAR + slots[c]!]!.push({ attributes: car.attrs, startTime: NO_START, endTime: t, value: v });
           n++;
         }
       }
@@ -288,7 +291,9 @@ export class MetricsPipeline {
     }
     let g = 0;
     const pending = s.pending;
-    while (g < pending.length && pending[g]!.t <= watermark) {
+    // State stored early for a quiet session lies just after its last frame: it may go out as well.
+    const groupsUpTo = Math.max(watermark, this.store.quietStateNs(s));
+    while (g < pending.length && pending[g]!.t <= groupsUpTo) {
       n += addGroup(pending[g]!, points);
       g++;
     }
@@ -324,7 +329,7 @@ export class MetricsPipeline {
   }
 
   private walkIngest(points: DataPoint<number>[][], t: HrTime): void {
-    const emit = (metric: number, value: number, attributes: Attributes): void => { points[metric]!.push({ attributes, startTime: t, endTime: t, value }); };
+    const emit = (metric: number, value: number, attributes: Attributes): void => { points[metric]!.push({ attributes, startTime: NO_START, endTime: t, value }); };
     for (const rec of this.store.ingest.values()) {
       const attrs = { ingest_instance: rec.instance };
       const s = rec.stats;
@@ -351,7 +356,7 @@ export class MetricsPipeline {
 
   private walkSelf(points: DataPoint<number>[][], t: HrTime): void {
     const c = this.counters;
-    const emit = (metric: number, value: number, attributes: Attributes): void => { points[metric]!.push({ attributes, startTime: t, endTime: t, value }); };
+    const emit = (metric: number, value: number, attributes: Attributes): void => { points[metric]!.push({ attributes, startTime: NO_START, endTime: t, value }); };
     emit(M_RPC, c.framesReceived, this.rpcAttrs);
     for (const [reason, n] of c.rejected) {
       let a = this.rejectAttrs.get(reason);
@@ -392,6 +397,6 @@ function hrTime(ns: number): HrTime {
 
 function addGroup(g: PointGroup, points: DataPoint<number>[][]): number {
   const t = hrTime(g.t);
-  for (let i = 0; i < g.metrics.length; i++) points[g.metrics[i]!]!.push({ attributes: g.attrs, startTime: t, endTime: t, value: g.values[i]! });
+  for (let i = 0; i < g.metrics.length; i++) points[g.metrics[i]!]!.push({ attributes: g.attrs, startTime: NO_START, endTime: t, value: g.values[i]! });
   return g.metrics.length;
 }

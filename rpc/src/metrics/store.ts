@@ -335,6 +335,8 @@ export class SessionState {
   closed = false;
   /** Index of the next state boundary (its time is index x interval), NaN before the first frame. */
   nextBoundary = Number.NaN;
+  /** The boundary already stored early because the session went quiet (advance() does not store it again). */
+  quietBoundary = Number.NaN;
   /** State snapshots, finished laps and events waiting for the collector, oldest first. */
   readonly pending: PointGroup[] = [];
   groupsDropped = 0;
@@ -397,6 +399,8 @@ export interface IngestRecord {
 /** A session is established (no longer evicted before live ones) after this many frames spanning this much event time. */
 export const SESSION_ESTABLISHED_AFTER_FRAMES = 10;
 export const SESSION_ESTABLISHED_AFTER_MS = 1000;
+/** Wall time without frames after which a session's state at its next boundary is stored early. */
+const QUIET_MS = 1000;
 /** Least recently active probation sessions looked at for the one with fewest frames to evict. */
 const EVICTION_SCAN = 8;
 
@@ -457,6 +461,11 @@ export class TelemetryStore {
 
   get recording(): RecordingOptions {
     return this.options.recording;
+  }
+
+  /** Event time (ns) of the state stored early for a quiet session, else -Infinity: it may go out now. */
+  quietStateNs(s: SessionState): number {
+    return s.quietBoundary === s.quietBoundary ? s.quietBoundary * this.intervalNs : -Infinity;
   }
 
   /** Heartbeat period, ns. */
@@ -555,7 +564,7 @@ export class TelemetryStore {
     if (k < s.nextBoundary) return;
     const first = s.nextBoundary;
     const every = this.beatEvery;
-    s.snapshot(first * this.intervalNs, first % every === 0, this.columns);
+    if (first !== s.quietBoundary) s.snapshot(first * this.intervalNs, first % every === 0, this.columns);
     // A gap over several boundaries: the state did not change in between, but a heartbeat inside it still counts.
     const beat = Math.ceil((first + 1) / every) * every;
     if (beat <= k) s.snapshot(beat * this.intervalNs, true, this.columns);
@@ -685,6 +694,17 @@ export class TelemetryStore {
       if (nowMs - rec.lastSeenMs > this.options.sessionTimeoutMs) this.ingest.delete(instance);
     }
     return dropped;
+  }
+
+  /**
+   * A session quiet for QUIET_MS of wall time (the game paused, the replay ended) stores its state at the
+   * next boundary now instead of when the next frame crosses it: the same snapshot, earlier.
+   */
+  storeQuietState(s: SessionState, nowMs: number): void {
+    if (nowMs - s.lastSeenMs < QUIET_MS || s.nextBoundary !== s.nextBoundary || s.quietBoundary === s.nextBoundary) return;
+    const first = s.nextBoundary;
+    s.snapshot(first * this.intervalNs, first % this.beatEvery === 0, this.columns);
+    s.quietBoundary = first;
   }
 
   /** The event time up to which a session's samples may be stored now (ns): its newest frame less the lateness, or all of it once silent. */
