@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the racetel image from the repository's Dockerfile without a Docker engine, as CI does:
+# Builds the racetel image from the repository's Dockerfile without a Docker engine, as CI does
+# (`build.sh collector`: racetel's collector image from deploy/collector/Dockerfile, see the end):
 #   1. a Debian bookworm root file system from Debian's packages (mmdebstrap --variant=minbase);
 #   2. a stand-in for node:20.20.2-bookworm-slim: that file system + this machine's Node 20 and npm + this
 #      machine's CA bundle (registries are reached through a proxy whose CA the build must trust) + user 1000.
@@ -46,6 +47,37 @@ if [ ! -f "$base_tar" ]; then
   mmdebstrap --quiet --variant=minbase --include=ca-certificates "$RELEASE" "$base_tar.part"
   mv "$base_tar.part" "$base_tar"
   done_stage "base file system"
+fi
+
+if [ "${1:-}" = "collector" ]; then
+  # The collector image: the Dockerfile's runtime-prebuilt target on a Debian base made from the same
+  # file system, with the binary deploy/collector/build.sh made (the `build` stage needs the golang image).
+  COLLECTOR_IMAGE="${RACETEL_COLLECTOR_IMAGE:-localhost/racetel-collector:ci}"
+  MINBASE="localhost/racetel-debian-minbase:$RELEASE"
+  mkey=$(sha256sum "$base_tar" | cut -c1-16)
+  if [ "$(buildah "${store[@]}" inspect --type image --format '{{index .ImageAnnotations "racetel.minbase.key"}}' "$MINBASE" 2>/dev/null || true)" != "$mkey" ]; then
+    stage "Debian base $MINBASE"
+    bctx=$(mktemp -d)
+    ln "$base_tar" "$bctx/base.tar" 2>/dev/null || cp "$base_tar" "$bctx/base.tar"
+    printf 'FROM scratch\nADD base.tar /\n' > "$bctx/Containerfile"
+    buildah "${store[@]}" bud --quiet --isolation chroot --annotation "racetel.minbase.key=$mkey" -t "$MINBASE" -f "$bctx/Containerfile" "$bctx" >&2
+    rm -rf "$bctx"
+    done_stage "Debian base"
+  fi
+  stage "collector binary (deploy/collector/build.sh)"
+  bin=$(bash "$root/deploy/collector/build.sh" | tail -1)
+  done_stage "collector binary"
+  stage "buildah bud -f deploy/collector/Dockerfile (target runtime-prebuilt) on $MINBASE"
+  cctx=$(mktemp -d)
+  trap 'rm -rf "$cctx"' EXIT
+  cp -r "$root/deploy/collector/Dockerfile" "$root/deploy/collector/config.yaml" "$root/deploy/collector/manifest.yaml" "$root/deploy/collector/racetelinfluxexporter" "$cctx/"
+  mkdir "$cctx/bin" && cp "$bin" "$cctx/bin/otelcol-racetel"
+  buildah "${store[@]}" bud --quiet --layers --format docker --isolation chroot --build-arg "RUNTIME_IMAGE=$MINBASE" \
+    --target runtime-prebuilt -t "$COLLECTOR_IMAGE" -f "$cctx/Dockerfile" "$cctx" >&2
+  done_stage "image $COLLECTOR_IMAGE"
+  echo "${store[*]}"
+  echo "$COLLECTOR_IMAGE"
+  exit 0
 fi
 
 # The stand-in base is rebuilt when the base tar, Node or the CA bundle changes.

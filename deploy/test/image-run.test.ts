@@ -1,13 +1,13 @@
 // The racetel image built for real from the Dockerfile (buildah, no Docker engine: deploy/buildah/build.sh)
 // and run as the chart runs it: an ingest container and an rpc container (the image's entrypoint with the
-// chart's args), the real F1 23 capture replayed into ingest, rpc exporting to the real collector, rows
-// landing in the real InfluxDB 1.8.3. Also the image's own default command and its HEALTHCHECK.
+// chart's args), the real F1 23 capture replayed into ingest, rpc exporting to a container of racetel's
+// collector image (deploy/collector/Dockerfile), rows landing in the real InfluxDB 1.8.3. Also the image's
+// own default command and its HEALTHCHECK.
 // Containers share the host's network (buildah run --isolation chroot), so ports are free loopback ports.
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { startCollector, type Collector } from "../../e2e/harness/collector.js";
 import { startInfluxDb, type InfluxDb } from "../../e2e/harness/influxdb.js";
 import { freeTcpPort, freeUdpPort } from "../../e2e/harness/ports.js";
 import { raceCapturePath } from "../../e2e/harness/capture.js";
@@ -60,8 +60,9 @@ const healthy = async (port: number): Promise<boolean> => (await fetch(`http://1
 describe("the racetel image, built with buildah and run", () => {
   let image = "";
   let config: ImageConfig;
+  let collectorImage = "";
+  let collectorConfig: ImageConfig;
   let influx: InfluxDb | undefined;
-  let collector: Collector | undefined;
 
   before(async () => {
     const started = Date.now();
@@ -73,6 +74,10 @@ describe("the racetel image, built with buildah and run", () => {
     process.stderr.write(`image ${image} ready in ${Math.round((Date.now() - started) / 1000)} s\n`);
     const inspected = JSON.parse(buildah(["inspect", "--type", "image", image])) as { Docker: { config: ImageConfig } };
     config = inspected.Docker.config;
+    const c = spawnSync("bash", [path.join(repoRoot, "deploy/buildah/build.sh"), "collector"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    assert.equal(c.status, 0, "deploy/buildah/build.sh collector failed (its output is above)");
+    collectorImage = c.stdout.trim().split("\n").at(-1)!;
+    collectorConfig = (JSON.parse(buildah(["inspect", "--type", "image", collectorImage])) as { Docker: { config: ImageConfig } }).Docker.config;
   });
 
   after(async () => {
@@ -81,15 +86,23 @@ describe("the racetel image, built with buildah and run", () => {
       await new Promise((r) => setTimeout(r, 200));
       spawnSync("buildah", [...store, "rm", c.name]);
     }
-    await collector?.stop();
     await influx?.stop();
   });
 
-  test("ingest and rpc containers carry the real F1 23 race into the real collector and InfluxDB 1.8.3", async () => {
+  test("ingest, rpc and collector containers carry the real F1 23 race into the real InfluxDB 1.8.3", async () => {
     influx = await startInfluxDb("racetel");
-    collector = await startCollector({ influxUrl: influx.url, database: influx.database });
     const [rpcPort, rpcHttp, ingestHttp, f1Port, accPort] = [await freeTcpPort(), await freeTcpPort(), await freeTcpPort(), await freeUdpPort(), await freeUdpPort()];
+    const [otlpPort, collectorHealth, collectorMetrics] = [await freeTcpPort(), await freeTcpPort(), await freeTcpPort()];
     const logs = (): string => containers.map((c) => `--- ${c.name}\n${c.output()}`).join("\n");
+    // racetel's collector image as the chart runs it: its own entrypoint and command, settings in the environment.
+    assert.equal(collectorConfig.User, "10001:10001");
+    run(collectorImage, "racetel-test-collector", [...collectorConfig.Entrypoint, ...collectorConfig.Cmd], {
+      INFLUXDB_ENDPOINT: influx.url, INFLUXDB_DATABASE: influx.database,
+      RACETEL_COLLECTOR_OTLP_ENDPOINT: `127.0.0.1:${otlpPort}`, RACETEL_COLLECTOR_HEALTH_ENDPOINT: `127.0.0.1:${collectorHealth}`,
+      RACETEL_COLLECTOR_METRICS_HOST: "127.0.0.1", RACETEL_COLLECTOR_METRICS_PORT: String(collectorMetrics),
+    });
+    await until("the collector container's health_check", async () => (await fetch(`http://127.0.0.1:${collectorHealth}/`)).status === 200, 60_000, logs);
+    const collector = { otlpEndpoint: `http://127.0.0.1:${otlpPort}` };
     // As the chart runs them: the image's entrypoint with args, settings in the environment.
     const rpc = run(image, "racetel-test-rpc", [...config.Entrypoint, "rpc"], {
       RACETEL_RPC_PORT: String(rpcPort), RACETEL_RPC_HTTP_PORT: String(rpcHttp),
@@ -122,7 +135,7 @@ describe("the racetel image, built with buildah and run", () => {
     await until("20 cars' speed in InfluxDB", async () => {
       const r = await influx!.query(`SELECT count("racetel.car.speed") FROM "prometheus" GROUP BY "car_index"`);
       return (r[0]?.series?.length ?? 0) === 20;
-    }, 60_000, () => logs() + collector!.process.output());
+    }, 60_000, logs);
     const drivers = await influx.query(`SHOW TAG VALUES FROM "prometheus" WITH KEY = "driver"`);
     assert.ok(drivers[0]!.series![0]!.values.some((v) => v[1] === "PÉREZ"), "labels arrive intact through both containers");
     const metrics = await (await fetch(`http://127.0.0.1:${ingestHttp}/metrics`)).text();
