@@ -11,8 +11,8 @@ import { LogOnce } from "@racetel/ingest/observability/once-logger";
 import { FrameBatcher } from "@racetel/ingest/pipeline/frame-batcher";
 import { JsonLinesBatchSink } from "@racetel/ingest/pipeline/stdout-sink";
 import { FrameGuard } from "@racetel/ingest/pipeline/frame-guard";
-import { defaultSourceDecoders, type DecoderFactory } from "@racetel/ingest/service/source-decoders";
-import type { DecodeContext, DropRecorder, Frame, FrameSink, PacketDecoder } from "@racetel/ingest/sources/source";
+import { defaultSourceDecoders, recordDecoders } from "@racetel/ingest/service/source-decoders";
+import type { DecodeContext, DropRecorder, Frame, FrameSink } from "@racetel/ingest/sources/source";
 import { f1PacketLabel } from "@racetel/ingest/service/packet-labels";
 import type { Command } from "../main.js";
 
@@ -81,17 +81,8 @@ Flags:
     }
     // The same checks as the ingest service: a frame with a value out of range never leaves.
     const context: DecodeContext = { sink: new FrameGuard(sink, counters), drops, advice: new LogOnce(logger) };
-    const factories = defaultSourceDecoders();
-    const decoders = new Map<RecordKind, PacketDecoder>();
-    const decoderFor = (kind: RecordKind): PacketDecoder | undefined => {
-      let decoder = decoders.get(kind);
-      if (decoder) return decoder;
-      const factory: DecoderFactory | undefined = kind === RecordKind.F1UdpDatagram ? factories.f1 : kind === RecordKind.AccForwardedPageDatagram ? factories.accForwardedPage : factories.accBroadcasting;
-      if (!factory) return undefined;
-      decoder = factory(context);
-      decoders.set(kind, decoder);
-      return decoder;
-    };
+    const decoders = recordDecoders(defaultSourceDecoders(), context);
+    const decoderFor = decoders.decoderFor;
 
     const rows = new Map<string, Row>();
     // Progress on stderr (redrawn in place on a terminal, one final line otherwise): big captures take a while.
@@ -135,7 +126,7 @@ Flags:
       throw err;
     }
     // Frames a decoder still holds (a last Motion waiting for its MotionEx) belong to the capture too.
-    for (const decoder of decoders.values()) decoder.flush?.();
+    for (const decoder of decoders.all()) decoder.flush?.();
     batcher?.flush();
     progress.done(status);
     if (!values.json) process.stdout.write(renderTable(rows));

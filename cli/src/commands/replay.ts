@@ -1,4 +1,5 @@
-// `racetel replay`: send a capture's datagrams over real UDP, keeping their timing.
+// `racetel replay`: send a capture's datagrams over real UDP, keeping their timing; or, with --rpc, decode
+// it here and publish the frames to rpc with the capture's own times (replay-rpc.ts).
 import { createSocket, type Socket } from "node:dgram";
 import { isIPv6 } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -7,6 +8,9 @@ import { inspectCapture, readCapture } from "@racetel/ingest/capture/capture-rea
 import { CaptureFormatError, RecordKind } from "@racetel/ingest/capture/rtcap-format";
 import { UsageError } from "@racetel/ingest/config/usage-error";
 import { ProgressLine } from "@racetel/ingest/observability/progress-line";
+import { createLogger } from "@racetel/ingest/observability/logger";
+import { hostname } from "node:os";
+import { replayToRpc } from "./replay-rpc.js";
 import type { Command } from "../main.js";
 
 interface Target {
@@ -36,6 +40,7 @@ export const command: Command = {
   name: "replay",
   summary: "send a capture (.rtcap, F1 clip or unframed F1 dump) over UDP with its original timing",
   usage: `Usage: racetel replay FILE [--to 127.0.0.1:20777] [--acc-to 127.0.0.1:9996] [--speed 1|4|max] [--loop]
+       racetel replay FILE --rpc 127.0.0.1:50051 [--time now|original] [--speed 1|4|max]
 
 Sends every datagram of FILE over real UDP: F1 datagrams to --to, forwarded ACC pages to --acc-to,
 ACC broadcasting datagrams to --broadcast-to (skipped when not given). Reads .rtcap files, F1 24 clips
@@ -47,11 +52,17 @@ Flags:
   --acc-to HOST:PORT        ACC forwarded-page target (default: the --to host, port 9996)
   --broadcast-to HOST:PORT  target for ACC broadcasting datagrams
   --speed N|max             1 = real time (default), 4 = four times faster, max = as fast as possible
-  --loop                    start again at the end (until Ctrl-C)`,
+  --loop                    start again at the end (until Ctrl-C)
+  --rpc HOST:PORT           decode here and publish to rpc instead of sending UDP: frames keep the capture's
+                            times, so the same capture stores the same rows at any --speed
+  --time now|original       with --rpc: shift the capture to start now (default, Grafana's time picker finds
+                            it), or keep its original times (a replay after the fact stores what it stored live)
+  --rpc-token TOKEN         rpc's access token (RACETEL_RPC_TOKEN)`,
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { to: { type: "string" }, "acc-to": { type: "string" }, "broadcast-to": { type: "string" }, speed: { type: "string" }, loop: { type: "boolean" } },
+      options: { to: { type: "string" }, "acc-to": { type: "string" }, "broadcast-to": { type: "string" }, speed: { type: "string" }, loop: { type: "boolean" },
+        rpc: { type: "string" }, time: { type: "string" }, "rpc-token": { type: "string" } },
       strict: true,
       allowPositionals: true,
     });
@@ -61,6 +72,9 @@ Flags:
     const accTarget = values["acc-to"] !== undefined ? parseTarget(values["acc-to"], "--acc-to") : { host: f1Target.host, port: 9996 };
     const broadcastTarget = values["broadcast-to"] !== undefined ? parseTarget(values["broadcast-to"], "--broadcast-to") : undefined;
     const speed = parseSpeed(values.speed ?? "1");
+    if (values.time !== undefined && values.rpc === undefined) throw new UsageError("--time goes with --rpc (over UDP, ingest stamps its own receive time)");
+    if (values.time !== undefined && values.time !== "now" && values.time !== "original") throw new UsageError(`--time must be "now" or "original", got "${values.time}"`);
+    if (values.rpc !== undefined && (values.to !== undefined || values.loop === true)) throw new UsageError("--rpc replaces --to/--acc-to and cannot --loop (a session replayed twice at the same times is the same rows)");
 
     let info: Awaited<ReturnType<typeof inspectCapture>>;
     try {
@@ -68,6 +82,43 @@ Flags:
     } catch (err) {
       if (err instanceof CaptureFormatError || (err as NodeJS.ErrnoException).code === "ENOENT") throw new UsageError(`${file}: ${(err as Error).message}`);
       throw err;
+    }
+
+    if (values.rpc !== undefined) {
+      const target = parseTarget(values.rpc, "--rpc");
+      if (values.time === "original" && info.format !== "rtcap") throw new UsageError(`${file} is an ${info.format === "f1-clip" ? "F1 clip" : "unframed F1 dump"}: it carries the game's session clock, not the time it was received, so it has no original time; use --time now (or record with racetel record)`);
+      let stopped = false;
+      const stop = (): void => { stopped = true; };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+      const progress = new ProgressLine();
+      let position = 0;
+      let n = 0;
+      const started = performance.now();
+      const status = (): string => `${bar(position)} ${n} packets decoded and published, ${(n / Math.max(0.001, (performance.now() - started) / 1000)).toFixed(0)} packets/s`;
+      try {
+        const token = values["rpc-token"] ?? (process.env["RACETEL_RPC_TOKEN"] || undefined);
+        const r = await replayToRpc(file, {
+          target: `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`, time: (values.time ?? "now") as "now" | "original", speed,
+          instance: `replay-${hostname()}`, logger: createLogger("warn"), isStopped: () => stopped,
+          onRecord: (offset) => { n++; position = info.size > 0 ? offset / info.size : 1; progress.update(status); },
+          ...(token !== undefined ? { token } : {}),
+        });
+        position = 1;
+        progress.done(status);
+        process.stderr.write(`racetel replay: ${r.records} packets, ${r.frames} frames published to rpc ${values.rpc}${r.dropped > 0 ? `, ${r.dropped} frames dropped (rpc too slow)` : ""}\n`);
+        return r.dropped > 0 ? 1 : 0;
+      } catch (err) {
+        progress.done(status);
+        if (err instanceof CaptureFormatError) {
+          process.stderr.write(`racetel replay: ${file}: ${err.message}\n`);
+          return 1;
+        }
+        throw new UsageError((err as Error).message);
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
     }
 
     const sockets = new Map<string, Socket>();

@@ -24,3 +24,21 @@ export function defaultSourceDecoders(): SourceDecoders {
     accBroadcasting: (context) => new AccBroadcastDecoder(context),
   };
 }
+
+/** One decoder per capture record kind, made on first use (`racetel decode`, `racetel replay --rpc`). */
+export function recordDecoders(factories: SourceDecoders, context: DecodeContext): { decoderFor(kind: number): PacketDecoder | undefined; all(): PacketDecoder[] } {
+  const decoders = new Map<number, PacketDecoder>();
+  return {
+    decoderFor(kind: number): PacketDecoder | undefined {
+      let decoder = decoders.get(kind);
+      if (decoder) return decoder;
+      // Record kinds: docs/rtcap.md (1 F1 datagram, 2 forwarded ACC page, 3 ACC broadcasting datagram).
+      const factory = kind === 1 ? factories.f1 : kind === 2 ? factories.accForwardedPage : kind === 3 ? factories.accBroadcasting : undefined;
+      if (!factory) return undefined;
+      decoder = factory(context);
+      decoders.set(kind, decoder);
+      return decoder;
+    },
+    all: () => [...decoders.values()],
+  };
+}

@@ -280,10 +280,11 @@ export class MetricsPipeline {
       const ready = trace.ready(watermark);
       for (let i = 0; i < ready; i++) {
         const t = hrTime(trace.timeAt(i));
+        const attributes = (trace.labelsAt(i) ?? car.attrs) as Attributes;
         for (let c = 0; c < slots.length; c++) {
           const v = trace.valueAt(i, c);
           if (v !== v) continue;
-          points[M_CAR + slots[c]!]!.push({ attributes: car.attrs, startTime: NO_START, endTime: t, value: v });
+          points[M_CAR + slots[c]!]!.push({ attributes, startTime: NO_START, endTime: t, value: v });
           n++;
         }
       }

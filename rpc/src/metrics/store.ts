@@ -602,16 +602,16 @@ export class TelemetryStore {
     const cols = this.columns;
     switch (kind) {
       case "telemetry":
-        car.trace.begin(t, KIND_TELEMETRY);
+        car.trace.begin(t, KIND_TELEMETRY, car.attrs);
         fillFrom(telemetryChannels, frame.telemetry!, car.values, CAR_GROUPS.telemetry, cols, car.trace);
         fillWheelsFrom(telemetryWheelChannels, frame.telemetry!, car.wheels, WHEEL_GROUPS.telemetry);
         break;
       case "motion":
-        car.trace.begin(t, KIND_MOTION);
+        car.trace.begin(t, KIND_MOTION, car.attrs);
         fillFrom(motionChannels, frame.motion!, car.values, CAR_GROUPS.motion, cols, car.trace);
         break;
       case "lap":
-        car.trace.begin(t, KIND_LAP);
+        car.trace.begin(t, KIND_LAP, car.attrs);
         fillFrom(lapChannels, frame.lap!, car.values, CAR_GROUPS.lap, cols, car.trace);
         break;
       case "status":

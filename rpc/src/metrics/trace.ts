@@ -15,6 +15,9 @@ export class TraceBuffer {
   private readonly last: Float64Array;
   private times: Float64Array;
   private values: Float64Array;
+  /** The car's attribute set at each sample: labels as of that instant (a driver announced later does not rewrite it). */
+  private labels: unknown[];
+  private openLabels: unknown;
   private head = 0;
   /** Closed samples waiting. */
   count = 0;
@@ -26,12 +29,16 @@ export class TraceBuffer {
     this.last = new Float64Array(width).fill(Number.NaN);
     this.times = new Float64Array(8);
     this.values = new Float64Array(8 * width);
+    this.labels = new Array<unknown>(8);
   }
 
-  /** Starts filling from a frame of payload `kindBit` at event time `t` (ns). */
-  begin(t: number, kindBit: number): void {
+  /** Starts filling from a frame of payload `kindBit` at event time `t` (ns), labelled `labels`. */
+  begin(t: number, kindBit: number, labels: unknown): void {
     if (this.openTime === this.openTime && (t !== this.openTime || (this.openKinds & kindBit) !== 0)) this.closeOpen();
-    if (this.openTime !== this.openTime) this.openTime = t;
+    if (this.openTime !== this.openTime) {
+      this.openTime = t;
+      this.openLabels = labels;
+    }
     this.openKinds |= kindBit;
   }
 
@@ -60,6 +67,7 @@ export class TraceBuffer {
       this.count++;
     }
     this.times[at] = this.openTime;
+    this.labels[at] = this.openLabels;
     const w = this.width;
     const open = this.open;
     for (let c = 0; c < w; c++) {
@@ -77,13 +85,16 @@ export class TraceBuffer {
     const next = Math.min(this.maxSamples, cap * 2);
     const times = new Float64Array(next);
     const values = new Float64Array(next * this.width);
+    const labels = new Array<unknown>(next);
     for (let i = 0; i < this.count; i++) {
       const from = (this.head + i) % cap;
       times[i] = this.times[from]!;
+      labels[i] = this.labels[from];
       values.set(this.values.subarray(from * this.width, (from + 1) * this.width), i * this.width);
     }
     this.times = times;
     this.values = values;
+    this.labels = labels;
     this.head = 0;
   }
 
@@ -100,6 +111,10 @@ export class TraceBuffer {
     return this.times[(this.head + i) % this.times.length]!;
   }
 
+  labelsAt(i: number): unknown {
+    return this.labels[(this.head + i) % this.times.length];
+  }
+
   valueAt(i: number, column: number): number {
     return this.values[((this.head + i) % this.times.length) * this.width + column]!;
   }
@@ -107,6 +122,7 @@ export class TraceBuffer {
   /** Forgets the `n` oldest samples (they reached the collector). */
   drop(n: number): void {
     const k = Math.min(n, this.count);
+    for (let i = 0; i < k; i++) this.labels[(this.head + i) % this.times.length] = undefined;
     this.head = (this.head + k) % this.times.length;
     this.count -= k;
   }

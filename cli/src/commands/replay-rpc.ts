@@ -1,0 +1,73 @@
+// `racetel replay FILE --rpc HOST:PORT`: decodes the capture here, with the same decoders and checks as
+// the ingest service, and publishes the frames straight to rpc stamped with the capture's own receive
+// times (--time original) or shifted so the capture starts now (--time now). The same capture then
+// stores the same rows at any --speed: what the UDP path cannot give (ingest stamps its own receive time).
+import { setTimeout as sleep } from "node:timers/promises";
+import { readCapture } from "@racetel/ingest/capture/capture-reader";
+import { IngestCounters } from "@racetel/ingest/observability/counters";
+import { RateLimitedDropRecorder } from "@racetel/ingest/observability/drop-recorder";
+import { snapshotIngestStats } from "@racetel/ingest/observability/ingest-stats";
+import type { Logger } from "@racetel/ingest/observability/logger";
+import { LogOnce } from "@racetel/ingest/observability/once-logger";
+import { FrameBatcher } from "@racetel/ingest/pipeline/frame-batcher";
+import { FrameGuard } from "@racetel/ingest/pipeline/frame-guard";
+import { defaultSourceDecoders, recordDecoders } from "@racetel/ingest/service/source-decoders";
+import { RpcStreamClient } from "@racetel/ingest/stream/client";
+
+export interface RpcReplayOptions {
+  target: string;
+  token?: string;
+  time: "original" | "now";
+  speed: number;
+  instance: string;
+  logger: Logger;
+  isStopped(): boolean;
+  onRecord(fileOffset: number): void;
+}
+
+/** Batches waiting in the client before the replay waits for them to leave (no drops at --speed max). */
+const MAX_QUEUED_BATCHES = 256;
+
+export async function replayToRpc(file: string, o: RpcReplayOptions): Promise<{ records: number; frames: number; dropped: number }> {
+  const counters = new IngestCounters();
+  const client = new RpcStreamClient({ targets: [o.target], instance: o.instance, logger: o.logger, stats: () => snapshotIngestStats(counters), ...(o.token !== undefined ? { token: o.token } : {}) });
+  try {
+    const deadline = Date.now() + 10_000;
+    while (!client.allConnected()) {
+      if (Date.now() > deadline) throw new Error(`rpc at ${o.target} does not answer (is it running? racetel rpc, or racetel up)`);
+      await sleep(50);
+    }
+    const batcher = new FrameBatcher(client, counters, { maxBytes: 64 * 1024, maxAgeMs: 20 });
+    const context = { sink: new FrameGuard(batcher, counters), drops: new RateLimitedDropRecorder(counters, o.logger), advice: new LogOnce(o.logger) };
+    const decoders = recordDecoders(defaultSourceDecoders(), context);
+    let shift = 0;
+    let firstNs = Number.NaN;
+    const playStart = performance.now();
+    let records = 0;
+    for await (const record of readCapture(file)) {
+      if (o.isStopped()) break;
+      if (firstNs !== firstNs) {
+        firstNs = record.receiveTimeUnixNano;
+        if (o.time === "now") shift = Date.now() * 1e6 - firstNs;
+      }
+      if (o.speed !== Infinity) {
+        const wait = playStart + (record.receiveTimeUnixNano - firstNs) / 1e6 / o.speed - performance.now();
+        if (wait > 1) await sleep(wait);
+      }
+      counters.packetsReceived++;
+      const decoder = decoders.decoderFor(record.kind);
+      if (decoder?.decode(record.payload, record.receiveTimeUnixNano + shift, record.sender || "127.0.0.1:0") === true) counters.packetsDecoded++;
+      records++;
+      o.onRecord(record.fileOffset);
+      while (client.targetStats()[0]!.queued > MAX_QUEUED_BATCHES) await sleep(2);
+    }
+    for (const d of decoders.all()) d.flush?.();
+    batcher.flush();
+    const drained = Date.now() + 30_000;
+    while (client.targetStats()[0]!.queued > 0 && Date.now() < drained) await sleep(20);
+    await sleep(100);
+    return { records, frames: counters.framesEmitted, dropped: client.framesDropped };
+  } finally {
+    client.close();
+  }
+}
