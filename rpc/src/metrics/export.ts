@@ -163,6 +163,9 @@ export class MetricsPipeline {
   private readonly rejectAttrs = new Map<string, Attributes>();
   private readonly ingestAttrs = new Map<string, Attributes>();
   private readonly listeners: ExportedListener[] = [];
+  /** Collections in a row that did not reach the collector; while > 0 a small probe goes first, with backoff. */
+  private failedInARow = 0;
+  private nextTryMs = 0;
 
   constructor(
     private readonly store: TelemetryStore,
@@ -184,6 +187,7 @@ export class MetricsPipeline {
         this.counters.collectionsSkipped++;
         return;
       }
+      if (this.now() < this.nextTryMs) return; // the collector failed: back off (the backlog waits compactly)
       void this.collectOnce(false);
     }, this.options.exportIntervalMs);
   }
@@ -233,9 +237,12 @@ export class MetricsPipeline {
     const points: DataPoint<number>[][] = CATALOGUE.map(() => []);
     const takes: Take[] = [];
     let total = 0;
-    const sessions = [...this.store.retired, ...this.store.sessions.values()];
+    // After a failure, rpc's own counters alone probe the collector before the backlog is built again.
+    const probe = this.failedInARow > 0 && !drain;
+    const maxPoints = probe ? 0 : this.options.maxPointsPerCollection;
+    const sessions = probe ? [] : [...this.store.retired, ...this.store.sessions.values()];
     for (const s of sessions) {
-      if (total >= this.options.maxPointsPerCollection) break;
+      if (total >= maxPoints && total > 0) break;
       const retired = !this.store.sessions.has(s.id);
       if (drain && !retired) this.store.finish(s);
       else if (!retired) this.store.storeQuietState(s, nowMs);
@@ -250,7 +257,14 @@ export class MetricsPipeline {
     const requests = this.requests(points);
     if (this.aborted) return;
     const results = await Promise.all(requests.map((r) => this.exporter.export(r)));
-    if (!results.every((ok) => ok) || this.aborted) return;
+    if (this.aborted) return;
+    if (!results.every((ok) => ok)) {
+      this.failedInARow++;
+      this.nextTryMs = this.now() + Math.min(5_000, this.options.exportIntervalMs * 2 ** Math.min(this.failedInARow, 6));
+      return;
+    }
+    this.failedInARow = 0;
+    this.nextTryMs = 0;
     const beat = this.store.heartbeatNs;
     for (const take of takes) {
       const s = take.session;
