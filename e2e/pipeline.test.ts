@@ -264,6 +264,22 @@ describe("racetel back end end to end: F1 23 race capture -> ingest -> rpc -> co
     }
   });
 
+  it("simulated race: a full lap of every car stores at least 95% of the trace samples the game sent (lap 2)", async () => {
+    const r = await stack.influx.query(`SELECT count("racetel.car.speed") FROM "prometheus" WHERE ${raceWhere()} AND "racetel.car.lap.number" = 2 GROUP BY "car_index"`);
+    const stored = new Map((r[0]?.series ?? []).map((x) => [Number(x.tags?.car_index), Number(x.values[0]?.[1] ?? 0)]));
+    let sent = 0;
+    let kept = 0;
+    for (let car = 0; car < simulatedRace.cars; car++) {
+      const s = race.telemetrySamples.get(`${car}/2`) ?? 0;
+      const k = stored.get(car) ?? 0;
+      assert.ok(s > 100, `car ${car} sent ${s} samples on lap 2`);
+      assert.ok(k >= 0.95 * s, `car ${car}: ${k} of ${s} samples of lap 2 stored (${((100 * k) / s).toFixed(1)}%)`);
+      sent += s;
+      kept += k;
+    }
+    process.stderr.write(`lap trace coverage (lap 2, every car): ${((100 * kept) / sent).toFixed(1)}% of ${sent} game samples stored\n`);
+  });
+
   it("simulated race: stored as game=f1_simulated, never as a real race (game=f1)", async () => {
     const tags = await stack.influx.query(`SHOW TAG VALUES FROM "prometheus" WITH KEY = "game" WHERE "session_id" = '${race.sessionId}'`);
     assert.deepEqual(tags[0]?.series?.[0]?.values.map((v) => v[1]), ["f1_simulated"]);

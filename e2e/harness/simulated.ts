@@ -25,10 +25,13 @@ export interface DecodedRace {
   drivers: Map<number, string>;
   /** car index -> laps that finished with the pit flag (live timing) */
   pitLaps: Map<number, number[]>;
+  /** "car/lap" -> telemetry samples the game sent for the car while it drove that lap */
+  telemetrySamples: Map<string, number>;
 }
 
 export function decodeSimulatedRace(): DecodedRace {
-  const out: DecodedRace = { sessionId: "", datagrams: 0, trackLengthM: 0, finalPositions: new Map(), drivers: new Map(), pitLaps: new Map() };
+  const out: DecodedRace = { sessionId: "", datagrams: 0, trackLengthM: 0, finalPositions: new Map(), drivers: new Map(), pitLaps: new Map(), telemetrySamples: new Map() };
+  const lapOf = new Map<number, number>();
   const drops: string[] = [];
   const decoder = new F1Decoder({
     sink: {
@@ -40,6 +43,11 @@ export function decodeSimulatedRace(): DecodedRace {
         if (f.labels?.driver) out.drivers.set(car, f.labels.driver);
         if (f.finalResult) out.finalPositions.set(car, f.finalResult.position ?? 0);
         if (f.finishedLap?.pitLap === true) out.pitLaps.set(car, [...(out.pitLaps.get(car) ?? []), f.finishedLap.lapNumber ?? 0]);
+        if (f.lap?.lapNumber) lapOf.set(car, f.lap.lapNumber);
+        if (f.telemetry) {
+          const key = `${car}/${lapOf.get(car) ?? 0}`;
+          out.telemetrySamples.set(key, (out.telemetrySamples.get(key) ?? 0) + 1);
+        }
       },
     },
     drops: { drop: (reason) => drops.push(reason) },
