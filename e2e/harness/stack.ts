@@ -19,6 +19,10 @@ export interface StackOptions {
   /** rpc --export-interval (default: rpc's own default, 250ms). */
   exportInterval?: string;
   logLevel?: string;
+  /** More rpc flags (e.g. --trace-channels none). */
+  rpcArgs?: readonly string[];
+  /** Collector `--set` overrides (e.g. the contrib exporter in the pipeline). */
+  collectorSet?: readonly string[];
 }
 
 export interface Stack {
@@ -51,7 +55,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const influx = await startInfluxDb("racetel");
     started.push(influx);
-    const collector = await startCollector({ influxUrl: influx.url, database: influx.database });
+    const collector = await startCollector({ influxUrl: influx.url, database: influx.database, ...(options.collectorSet !== undefined ? { set: options.collectorSet } : {}) });
     started.push(collector);
 
     const rpcPort = await freeTcpPort();
@@ -60,6 +64,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const rpcArgs = ["--host", "127.0.0.1", "--port", String(rpcPort), "--http-port", String(rpcHttpPort),
       "--otlp-endpoint", collector.otlpEndpoint, "--log-level", logLevel, "--instance", "e2e-rpc"];
     if (options.exportInterval !== undefined) rpcArgs.push("--export-interval", options.exportInterval);
+    rpcArgs.push(...(options.rpcArgs ?? []));
     const rpc = startProcess("racetel-rpc", process.execPath, [...nodeArgs, rpcMain, ...rpcArgs]);
     started.push(rpc);
     await waitUntil(rpc, "/healthz ok", () => healthy(`http://127.0.0.1:${rpcHttpPort}/healthz`));

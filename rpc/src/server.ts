@@ -10,6 +10,7 @@ import type { LiveModel } from "@racetel/live-view";
 import type { SubscriberHub } from "./subscribers.js";
 import type { TokenCheck } from "./auth.js";
 import { AckStream, type AckTracker } from "./acks.js";
+import type { Backpressure } from "./backpressure.js";
 import type { SessionState } from "./metrics/store.js";
 import { validateFrame } from "./validate.js";
 import { toNumber } from "./int64.js";
@@ -53,6 +54,14 @@ export interface PublishContext {
   now: () => number;
   auth: TokenCheck;
   acks: AckTracker;
+  pressure: Backpressure;
+}
+
+/** After a batch: while rpc's backlog is over its high-water mark, the stream is not read. */
+function holdIfOverloaded(ctx: PublishContext, call: { pause(): void; resume(): void }): void {
+  if (!ctx.pressure.over) return;
+  call.pause();
+  ctx.pressure.whenRelieved(() => call.resume());
 }
 
 const UNAUTHENTICATED = { code: grpc.status.UNAUTHENTICATED, details: "rpc needs an access token: authorization: Bearer <token> (ingest: --rpc-token)" };
@@ -148,6 +157,7 @@ function publishHandler(ctx: PublishContext, isClosing: () => boolean) {
       const r = handleBatch(ctx, req);
       rejected += r;
       accepted += req.frames.length - r;
+      holdIfOverloaded(ctx, call);
     });
     call.on("end", () => finish(null));
     call.on("error", () => finish({ code: grpc.status.CANCELLED, details: "stream error" }));
@@ -199,6 +209,7 @@ function publishAckedHandler(ctx: PublishContext, isClosing: () => boolean) {
       acks.framesRejected += rejected;
       acks.framesAccepted += batch.frames.length - rejected;
       acks.add(sequence, touched);
+      holdIfOverloaded(ctx, call);
     });
     call.on("end", () => finish(null));
     call.on("error", () => finish({ code: grpc.status.CANCELLED, details: "stream error" }));

@@ -16,6 +16,11 @@ import { startGrpcServer } from "./server.js";
 import { SubscriberHub } from "./subscribers.js";
 import { TokenCheck } from "./auth.js";
 import { AckTracker } from "./acks.js";
+import { Backpressure } from "./backpressure.js";
+
+/** rpc stops reading Publish streams above this many samples waiting for the collector, and reads again below the low mark. */
+const BACKLOG_HIGH_WATER = 400_000;
+const BACKLOG_LOW_WATER = 200_000;
 
 /** Bytes waiting per subscriber before frames are skipped: 64 stuck subscribers hold 128 MiB at most. */
 const SUBSCRIBER_BUFFER_BYTES = 2 * 1024 * 1024;
@@ -42,6 +47,7 @@ export class RpcService {
   readonly hub: SubscriberHub;
   readonly pipeline: MetricsPipeline;
   readonly acks = new AckTracker();
+  readonly pressure: Backpressure;
   /** The live view's state, fed by every accepted frame; undefined when the live view is off. */
   readonly live: LiveModel | undefined;
   liveServer: LiveViewServer | undefined;
@@ -87,11 +93,12 @@ export class RpcService {
       maxPointsPerCollection: Math.max(config.exportBatchSize, 100 * config.exportBatchSize),
     });
     this.pipeline.onExported(() => this.acks.checkAll());
+    this.pressure = new Backpressure(this.pipeline, BACKLOG_HIGH_WATER, BACKLOG_LOW_WATER);
   }
 
   async start(): Promise<void> {
     const log = new RateLimitedLog(this.logger, 10_000, 3);
-    const ctx = { store: this.store, hub: this.hub, live: this.live, counters: this.counters, log, now: Date.now, auth: new TokenCheck(this.config.authToken), acks: this.acks };
+    const ctx = { store: this.store, hub: this.hub, live: this.live, counters: this.counters, log, now: Date.now, auth: new TokenCheck(this.config.authToken), acks: this.acks, pressure: this.pressure };
     const grpcBound = await startGrpcServer(ctx, { host: this.config.grpc.host, port: this.config.grpc.port, credentials: serverCredentials(this.config) }, () => this.closing);
     this.grpcServer = grpcBound.server;
     this.grpcPort = grpcBound.port;
@@ -107,11 +114,13 @@ export class RpcService {
     if (this.liveServer !== undefined) this.livePort = await this.liveServer.start();
     if (this.config.otlpEndpoint !== "" || this.exporterGiven) this.pipeline.start();
     this.counters.eventLoopDelay.enable();
+    this.pressure.start();
   }
 
   /** Stops accepting, ends streams, exports one last time. */
   async stop(): Promise<void> {
     this.closing = true;
+    this.pressure.stop();
     this.counters.eventLoopDelay.disable();
     this.hub.closeAll();
     const server = this.grpcServer;

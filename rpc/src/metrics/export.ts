@@ -29,6 +29,8 @@ export interface ExportOptions {
 }
 
 const GRPC_RESOURCE_EXHAUSTED = 8;
+/** Event time one collection takes of a session at most (ns). */
+const MAX_SPAN_NS = 10e9;
 /** Gauges have no start time; 0 keeps the InfluxDB exporters from adding a start_time_unix_nano field to every row. */
 const NO_START: HrTime = [0, 0];
 const RESOURCE = resourceFromAttributes({ "service.name": "racetel-rpc" });
@@ -246,8 +248,13 @@ export class MetricsPipeline {
       const retired = !this.store.sessions.has(s.id);
       if (drain && !retired) this.store.finish(s);
       else if (!retired) this.store.storeQuietState(s, nowMs);
-      const watermark = drain || retired ? Infinity : this.store.watermark(s, nowMs);
-      total += this.take(s, watermark, points, takes);
+      let watermark = drain || retired ? Infinity : this.store.watermark(s, nowMs);
+      // A backlog (a capture replayed at full speed, the collector back after an outage) goes out
+      // MAX_SPAN_NS of event time per collection, so one collection stays a bounded size.
+      const from = s.exportedNs > -Infinity ? s.exportedNs : s.firstEventNs;
+      const limited = !drain && from === from && watermark > from + MAX_SPAN_NS;
+      if (limited) watermark = from + MAX_SPAN_NS;
+      total += this.take(s, watermark, points, takes, limited);
     }
     this.counters.collections++;
     this.counters.carsActive = this.store.carsLive;
@@ -285,7 +292,7 @@ export class MetricsPipeline {
   }
 
   /** Adds a session's ready samples to `points`; returns how many points. */
-  private take(s: SessionState, watermark: number, points: DataPoint<number>[][], takes: Take[]): number {
+  private take(s: SessionState, watermark: number, points: DataPoint<number>[][], takes: Take[], limited = false): number {
     let n = 0;
     const slots = this.store.traceSlots;
     const take: Take = { session: s, cars: [], groups: 0, watermark };
@@ -307,7 +314,7 @@ export class MetricsPipeline {
     let g = 0;
     const pending = s.pending;
     // State stored early for a quiet session lies just after its last frame: it may go out as well.
-    const groupsUpTo = Math.max(watermark, this.store.quietStateNs(s));
+    const groupsUpTo = limited ? watermark : Math.max(watermark, this.store.quietStateNs(s));
     while (g < pending.length && pending[g]!.t <= groupsUpTo) {
       n += addGroup(pending[g]!, points);
       g++;

@@ -76,7 +76,7 @@ const HISTORY_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_HISTORY;
 const LIVE_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_LIVE;
 const LAP_POSITION_SLOT = LAP_METRICS.findIndex((m) => m.name === "racetel.lap.position");
 /** Point groups a session may hold for the collector before the oldest are dropped. */
-const MAX_PENDING_GROUPS = 50_000;
+const MAX_PENDING_GROUPS = 500_000;
 
 interface LiveLap {
   lap: number;
@@ -325,8 +325,9 @@ export class SessionState {
   /** Frames so far, and the first frame's event time (ms) while on probation. */
   frames = 0;
   firstFrameMs = Number.NaN;
-  /** Latest event time seen (ns). */
+  /** Latest event time seen (ns), and the first. */
   maxEventNs = -Infinity;
+  firstEventNs = Number.NaN;
   /** Everything up to this event time (ns) reached the collector; older frames are late. */
   exportedNs = -Infinity;
   /** Frames older than this (ns) need never be sent again: exported, and a heartbeat before the last exported one. */
@@ -556,6 +557,7 @@ export class TelemetryStore {
   /** Moves the session's clock to `t`, snapshotting the state at the boundaries it passes. */
   private advance(s: SessionState, t: number): void {
     if (t > s.maxEventNs) s.maxEventNs = t;
+    if (s.firstEventNs !== s.firstEventNs) s.firstEventNs = t;
     const k = Math.floor(t / this.intervalNs);
     if (s.nextBoundary !== s.nextBoundary) {
       s.nextBoundary = k + 1;
