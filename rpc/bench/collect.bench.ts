@@ -20,7 +20,7 @@ for (const cars of CARS) {
   const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
   const svc = new RpcService({ ...defaultConfig(), grpc: { host: "127.0.0.1", port: 0 }, http: { host: "127.0.0.1", port: 0 }, exportIntervalMs: 600_000, carTimeoutMs: 3_600_000, sessionTimeoutMs: 3_600_000, logLevel: "silent", exportBatchSize: 1_000_000, newSessionsPerMinute: 1_000_000 }, createLogger("silent"), { exporter });
   await svc.start();
-  const ctx = { store: svc.store, hub: svc.hub, counters: svc.counters, log: new RateLimitedLog(createLogger("silent")), now: Date.now, auth: new TokenCheck(""), acks: new AckTracker() };
+  const ctx = { store: svc.store, hub: svc.hub, counters: svc.counters, log: new RateLimitedLog(createLogger("silent")), now: Date.now, auth: new TokenCheck(""), acks: new AckTracker(), pressure: svc.pressure };
   let best = Infinity;
   let points = 0;
   let last: ResourceMetrics | undefined;

@@ -400,8 +400,6 @@ export interface IngestRecord {
 /** A session is established (no longer evicted before live ones) after this many frames spanning this much event time. */
 export const SESSION_ESTABLISHED_AFTER_FRAMES = 10;
 export const SESSION_ESTABLISHED_AFTER_MS = 1000;
-/** Wall time without frames after which a session's state at its next boundary is stored early. */
-const QUIET_MS = 1000;
 /** Least recently active probation sessions looked at for the one with fewest frames to evict. */
 const EVICTION_SCAN = 8;
 
@@ -699,12 +697,16 @@ export class TelemetryStore {
   }
 
   /**
-   * A session quiet for QUIET_MS of wall time (the game paused, the replay ended) stores its state at the
-   * next boundary now instead of when the next frame crosses it: the same snapshot, earlier.
+   * A session that went quiet (the game paused, the replay ended) stores its state at the next boundary
+   * once its event clock, running on with the wall clock since the last frame, is a lateness past it: the
+   * snapshot the next frame would have made, without waiting for that frame.
    */
   storeQuietState(s: SessionState, nowMs: number): void {
-    if (nowMs - s.lastSeenMs < QUIET_MS || s.nextBoundary !== s.nextBoundary || s.quietBoundary === s.nextBoundary) return;
+    const quietMs = nowMs - s.lastSeenMs;
+    const lateness = this.options.recording.latenessMs;
+    if (quietMs < lateness || s.nextBoundary !== s.nextBoundary || s.quietBoundary === s.nextBoundary) return;
     const first = s.nextBoundary;
+    if (s.maxEventNs + (quietMs - lateness) * 1e6 < first * this.intervalNs) return;
     s.snapshot(first * this.intervalNs, first % this.beatEvery === 0, this.columns);
     s.quietBoundary = first;
   }
