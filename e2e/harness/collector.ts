@@ -32,9 +32,18 @@ export interface CollectorOptions {
   database: string;
   /** Extra `--set key=value` overrides (e.g. a different metrics_schema). */
   set?: readonly string[];
+  /** Fixed ports (a collector started again where the first one listened); free ports by default. */
+  ports?: CollectorPorts;
+}
+
+export interface CollectorPorts {
+  otlp: number;
+  health: number;
+  metrics: number;
 }
 
 export interface Collector {
+  readonly ports: CollectorPorts;
   readonly otlpEndpoint: string;
   readonly healthUrl: string;
   readonly process: RunningProcess;
@@ -43,9 +52,9 @@ export interface Collector {
 
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   const binary = collectorBinary();
-  const otlpPort = await freeTcpPort();
-  const healthPort = await freeTcpPort();
-  const metricsPort = await freeTcpPort();
+  const otlpPort = options.ports?.otlp ?? await freeTcpPort();
+  const healthPort = options.ports?.health ?? await freeTcpPort();
+  const metricsPort = options.ports?.metrics ?? await freeTcpPort();
   const args = ["--config", collectorConfig];
   for (const override of options.set ?? []) args.push("--set", override);
   const proc = startProcess("otelcol-racetel", binary, args, {
@@ -65,7 +74,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     await proc.stop();
     throw error;
   }
-  return { otlpEndpoint: `http://127.0.0.1:${otlpPort}`, healthUrl, process: proc, stop: () => proc.stop() };
+  return { ports: { otlp: otlpPort, health: healthPort, metrics: metricsPort }, otlpEndpoint: `http://127.0.0.1:${otlpPort}`, healthUrl, process: proc, stop: () => proc.stop() };
 }
 
 /** Runs `otelcol validate --config <file>` with the real binary; returns exit code and output. */

@@ -36,7 +36,10 @@ export interface InfluxResult {
 export interface InfluxDb {
   readonly url: string;
   readonly database: string;
+  /** The running influxd (a new one after restart()). */
   readonly process: RunningProcess;
+  /** Stops influxd and starts it again on the same ports and data (what a crash and a supervisor do). */
+  restart(): Promise<void>;
   /** Runs InfluxQL (one or more statements separated by ';') and returns one result per statement; throws on HTTP errors. */
   query(influxql: string, database?: string): Promise<InfluxResult[]>;
   stop(): Promise<void>;
@@ -68,7 +71,7 @@ export async function startInfluxDb(database = "racetel"): Promise<InfluxDb> {
     "  enabled = false",
     "",
   ].join("\n"));
-  const proc = startProcess("influxd", influxd, ["-config", config]);
+  let proc = startProcess("influxd", influxd, ["-config", config]);
   const url = `http://127.0.0.1:${httpPort}`;
   const stop = async (): Promise<void> => {
     await proc.stop();
@@ -95,5 +98,13 @@ export async function startInfluxDb(database = "racetel"): Promise<InfluxDb> {
     await stop();
     throw new Error(`InfluxDB: CREATE DATABASE failed: ${created[0].error}`);
   }
-  return { url, database, process: proc, query, stop };
+  return {
+    url, database, query, stop,
+    get process() { return proc; },
+    async restart() {
+      await proc.stop();
+      proc = startProcess("influxd", influxd, ["-config", config]);
+      await waitUntil(proc, "/ping answered after restart", async () => (await fetch(`${url}/ping`)).status === 204);
+    },
+  };
 }

@@ -8,9 +8,10 @@ import type { Frame } from "@racetel/ingest/sources/source";
 /** 3 laps of Monza, 20 cars, 10 Hz, sent at 10x real time: ~27 s of wall time, lossless on 2 busy cores. */
 export const simulatedRace = { format: 2024, cars: 20, laps: 3, track: "monza", rate: 10, seed: 8, speed: 10 } as const;
 
-/** `racetel simulate` flags for simulatedRace, sending to `to` (host:port). */
-export function simulateArgs(to: string): string[] {
-  const r = simulatedRace;
+export type SimulatedRace = { format: number; cars: number; laps: number; track: string; rate: number; seed: number; speed: number };
+
+/** `racetel simulate` flags for a race (simulatedRace by default), sending to `to` (host:port). */
+export function simulateArgs(to: string, r: SimulatedRace = simulatedRace): string[] {
   return ["simulate", "--format", String(r.format), "--cars", String(r.cars), "--laps", String(r.laps), "--track", r.track,
     "--rate", String(r.rate), "--seed", String(r.seed), "--speed", String(r.speed), "--to", to];
 }
@@ -29,7 +30,7 @@ export interface DecodedRace {
   telemetrySamples: Map<string, number>;
 }
 
-export function decodeSimulatedRace(): DecodedRace {
+export function decodeSimulatedRace(race: SimulatedRace = simulatedRace): DecodedRace {
   const out: DecodedRace = { sessionId: "", datagrams: 0, trackLengthM: 0, finalPositions: new Map(), drivers: new Map(), pitLaps: new Map(), telemetrySamples: new Map() };
   const lapOf = new Map<number, number>();
   const drops: string[] = [];
@@ -53,7 +54,7 @@ export function decodeSimulatedRace(): DecodedRace {
     drops: { drop: (reason) => drops.push(reason) },
     advice: { once: () => {} },
   });
-  for (const d of simulateSession(simulatedRace)) {
+  for (const d of simulateSession(race as typeof simulatedRace)) {
     decoder.decode(d.data, 1.7e18 + d.timeMs * 1e6, "127.0.0.1:40000");
     out.datagrams++;
   }

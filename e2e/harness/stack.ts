@@ -27,8 +27,16 @@ export interface StackOptions {
 
 export interface Stack {
   influx: InfluxDb;
+  /** The running collector (a new one after startCollectorAgain()). */
   collector: Collector;
+  /** The running rpc (a new one after startRpcAgain()). */
   rpc: RunningProcess;
+  /** Starts the collector again on the ports it had (after collector.stop()). */
+  startCollectorAgain(): Promise<void>;
+  /** kill -9 of rpc: a crash, nothing flushed. */
+  killRpc(): void;
+  /** Starts rpc again on its ports (after killRpc()). */
+  startRpcAgain(): Promise<void>;
   ingest: RunningProcess;
   /** rpc's gRPC address (host:port), for publishing frames directly. */
   rpcTarget: string;
@@ -55,8 +63,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     const influx = await startInfluxDb("racetel");
     started.push(influx);
-    const collector = await startCollector({ influxUrl: influx.url, database: influx.database, ...(options.collectorSet !== undefined ? { set: options.collectorSet } : {}) });
-    started.push(collector);
+    const collectorOptions = { influxUrl: influx.url, database: influx.database, ...(options.collectorSet !== undefined ? { set: options.collectorSet } : {}) };
+    let collector = await startCollector(collectorOptions);
+    started.push({ stop: () => collector.stop() });
 
     const rpcPort = await freeTcpPort();
     const rpcHttpPort = await freeTcpPort();
@@ -65,8 +74,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       "--otlp-endpoint", collector.otlpEndpoint, "--log-level", logLevel, "--instance", "e2e-rpc"];
     if (options.exportInterval !== undefined) rpcArgs.push("--export-interval", options.exportInterval);
     rpcArgs.push(...(options.rpcArgs ?? []));
-    const rpc = startProcess("racetel-rpc", process.execPath, [...nodeArgs, rpcMain, ...rpcArgs]);
-    started.push(rpc);
+    let rpc = startProcess("racetel-rpc", process.execPath, [...nodeArgs, rpcMain, ...rpcArgs]);
+    started.push({ stop: () => rpc.stop() });
     await waitUntil(rpc, "/healthz ok", () => healthy(`http://127.0.0.1:${rpcHttpPort}/healthz`));
 
     const f1Port = await freeUdpPort();
@@ -80,7 +89,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const logs = (): string => [collector.process, rpc, ingest, influx.process]
       .map((p) => `--- ${p.name}\n${p.output()}`).join("\n");
     return {
-      influx, collector, rpc, ingest, f1Port, ingestHttpPort, rpcHttpPort, logs, rpcTarget: `127.0.0.1:${rpcPort}`,
+      influx, ingest, f1Port, ingestHttpPort, rpcHttpPort, logs, rpcTarget: `127.0.0.1:${rpcPort}`,
+      get collector() { return collector; },
+      get rpc() { return rpc; },
+      async startCollectorAgain() {
+        collector = await startCollector({ ...collectorOptions, ports: collector.ports });
+      },
+      killRpc() {
+        rpc.child.kill("SIGKILL");
+      },
+      async startRpcAgain() {
+        await rpc.exited;
+        rpc = startProcess("racetel-rpc", process.execPath, [...nodeArgs, rpcMain, ...rpcArgs]);
+        await waitUntil(rpc, "/healthz ok after restart", () => healthy(`http://127.0.0.1:${rpcHttpPort}/healthz`));
+      },
       async replay(file, extraArgs = []) {
         const replayer = racetel("replay", ["replay", file, "--to", `127.0.0.1:${f1Port}`, "--acc-to", `127.0.0.1:${accPort}`, ...extraArgs]);
         const code = await replayer.exited;

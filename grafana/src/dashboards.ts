@@ -318,6 +318,12 @@ const pipelineHealth: DashboardSpec = {
       ] },
     { type: "stat", title: "OTLP export failures (rpc)", w: 6, h: 5, decimals: 0, colorByThresholds: true, thresholds: [{ color: "green", value: null }, { color: "red", value: 1 }],
       targets: [{ query: `SELECT last("racetel.rpc.export_failures") FROM ${M} WHERE $timeFilter GROUP BY "rpc_instance"`, alias: "$tag_rpc_instance" }] },
+    { type: "timeseries", title: "Waiting for the collector, and losses (rpc)", w: 12, h: 8, unit: "short",
+      targets: [
+        { query: `SELECT last("racetel.rpc.export_backlog") FROM ${M} WHERE $timeFilter GROUP BY time($__interval), "rpc_instance" fill(none)`, alias: "samples waiting $tag_rpc_instance" },
+        { query: `SELECT last("racetel.rpc.samples_dropped") FROM ${M} WHERE $timeFilter GROUP BY time($__interval), "rpc_instance" fill(none)`, alias: "samples dropped (backlog full) $tag_rpc_instance" },
+        { query: `SELECT last("racetel.rpc.frames_late") FROM ${M} WHERE $timeFilter GROUP BY time($__interval), "rpc_instance" fill(none)`, alias: "frames late $tag_rpc_instance" },
+      ] },
     { type: "stat", title: "Last packet age (ingest)", w: 6, h: 5, unit: "s", decimals: 1, colorByThresholds: true,
       thresholds: [{ color: "green", value: null }, { color: "orange", value: 2 }, { color: "red", value: 10 }],
       targets: [{ query: `SELECT last("racetel.ingest.last_packet_age") FROM ${M} WHERE $timeFilter GROUP BY "ingest_instance"`, alias: "$tag_ingest_instance" }] },

@@ -80,7 +80,7 @@ Flags:
       sink = { emit: (_frame: Frame) => void counters.framesEmitted++ };
     }
     // The same checks as the ingest service: a frame with a value out of range never leaves.
-    const context: DecodeContext = { sink: new FrameGuard(sink, counters), drops, advice: new LogOnce(logger) };
+    const context: DecodeContext = { sink: new FrameGuard(sink, counters), drops, advice: new LogOnce(logger), cleanedLabel: (label) => counters.countLabelCleaned(label) };
     const decoders = recordDecoders(defaultSourceDecoders(), context);
     const decoderFor = decoders.decoderFor;
 

@@ -38,7 +38,7 @@ export async function replayToRpc(file: string, o: RpcReplayOptions): Promise<{ 
       await sleep(50);
     }
     const batcher = new FrameBatcher(client, counters, { maxBytes: 64 * 1024, maxAgeMs: 20 });
-    const context = { sink: new FrameGuard(batcher, counters), drops: new RateLimitedDropRecorder(counters, o.logger), advice: new LogOnce(o.logger) };
+    const context = { sink: new FrameGuard(batcher, counters), drops: new RateLimitedDropRecorder(counters, o.logger), advice: new LogOnce(o.logger), cleanedLabel: (label: string) => counters.countLabelCleaned(label) };
     const decoders = recordDecoders(defaultSourceDecoders(), context);
     let shift = 0;
     let firstNs = Number.NaN;

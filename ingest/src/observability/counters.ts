@@ -11,6 +11,8 @@ export class IngestCounters {
   bytesReceived = 0;
   framesEmitted = 0;
   framesDroppedQueue = 0;
+  /** Frames forgotten before rpc acknowledged them (rpc unable to store for minutes). */
+  framesUnprotected = 0;
   batchesSealed = 0;
   readonly packetsDroppedByReason = new Map<string, number>();
   /** Frames dropped because a number was outside its valid range, by field ("telemetry.speedMps"). */

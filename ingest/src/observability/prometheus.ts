@@ -33,6 +33,7 @@ export function renderPrometheus(counters: IngestCounters, nowMs: number = perfo
   for (const label of [...counters.labelsCleaned.keys()].sort()) out.push(`racetel_ingest_labels_cleaned_total{label="${escapeLabel(label)}"} ${counters.labelsCleaned.get(label)}`);
   series(out, "racetel_ingest_frames_emitted_total", "counter", "racetel.v1 frames produced by the decoders.", counters.framesEmitted);
   series(out, "racetel_ingest_frames_dropped_queue_total", "counter", "Frames dropped because the output queue was full.", counters.framesDroppedQueue);
+  series(out, "racetel_ingest_frames_unprotected_total", "counter", "Frames sent to rpc and forgotten before rpc acknowledged them (kept: 8192 batches / 64 MB); lost only if rpc then crashes.", counters.framesUnprotected);
   series(out, "racetel_ingest_batches_sealed_total", "counter", "PublishRequest batches handed to the output.", counters.batchesSealed);
   series(out, "racetel_ingest_sessions_active", "gauge", "Game sessions seen recently.", counters.sessionsActive());
   series(out, "racetel_ingest_sessions_evicted_total", "counter", "Sessions forgotten to make room for new ones (least recently active, those that never got going first).", counters.sessionsEvicted());

@@ -88,7 +88,7 @@ export class IngestService {
     const { config, logger, decoders } = this.options;
     const filter = createSourceFilter(config.allowCidrs);
     const drops = new RateLimitedDropRecorder(this.counters, logger);
-    const context: DecodeContext = { sink: this.guard, drops, advice: new LogOnce(logger) };
+    const context: DecodeContext = { sink: this.guard, drops, advice: new LogOnce(logger), cleanedLabel: (label) => this.counters.countLabelCleaned(label) };
     const common = { recvBufferBytes: config.recvBufferBytes, filter, counters: this.counters, drops, logger };
     try {
       const f1Decoder = decoders.f1(context);

@@ -24,6 +24,8 @@ export interface DecodeContext {
   sink: FrameSink;
   drops: DropRecorder;
   advice: OnceLogger;
+  /** Called when a decoder had to clean a string before it became `label` (control characters, broken UTF-8, length). */
+  cleanedLabel?: (label: string) => void;
 }
 
 /** One packet in, zero or more frames out. Never throws on any input. */

@@ -4,8 +4,6 @@
 export interface QueuedBatch {
   bytes: Buffer;
   frames: number;
-  /** Set when the batch was sent before (complete bytes, sequence kept): it goes again as it is. */
-  sequence?: number;
 }
 
 export class BatchQueue {

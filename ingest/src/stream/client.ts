@@ -43,6 +43,8 @@ export interface RpcStreamOptions {
   stats?: () => racetel.v1.IIngestStats;
   /** Called with the number of frames dropped (queue full), e.g. to bump IngestCounters.framesDroppedQueue. */
   onDrop?: (frames: number) => void;
+  /** Called with frames forgotten before rpc acknowledged them (not lost unless rpc crashes before storing them). */
+  onUnprotected?: (frames: number) => void;
   /** Overrides the jitter source (tests). */
   random?: () => number;
 }
@@ -110,6 +112,8 @@ class TargetStream {
   private acked = true;
   private readonly unacked: SentBatch[] = [];
   private unackedBytes = 0;
+  /** Index of the first unacknowledged batch not yet written on the current stream (0 after a reconnect). */
+  private resendFrom = 0;
   framesResent = 0;
   /** Frames forgotten before rpc acknowledged them (rpc slow to export for minutes): not lost unless rpc crashes too. */
   framesUnprotected = 0;
@@ -125,7 +129,7 @@ class TargetStream {
   framesDropped = 0;
   reconnects = 0;
 
-  constructor(readonly target: string, private readonly owner: RpcStreamClient, private readonly o: Required<Omit<RpcStreamOptions, "tls" | "token" | "stats" | "onDrop">> & RpcStreamOptions) {
+  constructor(readonly target: string, private readonly owner: RpcStreamClient, private readonly o: Required<Omit<RpcStreamOptions, "tls" | "token" | "stats" | "onDrop" | "onUnprotected">> & RpcStreamOptions) {
     this.queue = new BatchQueue(o.queueBatches, o.queueBytes, (frames) => {
       this.framesDropped += frames;
       owner.countDrop(frames);
@@ -177,7 +181,8 @@ class TargetStream {
         this.writable = false;
       }
       if (this.closed) return;
-      this.requeueUnacked();
+      // What rpc did not acknowledge goes again on the next stream, before anything newer.
+      this.resendFrom = 0;
       if (err !== null && err.code === grpc.status.UNIMPLEMENTED && this.acked) {
         this.acked = false;
         this.o.logger.warn({ target: this.target }, "rpc does not offer PublishAcked: using Publish (batches in flight when rpc restarts are lost, counted by rpc as batch gaps)");
@@ -212,24 +217,14 @@ class TargetStream {
 
   /** rpc stored every sample of the batches up to `sequence`: forget them. */
   private onAck(sequence: number): void {
-    while (this.unacked.length > 0 && this.unacked[0]!.sequence <= sequence) {
-      const b = this.unacked.shift()!;
-      this.unackedBytes -= b.bytes.length;
+    let n = 0;
+    while (n < this.unacked.length && this.unacked[n]!.sequence <= sequence) {
+      this.unackedBytes -= this.unacked[n]!.bytes.length;
+      n++;
     }
-  }
-
-  /** After a stream ended: what rpc did not acknowledge goes again, before anything newer. */
-  private requeueUnacked(): void {
-    if (this.unacked.length === 0) return;
-    const again = this.unacked.splice(0);
-    this.unackedBytes = 0;
-    const newer: QueuedBatch[] = [];
-    for (let b = this.queue.shift(); b !== undefined; b = this.queue.shift()) newer.push(b);
-    for (const b of again) {
-      this.framesResent += b.frames;
-      this.queue.push({ bytes: b.bytes, frames: b.frames, sequence: b.sequence });
-    }
-    for (const b of newer) this.queue.push(b);
+    if (n === 0) return;
+    this.unacked.splice(0, n);
+    this.resendFrom = Math.max(0, this.resendFrom - n);
   }
 
   private scheduleReconnect(reason: string): void {
@@ -251,11 +246,16 @@ class TargetStream {
   /** Writes queued batches while the stream accepts them. */
   private pump(): void {
     const call = this.call;
+    // First what a previous stream sent and rpc did not acknowledge (bytes and sequence kept), then the queue.
+    while (call !== undefined && this.writable && this.acked && this.resendFrom < this.unacked.length) {
+      const b = this.unacked[this.resendFrom++]!;
+      this.framesResent += b.frames;
+      if (!call.write(b.bytes)) this.writable = false;
+    }
     while (call !== undefined && this.writable && this.queue.length > 0) {
       const batch = this.queue.shift()!;
-      // A batch sent before keeps its bytes and sequence (rpc acknowledges by sequence).
-      const sequence = batch.sequence ?? ++this.sequence;
-      const bytes = batch.sequence === undefined ? this.withTrailer(batch.bytes, sequence) : batch.bytes;
+      const sequence = ++this.sequence;
+      const bytes = this.withTrailer(batch.bytes, sequence);
       const ok = call.write(bytes);
       this.batchesSent++;
       this.framesSent += batch.frames;
@@ -266,11 +266,14 @@ class TargetStream {
 
   private keepUntilAcked(b: SentBatch): void {
     this.unacked.push(b);
+    this.resendFrom = this.unacked.length;
     this.unackedBytes += b.bytes.length;
     while (this.unacked.length > MAX_UNACKED_BATCHES || this.unackedBytes > MAX_UNACKED_BYTES) {
       const old = this.unacked.shift()!;
+      this.resendFrom = Math.max(0, this.resendFrom - 1);
       this.unackedBytes -= old.bytes.length;
       this.framesUnprotected += old.frames;
+      this.o.onUnprotected?.(old.frames);
     }
   }
 

@@ -24,6 +24,9 @@ export function createRpcBatchSink(settings: RpcSinkSettings, counters: () => In
     onDrop: (frames) => {
       counters().framesDroppedQueue += frames;
     },
+    onUnprotected: (frames) => {
+      counters().framesUnprotected += frames;
+    },
   });
 }
 

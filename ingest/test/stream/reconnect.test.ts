@@ -48,7 +48,9 @@ describe("stream client across an rpc restart", () => {
     rpc = await startTestRpc({}, port);
     await waitFor("client reconnected", () => client!.allConnected(), 15_000);
     sendTicks(10);
-    await waitFor("queued and new ticks at the new rpc", () => rpc!.service.counters.framesAccepted >= 18 * FRAMES_PER_TICK);
+    await waitFor("queued and new ticks at the new rpc", () => rpc!.service.counters.framesAccepted >= 18 * FRAMES_PER_TICK && client!.targetStats()[0]!.queued === 0);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(client.targetStats()[0]!.framesResent >= 20 * FRAMES_PER_TICK, "what the dead rpc had not acknowledged went again");
     assert.ok(client.targetStats()[0]!.reconnects >= 1);
 
     const afterRestart = await collectOnce(rpc);

@@ -11,8 +11,6 @@ export class TraceBuffer {
   private openTime = Number.NaN;
   private openKinds = 0;
   private readonly open: Float64Array;
-  /** Last value per column: a column a sample lacks holds the previous one (ACC laps come slower than physics). */
-  private readonly last: Float64Array;
   private times: Float64Array;
   private values: Float64Array;
   /** The car's attribute set at each sample: labels as of that instant (a driver announced later does not rewrite it). */
@@ -26,7 +24,6 @@ export class TraceBuffer {
 
   constructor(readonly width: number, private readonly maxSamples = MAX_TRACE_SAMPLES) {
     this.open = new Float64Array(width).fill(Number.NaN);
-    this.last = new Float64Array(width).fill(Number.NaN);
     this.times = new Float64Array(8);
     this.values = new Float64Array(8 * width);
     this.labels = new Array<unknown>(8);
@@ -44,7 +41,6 @@ export class TraceBuffer {
 
   put(column: number, v: number): void {
     this.open[column] = v;
-    this.last[column] = v;
   }
 
   /** Time of the open sample (NaN when none). */
@@ -70,9 +66,9 @@ export class TraceBuffer {
     this.labels[at] = this.openLabels;
     const w = this.width;
     const open = this.open;
+    // A column the instant did not send stays empty (NaN: no field): a stored value is always one the game sent.
     for (let c = 0; c < w; c++) {
-      const v = open[c]!;
-      this.values[at * w + c] = v === v ? v : this.last[c]!;
+      this.values[at * w + c] = open[c]!;
       open[c] = Number.NaN;
     }
     this.openTime = Number.NaN;

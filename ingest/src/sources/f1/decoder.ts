@@ -57,9 +57,10 @@ export class F1Decoder implements PacketDecoder {
     if (!Number.isInteger(maxSessions) || maxSessions < 1) {
       throw new Error(`F1Decoder: maxSessions must be a positive integer, got ${maxSessions}`);
     }
-    this.sessions = new SessionTable(maxSessions, options.newSessionsPerMinute ?? DEFAULT_NEW_SESSIONS_PER_MINUTE);
+    const nameCleaned = (): void => ctx.cleanedLabel?.("driver");
+    this.sessions = new SessionTable(maxSessions, options.newSessionsPerMinute ?? DEFAULT_NEW_SESSIONS_PER_MINUTE, nameCleaned);
     this.checkAfterMs = (options.completenessCheckAfterS ?? 6) * 1000;
-    this.normaliser = new F1Normaliser(ctx.sink);
+    this.normaliser = new F1Normaliser(ctx.sink, nameCleaned);
   }
 
   decode(packet: Buffer, receiveTimeUnixNano: number, sourceAddress: string): boolean {

@@ -11,7 +11,8 @@ export class NameSlot {
   private length = -1;
   value = "";
 
-  constructor(capacity: number) {
+  /** @param onCleaned called when a new name needed cleaning (once per change of the bytes, not per packet) */
+  constructor(capacity: number, private readonly onCleaned?: () => void) {
     this.bytes = new Uint8Array(capacity);
   }
 
@@ -28,7 +29,9 @@ export class NameSlot {
     this.bytes.set(raw.subarray(0, end));
     this.length = end;
     // Broken sequences decode to U+FFFD, which cleanLabel removes with the control characters.
-    this.value = cleanLabel(utf8.decode(raw.subarray(0, end)), LABEL_LIMITS.driver);
+    const decoded = utf8.decode(raw.subarray(0, end));
+    this.value = cleanLabel(decoded, LABEL_LIMITS.driver);
+    if (this.value !== decoded) this.onCleaned?.();
     return this.value;
   }
 }

@@ -32,13 +32,15 @@ const FORMULAS: readonly string[] = ["F1 Modern", "F1 Classic", "F2", "F1 Generi
   "Esports", "F2 2021", "F1 World", "F1 Elimination"];
 
 /**
- * A field value with -0 and NaN turned into 0 (as before, when zeros were sent as null). Proto3 leaves
+ * A field value with -0 turned into 0 (as before, when zeros were sent as null); NaN stays NaN so the
+ * frame guard drops the frame, counted by field (docs/validation.md), instead of storing a 0. Proto3 leaves
  * 0, false and "" off the wire, and the generated encoder skips them just as it skips null, so the bytes
  * are the same; but a field that never holds null keeps one type, so V8 stores numbers in it unboxed and
  * writing a float allocates nothing (null-or-float fields cost a heap number per write).
  */
 function nz<T extends number | boolean | string>(v: T): T {
-  return v ? v : typeof v === "number" ? (0 as T) : v;
+  // NaN stays NaN (the frame guard drops it, counted): never turned into another number.
+  return v ? v : typeof v === "number" && v === v ? (0 as T) : v;
 }
 
 /** Milliseconds from the spec's split "minutes part" + "milliseconds part" fields. */
@@ -52,9 +54,11 @@ export class F1Normaliser {
   receiveTimeUnixNano = 0;
   /** Event packets whose code was not four capital letters (passed on as OTHER without a code). */
   badEventCodes = 0;
-  private readonly lobbyNames = Array.from({ length: F1_CAR_SLOTS }, () => new NameSlot(48));
+  private readonly lobbyNames: NameSlot[];
 
-  constructor(private readonly sink: FrameSink) {}
+  constructor(private readonly sink: FrameSink, onNameCleaned?: () => void) {
+    this.lobbyNames = Array.from({ length: F1_CAR_SLOTS }, () => new NameSlot(48, onNameCleaned));
+  }
 
   private emit(frame: BaseFrame, s: F1Session, h: F1Header, car: number | null): void {
     this.emitAt(frame, s, h.sessionTime, h.frameIdentifier, car);

@@ -87,7 +87,7 @@ export class F1Session {
   /** 1 when the (car, lap) finished lap from SessionHistory was emitted. */
   readonly historyEmitted = new Uint8Array(SLOTS * MAX_HISTORY_LAPS);
 
-  constructor(id: string, uidLow: number, uidHigh: number, format: F1Format, nowMs: number) {
+  constructor(id: string, uidLow: number, uidHigh: number, format: F1Format, nowMs: number, onNameCleaned?: () => void) {
     this.id = id;
     this.uidLow = uidLow;
     this.uidHigh = uidHigh;
@@ -95,7 +95,7 @@ export class F1Session {
     this.game = uidHigh === SIMULATED_UID_HIGH ? racetel.v1.Game.GAME_F1_SIMULATED : racetel.v1.Game.GAME_F1;
     this.firstSeenMs = nowMs;
     this.lastSeenMs = nowMs;
-    this.nameSlots = Array.from({ length: SLOTS }, () => new NameSlot(48));
+    this.nameSlots = Array.from({ length: SLOTS }, () => new NameSlot(48, onNameCleaned));
   }
 
   /** Whether the player's motion should wait for a MotionEx: the session sent one, or is in its first frames. */
@@ -159,7 +159,7 @@ export class SessionTable {
   evicted = 0;
   refused = 0;
 
-  constructor(private readonly maxSessions: number, newSessionsPerMinute: number) {
+  constructor(private readonly maxSessions: number, newSessionsPerMinute: number, private readonly onNameCleaned?: () => void) {
     this.budget = new NewSessionBudget({ perMinute: newSessionsPerMinute, maxSources: 1024 });
   }
 
@@ -179,7 +179,7 @@ export class SessionTable {
         return undefined;
       }
       const id = ((BigInt(uidHigh) << 32n) | BigInt(uidLow)).toString();
-      session = new F1Session(id, uidLow, uidHigh, format, nowMs);
+      session = new F1Session(id, uidLow, uidHigh, format, nowMs, this.onNameCleaned);
       if (this.sessions.size >= this.maxSessions) this.evictOne();
     } else {
       this.sessions.delete(key);
