@@ -1,6 +1,8 @@
 // A simulated race for the e2e stack: `racetel simulate` sends it over UDP (paced, so nothing is lost),
 // and the same race, generated again in this process (deterministic for a seed) and read by racetel's
 // own F1 decoder, is the truth to compare InfluxDB with.
+import { racetel } from "@racetel/proto";
+import type { RaceModel } from "@racetel/ingest/simulate/model";
 import { simulateSession } from "@racetel/ingest/simulate/session";
 import { F1Decoder } from "@racetel/ingest/sources/f1/index";
 import type { Frame } from "@racetel/ingest/sources/source";
@@ -28,10 +30,18 @@ export interface DecodedRace {
   pitLaps: Map<number, number[]>;
   /** "car/lap" -> telemetry samples the game sent for the car while it drove that lap */
   telemetrySamples: Map<string, number>;
+  /** "car/lap" -> lap time (s) of the laps finished live */
+  lapTimes: Map<string, number>;
+  /** The simulator's own truth (its model, not a decoder): car -> laps on which it entered the pit lane */
+  pitEntries: Map<number, number[]>;
+  /** The simulator's own truth: cars penalised (one entry per penalty) and cars retired */
+  penalties: number[];
+  retirements: number[];
 }
 
 export function decodeSimulatedRace(race: SimulatedRace = simulatedRace): DecodedRace {
-  const out: DecodedRace = { sessionId: "", datagrams: 0, trackLengthM: 0, finalPositions: new Map(), drivers: new Map(), pitLaps: new Map(), telemetrySamples: new Map() };
+  const out: DecodedRace = { sessionId: "", datagrams: 0, trackLengthM: 0, finalPositions: new Map(), drivers: new Map(), pitLaps: new Map(), telemetrySamples: new Map(),
+    lapTimes: new Map(), pitEntries: new Map(), penalties: [], retirements: [] };
   const lapOf = new Map<number, number>();
   const drops: string[] = [];
   const decoder = new F1Decoder({
@@ -44,6 +54,7 @@ export function decodeSimulatedRace(race: SimulatedRace = simulatedRace): Decode
         if (f.labels?.driver) out.drivers.set(car, f.labels.driver);
         if (f.finalResult) out.finalPositions.set(car, f.finalResult.position ?? 0);
         if (f.finishedLap?.pitLap === true) out.pitLaps.set(car, [...(out.pitLaps.get(car) ?? []), f.finishedLap.lapNumber ?? 0]);
+        if (f.finishedLap?.origin === racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_LIVE) out.lapTimes.set(`${car}/${f.finishedLap.lapNumber}`, (f.finishedLap.lapTimeMs ?? 0) / 1000);
         if (f.lap?.lapNumber) lapOf.set(car, f.lap.lapNumber);
         if (f.telemetry) {
           const key = `${car}/${lapOf.get(car) ?? 0}`;
@@ -54,7 +65,18 @@ export function decodeSimulatedRace(race: SimulatedRace = simulatedRace): Decode
     drops: { drop: (reason) => drops.push(reason) },
     advice: { once: () => {} },
   });
-  for (const d of simulateSession(race as typeof simulatedRace)) {
+  const pitStatus = new Map<number, number>();
+  const observe = (model: RaceModel): void => {
+    for (const car of model.cars) {
+      if (car.pitStatus !== 0 && (pitStatus.get(car.index) ?? 0) === 0) out.pitEntries.set(car.index, [...(out.pitEntries.get(car.index) ?? []), car.completedLaps + 1]);
+      pitStatus.set(car.index, car.pitStatus);
+    }
+    for (const e of model.events) {
+      if (e.code === "PENA") out.penalties.push(e.car);
+      if (e.code === "RTMT") out.retirements.push(e.car);
+    }
+  };
+  for (const d of simulateSession(race as typeof simulatedRace, observe)) {
     decoder.decode(d.data, 1.7e18 + d.timeMs * 1e6, "127.0.0.1:40000");
     out.datagrams++;
   }

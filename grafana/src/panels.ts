@@ -52,6 +52,22 @@ export interface VariableSpec {
   query: string;
   /** Refresh on time range change (2) for queries using $timeFilter, else on load (1). */
   timeRangeRefresh?: boolean;
+  /** Grafana's regex with named groups `text` and `value`: what the picker shows and what queries get. */
+  regex?: string;
+  /** Grafana's sort (by the text): 1 alphabetical, 2 alphabetical descending, 3 numerical, 4 numerical descending, 5 case-insensitive. */
+  sort?: 1 | 2 | 3 | 4 | 5;
+  /** Several values and an "All" option; queries then match with =~ /^$name$/. */
+  multi?: boolean;
+}
+
+/** A dashboard annotation from an InfluxQL query (marks on every time-series panel). */
+export interface AnnotationSpec {
+  name: string;
+  query: string;
+  color: string;
+  /** Columns of the query: the annotation's text and tags. */
+  textColumn: string;
+  tagsColumn?: string;
 }
 
 export interface DashboardSpec {
@@ -63,6 +79,9 @@ export interface DashboardSpec {
   panels: (PanelSpec | RowSpec)[];
   timeFrom?: string;
   refresh?: string;
+  annotations?: AnnotationSpec[];
+  /** Dashboards linked from this one (their uids), carrying the time range and the variables. */
+  links?: { title: string; uid: string }[];
 }
 
 /** Colours for tyre carcass temperature: cold below the window, optimal inside, hot above. */
@@ -82,12 +101,13 @@ export function variable(spec: VariableSpec): VariableModel {
     datasource: { ...DATASOURCE },
     query: spec.query,
     refresh: spec.timeRangeRefresh === true ? 2 : 1,
-    sort: 3, // numerical ascending: car indices and lap numbers read naturally
-    includeAll: false,
-    multi: false,
+    sort: spec.sort ?? 3,
+    includeAll: spec.multi === true,
+    multi: spec.multi === true,
+    ...(spec.multi === true ? { current: { text: ["All"], value: ["$__all"] } } : {}),
     hide: 0,
     options: [],
-    regex: "",
+    regex: spec.regex ?? "",
   };
 }
 
@@ -177,10 +197,31 @@ export function dashboard(spec: DashboardSpec): Dashboard {
     timezone: "browser",
     time: { from: spec.timeFrom ?? "now-5m", to: "now" },
     refresh: spec.refresh ?? "5s",
-    annotations: { list: [] },
-    links: [{ title: "racetel", type: "dashboards", tags: ["racetel"], asDropdown: true, includeVars: true, keepTime: true, icon: "external link", targetBlank: false, tooltip: "" }],
+    annotations: { list: (spec.annotations ?? []).map(annotation) },
+    links: [
+      ...(spec.links ?? []).map((l) => ({ title: l.title, type: "link" as const, url: `/d/${l.uid}/${l.uid}`, tags: [], asDropdown: false, includeVars: true, keepTime: true, icon: "dashboard", targetBlank: false, tooltip: "" })),
+      { title: "racetel", type: "dashboards", tags: ["racetel"], asDropdown: true, includeVars: true, keepTime: true, icon: "external link", targetBlank: false, tooltip: "" },
+    ],
     templating: { list: spec.variables.map(variable) },
     panels,
+  };
+}
+
+/**
+ * An InfluxQL annotation. Grafana's InfluxDB datasource reads `query` with `textColumn`/`tagsColumn`
+ * (the same fields in `target` for Grafana 10+, which runs it on the back end).
+ */
+function annotation(a: AnnotationSpec): JsonObject & { name: string; enable: boolean; iconColor: string } {
+  const columns = { textColumn: a.textColumn, ...(a.tagsColumn !== undefined ? { tagsColumn: a.tagsColumn } : {}) };
+  return {
+    name: a.name,
+    datasource: { ...DATASOURCE },
+    enable: true,
+    hide: false,
+    iconColor: a.color,
+    query: a.query,
+    ...columns,
+    target: { refId: "Anno", query: a.query, rawQuery: true, resultFormat: "table", ...columns },
   };
 }
 

@@ -22,7 +22,7 @@ interface Panel {
 }
 interface Dashboard {
   uid: string; title: string; schemaVersion: number; panels: Panel[];
-  templating: { list: { name: string; type: string; query: string; datasource: { type: string; uid: string } }[] };
+  templating: { list: { name: string; type: string; query: string; regex?: string; datasource: { type: string; uid: string } }[] };
 }
 
 const files = readdirSync(dashboardsDir).filter((f) => f.endsWith(".json")).sort();
@@ -73,7 +73,13 @@ describe("grafana dashboards", () => {
         for (const v of json.templating.list) {
           assert.equal(v.type, "query");
           assert.deepEqual(v.datasource, { type: "influxdb", uid: DATASOURCE_UID }, `variable ${v.name}`);
-          assert.match(v.query, /^(SHOW TAG VALUES FROM "prometheus" WITH KEY = "\w+"|SELECT DISTINCT\()/);
+          // One label per id (rpc's label rows), split into text and value by Grafana's regex.
+          assert.match(v.query, /^SELECT "\w+", last\("[\w.]+"\) FROM "prometheus" WHERE .* GROUP BY "\w+"$/, `variable ${v.name}`);
+          const regex = /^\/(.*)\/$/.exec(v.regex ?? "")?.[1];
+          assert.ok(regex !== undefined, `variable ${v.name}: a /regex/`);
+          assert.match(regex, /\(\?<text>/, `variable ${v.name}: a text group`);
+          assert.match(regex, /\(\?<value>/, `variable ${v.name}: a value group`);
+          assert.doesNotThrow(() => new RegExp(regex));
         }
       });
 

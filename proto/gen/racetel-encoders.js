@@ -380,7 +380,7 @@ export function encodeFinalResult(w, m) {
 /** Writes the fields of racetel.v1.FinishedLap (no tag or length) into w. */
 export function encodeFinishedLap(w, m) {
   let b = w.buf, dv = w.dv, p = w.pos, v, x;
-  if (p + 102 > w.cap) { w.pos = p; w.ensureRoom(102); b = w.buf; dv = w.dv; }
+  if (p + 105 > w.cap) { w.pos = p; w.ensureRoom(105); b = w.buf; dv = w.dv; }
   v = m.lapNumber; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 8 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 8 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 8 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 8; p = varint32(b, p + 1, v); } }
   v = m.lapTimeMs; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 16 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 16 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 16 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 16; p = varint32(b, p + 1, v); } }
   v = m.sector1TimeMs; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 24 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 24 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 24 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 24; p = varint32(b, p + 1, v); } }
@@ -396,10 +396,11 @@ export function encodeFinishedLap(w, m) {
   v = m.tyreCompound; if (v) { if (v >= 0) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 104 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 104 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 104 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 104; p = varint32(b, p + 1, v); } } else { b[p] = 0x68; p += 1; p = int32(b, p, v); } }
   v = m.tyreCompoundName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x72; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(114).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 21 > w.cap) { w.pos = p; w.ensureRoom(21); b = w.buf; dv = w.dv; }
+  if (p + 24 > w.cap) { w.pos = p; w.ensureRoom(24); b = w.buf; dv = w.dv; }
   v = m.position; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 120 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 120 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 120 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 120; p = varint32(b, p + 1, v); } }
   v = m.pitLap; if (v) { b[p] = 0x80; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
   v = m.origin; if (v) { b[p] = 0x88; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.pitEntry; if (v) { b[p] = 0x90; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
   w.pos = p;
 }
 
@@ -856,7 +857,7 @@ function encodeFrame$finishedLap(w, m) {
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.finishedLap; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; } b[p] = 0x92; b[p + 1] = 0x01; p += 2; const at = p++;
   { const member = v; { const m = member; let v, x;
-  if (p + 102 > w.cap) { w.pos = p; w.ensureRoom(102); b = w.buf; dv = w.dv; }
+  if (p + 105 > w.cap) { w.pos = p; w.ensureRoom(105); b = w.buf; dv = w.dv; }
   v = m.lapNumber; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 8 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 8 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 8 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 8; p = varint32(b, p + 1, v); } }
   v = m.lapTimeMs; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 16 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 16 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 16 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 16; p = varint32(b, p + 1, v); } }
   v = m.sector1TimeMs; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 24 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 24 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 24 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 24; p = varint32(b, p + 1, v); } }
@@ -872,10 +873,11 @@ function encodeFrame$finishedLap(w, m) {
   v = m.tyreCompound; if (v) { if (v >= 0) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 104 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 104 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 104 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 104; p = varint32(b, p + 1, v); } } else { b[p] = 0x68; p += 1; p = int32(b, p, v); } }
   v = m.tyreCompoundName; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x72; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(114).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 21 > w.cap) { w.pos = p; w.ensureRoom(21); b = w.buf; dv = w.dv; }
+  if (p + 24 > w.cap) { w.pos = p; w.ensureRoom(24); b = w.buf; dv = w.dv; }
   v = m.position; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 120 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 120 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 120 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 120; p = varint32(b, p + 1, v); } }
   v = m.pitLap; if (v) { b[p] = 0x80; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
   v = m.origin; if (v) { b[p] = 0x88; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
+  v = m.pitEntry; if (v) { b[p] = 0x90; b[p + 1] = 0x01; p += 2; b[p++] = 1; }
   w.pos = p;
   } }
   if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }

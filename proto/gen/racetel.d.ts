@@ -981,6 +981,7 @@ export namespace racetel {
             position?: (number|null);
             pitLap?: (boolean|null);
             origin?: (racetel.v1.FinishedLapOrigin|null);
+            pitEntry?: (boolean|null);
         }
 
         class FinishedLap implements IFinishedLap {
@@ -1002,6 +1003,7 @@ export namespace racetel {
             public position: number;
             public pitLap: boolean;
             public origin: racetel.v1.FinishedLapOrigin;
+            public pitEntry: boolean;
             public static create(properties?: racetel.v1.IFinishedLap): racetel.v1.FinishedLap;
             public static encode(message: racetel.v1.IFinishedLap, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.FinishedLap;

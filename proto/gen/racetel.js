@@ -10299,6 +10299,7 @@ export const racetel = $root.racetel = (() => {
              * @property {number|null} [position] FinishedLap position
              * @property {boolean|null} [pitLap] FinishedLap pitLap
              * @property {racetel.v1.FinishedLapOrigin|null} [origin] FinishedLap origin
+             * @property {boolean|null} [pitEntry] FinishedLap pitEntry
              */
 
             /**
@@ -10453,6 +10454,14 @@ export const racetel = $root.racetel = (() => {
             FinishedLap.prototype.origin = 0;
 
             /**
+             * FinishedLap pitEntry.
+             * @member {boolean} pitEntry
+             * @memberof racetel.v1.FinishedLap
+             * @instance
+             */
+            FinishedLap.prototype.pitEntry = false;
+
+            /**
              * Creates a new FinishedLap instance using the specified properties.
              * @function create
              * @memberof racetel.v1.FinishedLap
@@ -10514,6 +10523,8 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 16, wireType 0 =*/128).bool(message.pitLap);
                 if (message.origin != null && Object.hasOwnProperty.call(message, "origin"))
                     writer.uint32(/* id 17, wireType 0 =*/136).int32(message.origin);
+                if (message.pitEntry != null && Object.hasOwnProperty.call(message, "pitEntry"))
+                    writer.uint32(/* id 18, wireType 0 =*/144).bool(message.pitEntry);
                 return writer;
             };
 
@@ -10617,6 +10628,10 @@ export const racetel = $root.racetel = (() => {
                         }
                     case 17: {
                             message.origin = reader.int32();
+                            break;
+                        }
+                    case 18: {
+                            message.pitEntry = reader.bool();
                             break;
                         }
                     default:
@@ -10743,6 +10758,8 @@ export const racetel = $root.racetel = (() => {
                     message.origin = 2;
                     break;
                 }
+                if (object.pitEntry != null)
+                    message.pitEntry = Boolean(object.pitEntry);
                 return message;
             };
 
@@ -10781,6 +10798,7 @@ export const racetel = $root.racetel = (() => {
                     object.position = 0;
                     object.pitLap = false;
                     object.origin = options.enums === String ? "FINISHED_LAP_ORIGIN_UNSPECIFIED" : 0;
+                    object.pitEntry = false;
                 }
                 if (message.lapNumber != null && Object.hasOwnProperty.call(message, "lapNumber"))
                     object.lapNumber = message.lapNumber;
@@ -10816,6 +10834,8 @@ export const racetel = $root.racetel = (() => {
                     object.pitLap = message.pitLap;
                 if (message.origin != null && Object.hasOwnProperty.call(message, "origin"))
                     object.origin = options.enums === String ? $root.racetel.v1.FinishedLapOrigin[message.origin] === undefined ? message.origin : $root.racetel.v1.FinishedLapOrigin[message.origin] : message.origin;
+                if (message.pitEntry != null && Object.hasOwnProperty.call(message, "pitEntry"))
+                    object.pitEntry = message.pitEntry;
                 return object;
             };
 

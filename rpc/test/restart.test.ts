@@ -14,11 +14,20 @@ const FRAMES_PER_TICK = 1 + CARS * 4;
 const TICKS = 200; // 20 s of event time at 10 Hz: several heartbeats
 const tickAt = (tick: number): number => T0_NS + tick * 100e6;
 
+/** Label metrics seen in either run. */
+const labelRows = new Set<string>();
+
 /** Every stored car or session point as "name|attrs|time=value" (InfluxDB keeps one row per series and time). */
 function rowsOf(rpc: TestRpc, into: Set<string>): void {
   for (const rm of rpc.exporter.getMetrics()) {
     for (const m of rm.scopeMetrics.flatMap((s) => s.metrics) as MetricData[]) {
       if (m.descriptor.name.startsWith("racetel.rpc.") || m.descriptor.name.startsWith("racetel.ingest.")) continue;
+      // Label rows restate the session and its cars in words at each heartbeat, as the rpc that holds them
+      // knows them (a restarted rpc sees the session from a later frame): metadata, not samples.
+      if (m.descriptor.name === "racetel.session.info" || m.descriptor.name === "racetel.car.info") {
+        if (m.dataPoints.length > 0) labelRows.add(m.descriptor.name);
+        continue;
+      }
       for (const p of m.dataPoints) into.add(`${m.descriptor.name}|${JSON.stringify(Object.entries(p.attributes).sort())}|${p.endTime[0]}.${p.endTime[1]}=${String(p.value)}`);
     }
   }
@@ -71,5 +80,6 @@ describe("rpc killed mid-session", () => {
     const missing = [...clean.rows].filter((r) => !crashed.rows.has(r));
     const extra = [...crashed.rows].filter((r) => !clean.rows.has(r));
     assert.deepEqual({ missing: missing.slice(0, 5), extra: extra.slice(0, 5), counts: [missing.length, extra.length] }, { missing: [], extra: [], counts: [0, 0] });
+    assert.deepEqual([...labelRows].sort(), ["racetel.car.info", "racetel.session.info"]);
   });
 });

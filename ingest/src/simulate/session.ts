@@ -54,8 +54,11 @@ const LOBBY_PACKETS = 3;
 /** Stop even if the race never ends (a model bug must not make an endless stream). */
 const MAX_SESSION_S = 3600 * 3;
 
-/** Yields every datagram of one simulated race session, in send order. */
-export function* simulateSession(options: SessionOptions): Generator<SimulatedDatagram, void, undefined> {
+/**
+ * Yields every datagram of one simulated race session, in send order. `observe` sees the model after
+ * every step (tests read the race's own truth from it: events, pit laps).
+ */
+export function* simulateSession(options: SessionOptions, observe?: (model: RaceModel) => void): Generator<SimulatedDatagram, void, undefined> {
   const index = options.sessionIndex ?? 0;
   const seed = sessionSeed(options.seed, index);
   const model = new RaceModel({ track: trackByName(options.track), cars: options.cars, laps: options.laps, seed });
@@ -122,6 +125,7 @@ export function* simulateSession(options: SessionOptions): Generator<SimulatedDa
     }
     if (model.time >= MAX_SESSION_S) break;
     model.step(dt);
+    observe?.(model);
     frame++;
   }
   // The end of the race as the game sends it: results (the last LapData matches the classification),

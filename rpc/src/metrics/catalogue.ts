@@ -48,6 +48,12 @@ export const M_SESSION_EVENT = section([{ name: "racetel.session.event", unit: "
 export const M_SESSION = section(sessionChannels);
 export const M_TIME_TRIAL = section(timeTrialChannels);
 export const M_TYRE_SETS = section([TYRE_SETS_METRIC]);
+export const M_LAP_MARK = section([
+  { name: "racetel.lap.mark.distance", unit: "m", description: "Distance of a lap mark (every 10 m, and the line; tag lap)" },
+  { name: "racetel.lap.mark.time", unit: "s", description: "Lap time when the car passed the mark (the lap time at the line)" },
+]);
+export const M_SESSION_INFO = section([{ name: "racetel.session.info", unit: "s", description: "Session start (Unix seconds) at every heartbeat; tag session_label names the session in words" }]);
+export const M_CAR_INFO = section([{ name: "racetel.car.info", unit: "1", description: "The car index at every heartbeat; tag car_label names the car by its driver" }]);
 export const M_INGEST = section(INGEST_METRICS.map(([name, unit, description]) => ({ name, unit, description })));
 export const M_RPC = section(RPC_METRICS.map(([name, unit, description]) => ({ name, unit, description })));
 
@@ -59,7 +65,7 @@ export const DEFAULT_TRACE_CHANNELS: readonly string[] = [
   "racetel.car.speed", "racetel.car.throttle", "racetel.car.brake", "racetel.car.steering", "racetel.car.gear",
   "racetel.car.engine.rpm", "racetel.car.drs", "racetel.car.world_position.x", "racetel.car.world_position.y",
   "racetel.car.world_position.z", "racetel.car.lap.distance", "racetel.car.lap.number", "racetel.car.lap.current_time",
-  "racetel.car.lap.delta_to_best",
+  "racetel.car.lap.delta_to_best", "racetel.car.lap.delta_to_personal_best", "racetel.car.lap.delta_to_session_best",
 ];
 
 /** Names that may be trace channels: per-car, single-valued channels (CAR_CHANNELS). */

@@ -72,6 +72,10 @@ export const lapChannels: Channel<Lap>[] = [
   ch("racetel.car.lap.sector", "{sector}", "Sector being driven (1-based)", (l) => num(l.currentSector)),
   ch("racetel.car.lap.invalid", "1", "Current lap will not count (1)", (l) => bool(l.lapInvalid)),
   ch("racetel.car.lap.delta_to_best", "s", "Live delta to the best lap (ACC)", (l) => msToS(l.deltaToBestMs)),
+  // Computed by rpc (lap-marks.ts), not read from the frame: the time of the lap being driven minus the
+  // time of the reference lap at the same distance (negative = ahead).
+  ch("racetel.car.lap.delta_to_personal_best", "s", "Live delta to the car's best valid lap (computed by rpc, every game)", () => Number.NaN),
+  ch("racetel.car.lap.delta_to_session_best", "s", "Live delta to the session's best valid lap (computed by rpc, every game)", () => Number.NaN),
   ch("racetel.car.distance", "m", "Distance driven in the session", (l) => num(l.totalDistanceM)),
   ch("racetel.car.race_position", "{position}", "Race position", (l) => num(l.position)),
   ch("racetel.car.grid_position", "{position}", "Grid position", (l) => num(l.gridPosition)),
@@ -221,6 +225,7 @@ export const LAP_METRICS = [
   { name: "racetel.lap.position", unit: "{position}", description: "Position at the end of the lap" },
   { name: "racetel.lap.pit", unit: "1", description: "Car entered or left the pits on the lap (1)" },
   { name: "racetel.lap.tyre.compound", unit: "1", description: "Tyre compound (racetel.v1.TyreCompound number)" },
+  { name: "racetel.lap.pit_entry", unit: "1", description: "Car entered the pit lane on the lap (1): the lap a pit stop counts on" },
 ] as const;
 
 /** Leading LAP_METRICS a lap-history record carries (times and validity); the rest only live timing measures. */
@@ -238,4 +243,5 @@ export function readFinishedLap(l: racetel.v1.IFinishedLap, out: Float64Array): 
   out[7] = num(l.position);
   out[8] = bool(l.pitLap);
   out[9] = num(l.tyreCompound);
+  out[10] = bool(l.pitEntry);
 }

@@ -14,7 +14,8 @@ import {
   statusChannels, telemetryChannels, telemetryWheelChannels, timeTrialChannels,
 } from "./channels.js";
 import type { Channel, WheelChannel } from "./channels.js";
-import { M_CAR, M_CAR_EVENT, M_LAP, M_LAP_WEAR, M_SESSION, M_SESSION_EVENT, M_TIME_TRIAL, M_TYRE_SETS, M_WHEEL } from "./catalogue.js";
+import { M_CAR, M_CAR_EVENT, M_CAR_INFO, M_LAP, M_LAP_MARK, M_LAP_WEAR, M_SESSION, M_SESSION_EVENT, M_SESSION_INFO, M_TIME_TRIAL, M_TYRE_SETS, M_WHEEL } from "./catalogue.js";
+import { CarLapMarks, type MarkMetrics, type SessionBest } from "./lap-marks.js";
 import { TraceBuffer } from "./trace.js";
 
 type Frame = racetel.v1.IFrame;
@@ -75,6 +76,28 @@ const LIVE_LAPS_REMEMBERED = 4;
 const HISTORY_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_HISTORY;
 const LIVE_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_LIVE;
 const LAP_POSITION_SLOT = LAP_METRICS.findIndex((m) => m.name === "racetel.lap.position");
+const carSlot = (name: string): number => CAR_CHANNELS.findIndex((c) => c.name === name);
+const LAP_NUMBER_SLOT = carSlot("racetel.car.lap.number");
+const LAP_DISTANCE_SLOT = carSlot("racetel.car.lap.distance");
+const LAP_TIME_SLOT = carSlot("racetel.car.lap.current_time");
+const LAST_LAP_SLOT = carSlot("racetel.car.lap.last_time");
+const LAP_INVALID_SLOT = carSlot("racetel.car.lap.invalid");
+const DELTA_PB_SLOT = carSlot("racetel.car.lap.delta_to_personal_best");
+const DELTA_SB_SLOT = carSlot("racetel.car.lap.delta_to_session_best");
+const SESSION_TYPE_SLOT = sessionChannels.findIndex((c) => c.name === "racetel.session.type");
+const TRACK_LENGTH_SLOT = sessionChannels.findIndex((c) => c.name === "racetel.session.track_length");
+const MARK_METRICS: MarkMetrics = { distance: M_LAP_MARK, time: M_LAP_MARK + 1 };
+/** racetel.v1.SessionType numbers in words, for session labels. */
+const SESSION_TYPE_WORDS = ["session", "Practice", "Qualifying", "Sprint shootout", "Sprint", "Race", "Time trial", "Hotlap", "Warm-up", "Superpole"];
+
+/** The game in words: "F1 24", "ACC", "F1 24 (simulated)". */
+function gameWords(game: string, format: string): string {
+  const year = /^20(\d\d)$/.exec(format)?.[1];
+  const f1 = year === undefined ? "F1" : `F1 ${year}`;
+  if (game === "f1") return f1;
+  if (game === "f1_simulated") return `${f1} (simulated)`;
+  return game === "acc" ? "ACC" : game;
+}
 /** Point groups a session may hold for the collector before the oldest are dropped. */
 const MAX_PENDING_GROUPS = 500_000;
 
@@ -103,6 +126,14 @@ function fillFrom<P>(channels: Channel<P>[], payload: P, out: Float64Array, offs
       if (column >= 0) trace.put(column, v);
     }
   }
+}
+
+/** A channel rpc computed: into the car's values, and the open trace sample when it is a trace channel. */
+function putComputed(car: CarState, slot: number, v: number, columns: TraceColumns): void {
+  if (v !== v) return;
+  car.values[slot] = v;
+  const column = columns[slot]!;
+  if (column >= 0) car.trace.put(column, v);
 }
 
 function setIfNumber(out: Float64Array, at: number, v: number): void {
@@ -160,6 +191,10 @@ export class CarState {
   private liveLaps: LiveLap[] | undefined;
   private liveLapNext = 0;
   lastSeenMs = 0;
+  /** Lap time at every lap mark, and the live deltas (lap-marks.ts); made by the first lap frame. */
+  lapMarks: CarLapMarks | undefined;
+  /** The car named for the dashboards' car picker: "<driver> · #<index>". */
+  private infoAttrs: Attributes = {};
   private driver = "\u0000";
   private team = "\u0000";
   private track = "\u0000";
@@ -185,7 +220,8 @@ export class CarState {
     this.game = game;
     this.attrs = { session_id: this.sessionId, car_index: String(this.carIndex), driver, team, game, track, source };
     this.wheelAttrs = WHEELS.map((wheel) => ({ ...this.attrs, wheel }));
-    this.counter.created += 1 + WHEELS.length;
+    this.infoAttrs = { session_id: this.sessionId, car_index: String(this.carIndex), car_label: `${driver === "" ? `car ${this.carIndex}` : driver} · #${this.carIndex}` };
+    this.counter.created += 2 + WHEELS.length;
     for (const [compound, e] of this.tyreSets) e.attrs = { ...this.attrs, compound };
   }
 
@@ -215,6 +251,7 @@ export class CarState {
     if (emit) diffInto(this.values, this.baseline, M_CAR, heartbeat, car, columns);
     else this.baseline.set(this.values);
     if (car.metrics.length > 0) out.push(car);
+    if (emit && heartbeat) out.push({ t, attrs: this.infoAttrs, metrics: [M_CAR_INFO], values: [this.carIndex] });
     for (let w = 0; w < 4; w++) {
       const g: PointGroup = { t, attrs: this.wheelAttrs[w]!, metrics: [], values: [] };
       for (let c = 0; c < WHEEL_CHANNELS.length; c++) {
@@ -341,9 +378,20 @@ export class SessionState {
   /** State snapshots, finished laps and events waiting for the collector, oldest first. */
   readonly pending: PointGroup[] = [];
   groupsDropped = 0;
+  /**
+   * When the session started, ns: receive time less the game's session time of the first frame that has
+   * one (the same whichever rpc sees the session first), else the first frame's time.
+   */
+  startNs = Number.NaN;
+  startFromGame = false;
+  /** The session's best valid lap, measured at the lap marks (live delta to session best). */
+  readonly best: SessionBest = { lap: undefined };
   private track = "\u0000";
   private source = "\u0000";
   private game = "\u0000";
+  private format = "";
+  private label = "";
+  private infoAttrs: Attributes = {};
 
   constructor(readonly id: string, private readonly counter: AttributeSetCounter) {}
 
@@ -351,12 +399,38 @@ export class SessionState {
     const track = labels.track ?? "";
     const source = labels.source ?? "";
     const game = gameName(labels.game);
+    this.format = labels.format ?? "";
     if (track === this.track && source === this.source && game === this.game) return;
     this.track = track;
     this.source = source;
     this.game = game;
     this.attrs = { session_id: this.id, game, track, source };
     this.counter.created += 1;
+  }
+
+  /**
+   * The session in words for the dashboards' session picker, newest first when sorted as text:
+   * "2026-12-02 14:03:05 UTC · Monza · Race · F1 24 · #<session id>".
+   */
+  private sessionLabel(): string {
+    const start = new Date(Math.floor(this.startNs / 1e6)).toISOString().slice(0, 19).replace("T", " ");
+    const type = SESSION_TYPE_WORDS[this.values[SESSION_TYPE_SLOT]!] ?? "session";
+    return `${start} UTC · ${this.track === "" ? "unknown track" : this.track} · ${type} · ${gameWords(this.game, this.format)} · #${this.id}`;
+  }
+
+  private storeInfo(t: number): void {
+    const label = this.sessionLabel();
+    if (label !== this.label) {
+      this.label = label;
+      this.infoAttrs = { session_id: this.id, session_label: label };
+      this.counter.created += 1;
+    }
+    this.push({ t, attrs: this.infoAttrs, metrics: [M_SESSION_INFO], values: [Math.floor(this.startNs / 1e9)] });
+  }
+
+  /** The track length the game announced, m (NaN before). */
+  get trackLengthM(): number {
+    return this.values[TRACK_LENGTH_SLOT]!;
   }
 
   push(g: PointGroup): void {
@@ -379,6 +453,7 @@ export class SessionState {
       this.timeTrialBaseline.set(this.timeTrial);
     }
     if (g.metrics.length > 0) this.push(g);
+    if (heartbeat && this.startNs === this.startNs) this.storeInfo(t);
     const out: PointGroup[] = [];
     for (const car of this.cars.values()) car.snapshot(t, heartbeat, columns, out);
     for (const o of out) this.push(o);
@@ -588,6 +663,15 @@ export class TelemetryStore {
       this.framesLate++;
       return session;
     }
+    if (session.startNs !== session.startNs || !session.startFromGame) {
+      const st = frame.sessionTimeS;
+      if (typeof st === "number" && st > 0 && st === st) {
+        session.startNs = t - st * 1e9;
+        session.startFromGame = true;
+      } else if (session.startNs !== session.startNs) {
+        session.startNs = t;
+      }
+    }
     const kind = (frame as racetel.v1.Frame).payload;
     if (!this.options.recording.enabled) return this.applyLiveOnly(session, frame, kind, nowMs);
     this.advance(session, t);
@@ -613,6 +697,7 @@ export class TelemetryStore {
       case "lap":
         car.trace.begin(t, KIND_LAP, car.attrs);
         fillFrom(lapChannels, frame.lap!, car.values, CAR_GROUPS.lap, cols, car.trace);
+        this.measureLap(session, car, t);
         break;
       case "status":
         fillFrom(statusChannels, frame.status!, car.values, CAR_GROUPS.status);
@@ -641,6 +726,16 @@ export class TelemetryStore {
         break;
     }
     return session;
+  }
+
+  /** Lap marks and the live deltas of the lap sample just taken (lap-marks.ts). */
+  private measureLap(session: SessionState, car: CarState, t: number): void {
+    const v = car.values;
+    const marks = (car.lapMarks ??= new CarLapMarks(MARK_METRICS));
+    marks.sample(v[LAP_NUMBER_SLOT]!, v[LAP_DISTANCE_SLOT]!, v[LAP_TIME_SLOT]!, v[LAST_LAP_SLOT]!, v[LAP_INVALID_SLOT] === 1, t,
+      session.trackLengthM, car.attrs, session.best, session.pending);
+    putComputed(car, DELTA_PB_SLOT, marks.deltaToPersonalBest, this.columns);
+    putComputed(car, DELTA_SB_SLOT, marks.deltaToSessionBest, this.columns);
   }
 
   /** Without a collector: the live values only (subscribers, /metrics), nothing kept for storage. */

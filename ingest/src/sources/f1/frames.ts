@@ -133,7 +133,7 @@ export const newParticipant = () => ({
 export const newFinishedLap = () => ({
   lapNumber: 0, lapTimeMs: 0, sector1TimeMs: 0, sector2TimeMs: 0, sector3TimeMs: 0, valid: false,
   sector1Valid: false, sector2Valid: false, sector3Valid: false, topSpeedMps: 0, fuelUsed: 0,
-  tyreWearDelta: wheel(), tyreCompound: 0, tyreCompoundName: "", position: 0, pitLap: false, origin: 0,
+  tyreWearDelta: wheel(), tyreCompound: 0, tyreCompoundName: "", position: 0, pitLap: false, pitEntry: false, origin: 0,
 });
 
 export const newStint = omittable(() => ({ tyreCompound: 0, tyreCompoundName: "", endLap: 0 }));

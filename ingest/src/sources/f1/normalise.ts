@@ -275,6 +275,8 @@ export class F1Normaliser {
       s.lapSector2Ms[i] = ms(c.sector2TimeMinutesPart, c.sector2TimeMSPart);
       if (c.currentLapInvalid === 1) s.lapInvalid[i] = 1;
       if (c.pitStatus !== 0) s.lapPit[i] = 1;
+      if (c.pitStatus !== 0 && s.lastPitStatus[i] === 0) s.lapPitEntry[i] = 1;
+      s.lastPitStatus[i] = c.pitStatus;
       const f = this.frames.lap[i]!;
       const o = f.lap;
       o.lapNumber = nz(c.currentLapNum);
@@ -321,6 +323,7 @@ export class F1Normaliser {
     s.lapNumber[i] = lap;
     s.lapInvalid[i] = 0;
     s.lapPit[i] = 0;
+    s.lapPitEntry[i] = 0;
     s.lapTopSpeedMps[i] = 0;
     s.lapStartFuelKg[i] = s.statusSeen[i] ? s.fuelKg[i]! : Number.NaN;
     for (let w = 0; w < 4; w++) s.lapStartWear[i * 4 + w] = s.damageSeen[i] ? s.wear[i * 4 + w]! : Number.NaN;
@@ -350,6 +353,7 @@ export class F1Normaliser {
     o.tyreCompoundName = nz(s.compoundName[i]!);
     o.position = nz(c.carPosition);
     o.pitLap = nz(s.lapPit[i] === 1 || c.pitStatus !== 0);
+    o.pitEntry = nz(s.lapPitEntry[i] === 1);
     o.origin = nz(ORIGIN.FINISHED_LAP_ORIGIN_LIVE);
     this.emit(f, s, p.header, i);
   }
@@ -402,6 +406,7 @@ export class F1Normaliser {
       o.tyreCompoundName = nz(compoundName);
       o.position = null;
       o.pitLap = nz(false);
+      o.pitEntry = nz(false);
       o.origin = nz(ORIGIN.FINISHED_LAP_ORIGIN_HISTORY);
       this.emit(f, s, p.header, car);
     }

@@ -63,6 +63,10 @@ export class F1Session {
   readonly lapSector2Ms = new Uint32Array(SLOTS);
   readonly lapInvalid = new Uint8Array(SLOTS);
   readonly lapPit = new Uint8Array(SLOTS);
+  /** 1 when the car entered the pit lane on the lap being driven (its in-lap: where the stop counts). */
+  readonly lapPitEntry = new Uint8Array(SLOTS);
+  /** The car's pit status in the previous LapData (255 before the first): an entry is a change from 0. */
+  readonly lastPitStatus = new Uint8Array(SLOTS).fill(255);
   /** 1 once the car was seen with result status "finished" (its last lap is then complete). */
   readonly finishSeen = new Uint8Array(SLOTS);
   readonly lapTopSpeedMps = new Float32Array(SLOTS);
