@@ -328,7 +328,7 @@ describe("racetel back end end to end: F1 23 race capture -> ingest -> rpc -> co
     const cars = options.car!;
     assert.equal(cars.length, race.drivers.size);
     for (const o of cars) assert.equal(o.text, race.drivers.get(Number(o.value)), `car ${o.value}`);
-    assert.deepEqual(cars.map((o) => o.text), [...cars.map((o) => o.text)].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())), "by name");
+    assert.deepEqual(cars.map((o) => o.text), [...cars.map((o) => o.text)].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0)), "by name");
   });
 
   it("lap comparison: the delta-time trace of a lap against itself is zero everywhere, against a slower lap it ends at the lap-time difference", async () => {

@@ -30,8 +30,8 @@ const lapBVar: VariableSpec = { name: "lap_b", label: "Lap B", timeRangeRefresh:
 const MARKED_EVENTS = "penalty|retirement|fastest_lap|drive_through_served|stop_go_served|collision|race_winner";
 const SESSION_EVENTS = "safety_car|red_flag|chequered_flag|session_started|session_ended";
 const raceAnnotations: AnnotationSpec[] = [
-  { name: "Car events", color: "orange", textColumn: "driver", tagsColumn: "event",
-    query: `SELECT "racetel.car.event", "event", "driver" FROM ${M} WHERE ${SESSION} AND "event" =~ /^(${MARKED_EVENTS})$/ AND $timeFilter` },
+  { name: "Car events", color: "orange", textColumn: "driver", tagsColumn: "event,detail",
+    query: `SELECT "racetel.car.event", "event", "driver", "detail" FROM ${M} WHERE ${SESSION} AND "event" =~ /^(${MARKED_EVENTS})$/ AND $timeFilter` },
   { name: "Session events", color: "yellow", textColumn: "event", tagsColumn: "event",
     query: `SELECT "racetel.session.event", "event" FROM ${M} WHERE ${SESSION} AND "event" =~ /^(${SESSION_EVENTS})$/ AND $timeFilter` },
   { name: "Pit stops", color: "blue", textColumn: "driver", tagsColumn: "lap",
@@ -183,8 +183,8 @@ const byName = (name: string, properties: { id: string; value?: unknown }[]) => 
 const eventsTable: PanelSpec = {
   type: "table", title: "Events", w: 24, h: 10,
   description: "Penalties, fastest laps, retirements, overtakes, safety car ... as the game announced them.",
-  targets: [{ format: "table", query: `SELECT "event", "driver", "racetel.car.event" AS "car event", "racetel.session.event" AS "session event" FROM ${M} WHERE ${SESSION} AND "event" != '' AND $timeFilter` }],
-  transformations: [{ id: "organize", options: { excludeByName: { "car event": true, "session event": true }, renameByName: { event: "Event", driver: "Driver" } } }],
+  targets: [{ format: "table", query: `SELECT "event", "detail", "driver", "racetel.car.event" AS "car event", "racetel.session.event" AS "session event" FROM ${M} WHERE ${SESSION} AND "event" != '' AND $timeFilter` }],
+  transformations: [{ id: "organize", options: { excludeByName: { "car event": true, "session event": true }, renameByName: { event: "Event", detail: "Detail", driver: "Driver" } } }],
   options: { sortBy: [{ displayName: "Time", desc: true }] },
 };
 

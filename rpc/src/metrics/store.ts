@@ -128,6 +128,13 @@ function fillFrom<P>(channels: Channel<P>[], payload: P, out: Float64Array, offs
   }
 }
 
+/** A penalty's type as a tag: names from the games' fixed tables only (anything else is "other"). */
+function eventDetail(e: racetel.v1.ISessionEvent): string {
+  const p = e.penaltyType;
+  if (p === null || p === undefined || p === "") return "";
+  return /^[a-z0-9_-]{1,48}$/.test(p) ? p : "other";
+}
+
 /** A channel rpc computed: into the car's values, and the open trace sample when it is a trace channel. */
 function putComputed(car: CarState, slot: number, v: number, columns: TraceColumns): void {
   if (v !== v) return;
@@ -337,8 +344,10 @@ export class CarState {
     }
   }
 
-  event(name: string, t: number, out: PointGroup[]): void {
-    out.push({ t, attrs: { ...this.attrs, event: name }, metrics: [M_CAR_EVENT], values: [1] });
+  /** An event of the car; `detail` (a penalty's type) keeps two events of one instant apart. */
+  event(name: string, detail: string, t: number, out: PointGroup[]): void {
+    const attrs = detail === "" ? { ...this.attrs, event: name } : { ...this.attrs, event: name, detail };
+    out.push({ t, attrs, metrics: [M_CAR_EVENT], values: [1] });
   }
 }
 
@@ -453,7 +462,8 @@ export class SessionState {
       this.timeTrialBaseline.set(this.timeTrial);
     }
     if (g.metrics.length > 0) this.push(g);
-    if (heartbeat && this.startNs === this.startNs) this.storeInfo(t);
+    // A session with neither a track nor a session type is no session to pick (F1's lobby, id 0, before one).
+    if (heartbeat && this.startNs === this.startNs && (this.track !== "" || this.values[SESSION_TYPE_SLOT]! > 0)) this.storeInfo(t);
     const out: PointGroup[] = [];
     for (const car of this.cars.values()) car.snapshot(t, heartbeat, columns, out);
     for (const o of out) this.push(o);
@@ -713,7 +723,7 @@ export class TelemetryStore {
         car.addLap(frame.finishedLap!, t, session.pending);
         break;
       case "event":
-        car.event(eventName(frame.event!.type), t, session.pending);
+        car.event(eventName(frame.event!.type), eventDetail(frame.event!), t, session.pending);
         break;
       case "f1TyreSets":
         car.setTyreSets(frame.f1TyreSets!);
