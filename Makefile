@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cache/racetel/bin:$(PATH)
 
-.PHONY: deps build test bench e2e bench-e2e collector influxdb gen lint helm cluster up down helm-sync helm-lint images run-ingest
+.PHONY: deps build test bench e2e bench-e2e collector influxdb kafka gen lint helm cluster up down helm-sync helm-lint images run-ingest
 
 deps:            ## install Debian/Python/Go/npm dependencies of the tests
 	bash .ci/deps.sh
@@ -10,7 +10,7 @@ deps:            ## install Debian/Python/Go/npm dependencies of the tests
 build: deps      ## generate code and compile every package
 	npm run build
 
-test: deps collector influxdb test-collector  ## everything CI checks: generated code, lint, typecheck, unit, integration and e2e tests
+test: deps collector influxdb kafka test-collector  ## everything CI checks: generated code, lint, typecheck, unit, integration and e2e tests
 	npm test
 
 test-collector:  ## go vet and go test of racetel's collector component (deploy/collector/racetelinfluxexporter)
@@ -51,10 +51,13 @@ collector:       ## build the OpenTelemetry Collector (ocb, pinned manifest), ca
 influxdb:        ## build InfluxDB 1.8.3 from the Go module proxy, cached in ~/.cache/racetel
 	bash deploy/influxdb/build.sh
 
-e2e: deps collector influxdb  ## end-to-end tests: influxd + collector + rpc + ingest as real processes
+kafka:           ## fetch Apache Kafka 4.1.1 (KRaft) jars from Maven Central, cached in ~/.cache/racetel
+	bash deploy/kafka/build.sh
+
+e2e: deps collector influxdb kafka  ## end-to-end tests: influxd + collector + rpc + ingest as real processes
 	node scripts/test.mjs e2e/
 
-bench-e2e: deps collector influxdb  ## datagram -> queryable-in-InfluxDB latency and points/s
+bench-e2e: deps collector influxdb kafka  ## datagram -> queryable-in-InfluxDB latency and points/s
 	node scripts/bench.mjs e2e/bench/
 
 run-ingest:      ## ingest from source on UDP 20777 (HTTP 9464), frames as proto3 JSON lines on stdout

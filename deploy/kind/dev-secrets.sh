@@ -23,3 +23,4 @@ ensure() {
 }
 ensure racetel-dev-influxdb admin-password write-password read-password
 ensure racetel-dev-grafana admin-password
+ensure racetel-dev-rpc token

@@ -110,3 +110,45 @@ test("data survives `docker compose down && docker compose up`: named volumes fo
   assert.ok(service("grafana").volumes!.some((v) => v.startsWith("grafana-data:/var/lib/grafana")));
   assert.deepEqual(Object.keys(compose.volumes).sort(), ["grafana-data", "influxdb-data"]);
 });
+
+test("compose.kafka.yaml: valid over compose.yaml, racetel becomes a Kafka producer, rpc a consumer group, the Kafka the tests run", () => {
+  const file = path.join(repoRoot, "compose.kafka.yaml");
+  const r = spawnSync("docker-compose", ["-f", composeFile, "-f", file, "config"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const merged = parse(r.stdout) as { services: Record<string, Service> };
+  const flag = (s: Service, name: string): string | undefined => { const c = s.command ?? []; const i = c.indexOf(name); return i < 0 ? undefined : c[i + 1]; };
+  const ingest = merged.services.racetel!;
+  assert.equal(ingest.command![0], "ingest");
+  assert.equal(flag(ingest, "--output"), "kafka");
+  const rpc = merged.services.rpc!;
+  assert.equal(rpc.command![0], "rpc");
+  assert.equal(flag(rpc, "--transport"), "kafka");
+  assert.equal(flag(rpc, "--kafka-brokers"), flag(ingest, "--kafka-brokers"));
+  assert.equal(flag(rpc, "--kafka-topic"), flag(ingest, "--kafka-topic"));
+  assert.equal(flag(rpc, "--kafka-topic"), values.kafka.topic, "the chart's topic");
+  assert.equal(flag(rpc, "--kafka-group"), values.kafka.group, "the chart's group");
+  assert.equal(flag(rpc, "--otlp-endpoint"), "http://collector:4317");
+  const kafkaBuilt = /^VERSION=(\S+)/m.exec(readFileSync(path.join(repoRoot, "deploy/kafka/build.sh"), "utf8"))![1];
+  assert.equal(merged.services.kafka!.image, `apache/kafka:${kafkaBuilt}`, "compose runs the Kafka the tests run");
+  assert.equal(values.kafka.image.tag, kafkaBuilt, "the chart runs the Kafka the tests run");
+  assert.equal(merged.services.kafka!.ports, undefined, "Kafka is not published");
+});
+
+test("the chart with transport kafka: its own broker, ingest producing and rpc consuming with the same topic and group", () => {
+  const k = render(["--set", "transport=kafka", "--set", "rpc.replicas=3"]);
+  const broker = find(k, "StatefulSet", "racetel-kafka");
+  assert.equal(container(broker).image, `apache/kafka:${values.kafka.image.tag}`);
+  const value = (w: ReturnType<typeof find>, name: string): string | undefined => ((container(w).env ?? []) as { name: string; value?: string }[]).find((v) => v.name === name)?.value;
+  const ingest = find(k, "Deployment", "racetel-ingest");
+  const rpc = find(k, "StatefulSet", "racetel-rpc");
+  assert.equal(value(ingest, "RACETEL_INGEST_OUTPUT"), "kafka");
+  assert.equal(value(rpc, "RACETEL_RPC_TRANSPORT"), "kafka");
+  assert.equal(env(ingest, "RACETEL_KAFKA_BROKERS").value, env(rpc, "RACETEL_KAFKA_BROKERS").value);
+  assert.match(env(rpc, "RACETEL_KAFKA_BROKERS").value!, /^racetel-kafka-0\.racetel-kafka-headless\.[^:]+:9092$/);
+  assert.equal(value(ingest, "RACETEL_KAFKA_TOPIC"), value(rpc, "RACETEL_KAFKA_TOPIC"));
+  assert.equal(value(ingest, "RACETEL_RPC_TARGETS"), undefined, "no gRPC targets: the group shares the sessions");
+  assert.ok(k.some((o) => o.kind === "NetworkPolicy" && o.metadata.name === "racetel-kafka"), "the broker is reachable from ingest and rpc only");
+  const external = render(["--set", "transport=kafka", "--set", "kafka.brokers=kafka-1.example:9092"]);
+  assert.equal(external.filter((o) => o.metadata.name.includes("kafka")).length, 0, "external brokers: no broker of its own");
+  assert.equal(env(find(external, "StatefulSet", "racetel-rpc"), "RACETEL_KAFKA_BROKERS").value, "kafka-1.example:9092");
+});

@@ -48,15 +48,21 @@ export class AckStream {
   }
 }
 
-/** Every open PublishAcked stream; the export pipeline calls checkAll() after each collection that reached the collector. */
-export class AckTracker {
-  private readonly streams = new Set<AckStream>();
+/** Whatever acknowledges once samples are stored: a PublishAcked stream, the Kafka consumer's partitions. */
+export interface Acknowledger {
+  check(): void;
+  readonly waiting: number;
+}
 
-  open(stream: AckStream): void {
+/** Every open PublishAcked stream (and the Kafka consumer); the export pipeline calls checkAll() after each collection that reached the collector. */
+export class AckTracker {
+  private readonly streams = new Set<Acknowledger>();
+
+  open(stream: Acknowledger): void {
     this.streams.add(stream);
   }
 
-  close(stream: AckStream): void {
+  close(stream: Acknowledger): void {
     this.streams.delete(stream);
   }
 

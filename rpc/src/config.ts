@@ -41,6 +41,12 @@ export interface RpcConfig {
   maxSubscribers: number;
   logLevel: string;
   instance: string;
+  /**
+   * Where frames come from besides Publish: "kafka" also consumes the topic as one of a consumer group
+   * (each partition, and so each session, owned by one rpc instance; offsets committed after export).
+   */
+  transport: "grpc" | "kafka";
+  kafka: { brokers: string[]; topic: string; group: string; partitions: number; sessionTimeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -70,6 +76,8 @@ export function defaultConfig(): RpcConfig {
     maxSubscribers: 64,
     logLevel: "info",
     instance: hostname(),
+    transport: "grpc",
+    kafka: { brokers: [], topic: "racetel.frames", group: "racetel-rpc", partitions: 12, sessionTimeoutMs: 10_000 },
   };
 }
 
@@ -104,6 +112,15 @@ export function validate(c: RpcConfig): string[] {
   if ((c.tls.certFile === "") !== (c.tls.keyFile === "")) problems.push("--tls-cert and --tls-key go together (RACETEL_RPC_TLS_CERT / RACETEL_RPC_TLS_KEY)");
   if (c.tls.clientCaFile !== "" && c.tls.certFile === "") problems.push("--tls-client-ca (mTLS) needs --tls-cert and --tls-key");
   if (c.instance.trim() === "") problems.push("--instance must not be empty");
+  if (c.transport !== "grpc" && c.transport !== "kafka") problems.push(`--transport must be grpc or kafka, got "${String(c.transport)}"`);
+  if (c.transport === "kafka") {
+    if (c.kafka.brokers.length === 0) problems.push("--kafka-brokers / RACETEL_KAFKA_BROKERS needs at least one host:port when --transport kafka");
+    for (const b of c.kafka.brokers) if (!/^[^\s:/]+:\d{1,5}$/.test(b)) problems.push(`Kafka broker "${b}" must be host:port`);
+    if (!/^[A-Za-z0-9._-]{1,249}$/.test(c.kafka.topic)) problems.push(`--kafka-topic "${c.kafka.topic}" is not a Kafka topic name (letters, digits, . _ -)`);
+    if (!/^[A-Za-z0-9._-]{1,249}$/.test(c.kafka.group)) problems.push(`--kafka-group "${c.kafka.group}" must be letters, digits, . _ -`);
+    if (!Number.isInteger(c.kafka.partitions) || c.kafka.partitions < 1 || c.kafka.partitions > 10_000) problems.push(`--kafka-partitions must be 1..10000, got ${c.kafka.partitions}`);
+    if (!(c.kafka.sessionTimeoutMs >= 6000 && c.kafka.sessionTimeoutMs <= 300_000)) problems.push(`--kafka-session-timeout must be 6s..300s (the broker's group limits), got ${c.kafka.sessionTimeoutMs / 1000} s`);
+  }
   return problems;
 }
 
@@ -134,6 +151,12 @@ export const rpcFlagOptions = {
   "tls-client-ca": { type: "string" },
   "log-level": { type: "string" },
   instance: { type: "string" },
+  transport: { type: "string" },
+  "kafka-brokers": { type: "string" },
+  "kafka-topic": { type: "string" },
+  "kafka-group": { type: "string" },
+  "kafka-partitions": { type: "string" },
+  "kafka-session-timeout": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -168,7 +191,14 @@ export const rpcFlagUsage = `Flags (environment variable in brackets):
   --tls-key FILE          its private key (RACETEL_RPC_TLS_KEY)
   --tls-client-ca FILE    require client certificates signed by this CA: mTLS (RACETEL_RPC_TLS_CLIENT_CA)
   --log-level LEVEL       fatal|error|warn|info|debug|trace|silent (RACETEL_LOG_LEVEL, default info)
-  --instance NAME         rpc_instance attribute of rpc's own metrics (default: host name)`;
+  --instance NAME         rpc_instance attribute of rpc's own metrics (default: host name)
+  --transport grpc|kafka  kafka: also consume frames from Kafka as one of a consumer group (RACETEL_RPC_TRANSPORT,
+                          default grpc; docs/deploy.md "Kafka")
+  --kafka-brokers LIST    comma-separated host:port of Kafka brokers (RACETEL_KAFKA_BROKERS)
+  --kafka-topic NAME      topic ingest produces to (RACETEL_KAFKA_TOPIC, default racetel.frames)
+  --kafka-group NAME      consumer group of the rpc instances (RACETEL_KAFKA_GROUP, default racetel-rpc)
+  --kafka-partitions N    partitions when rpc creates the topic (RACETEL_KAFKA_PARTITIONS, default 12)
+  --kafka-session-timeout DUR  a silent instance's partitions move after this (RACETEL_KAFKA_SESSION_TIMEOUT, default 10s)`;
 
 type Env = Record<string, string | undefined>;
 
@@ -237,6 +267,12 @@ export function configFromArgs(argv: string[], env: Env = process.env): RpcConfi
   if (v((s = pick(flags["tls-client-ca"], "RACETEL_RPC_TLS_CLIENT_CA")))) c.tls.clientCaFile = s;
   if (v((s = pick(flags["log-level"], "RACETEL_LOG_LEVEL")))) c.logLevel = s;
   if (v(flags.instance)) c.instance = flags.instance;
+  if (v((s = pick(flags.transport, "RACETEL_RPC_TRANSPORT")))) c.transport = s as RpcConfig["transport"];
+  if (v((s = pick(flags["kafka-brokers"], "RACETEL_KAFKA_BROKERS")))) c.kafka.brokers = s.split(",").map((x) => x.trim()).filter((x) => x !== "");
+  if (v((s = pick(flags["kafka-topic"], "RACETEL_KAFKA_TOPIC")))) c.kafka.topic = s;
+  if (v((s = pick(flags["kafka-group"], "RACETEL_KAFKA_GROUP")))) c.kafka.group = s;
+  if (v((s = pick(flags["kafka-partitions"], "RACETEL_KAFKA_PARTITIONS")))) c.kafka.partitions = integer(problems, "--kafka-partitions", s);
+  if (v((s = pick(flags["kafka-session-timeout"], "RACETEL_KAFKA_SESSION_TIMEOUT")))) c.kafka.sessionTimeoutMs = duration(problems, "--kafka-session-timeout", s, 1000);
   if (problems.length === 0) problems.push(...validate(c));
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
   return c;

@@ -55,6 +55,14 @@ export class RpcCounters {
   collections = 0;
   /** Collections skipped because OTLP requests of the previous one were still pending. */
   collectionsSkipped = 0;
+  /** --transport kafka: messages consumed and dropped (too big, not a PublishRequest), offset commits, rebalances, lag. */
+  kafkaMessages = 0;
+  kafkaMessagesDropped = 0;
+  kafkaCommits = 0;
+  kafkaCommitFailures = 0;
+  kafkaRebalances = 0;
+  kafkaPartitions = 0;
+  kafkaLag = 0;
 
   reject(reason: string, n = 1): void {
     this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + n);
@@ -140,6 +148,15 @@ export function renderPrometheus(c: RpcCounters, extra: { sessions: number; sess
     series(out, "racetel_rpc_live_view_updates_skipped_total", "counter", "Live view updates skipped for browsers that read too slowly (they get a snapshot later).", l.updatesSkipped);
     series(out, "racetel_rpc_live_view_snapshots_sent_total", "counter", "Live view snapshots sent.", l.snapshotsSent);
     series(out, "racetel_rpc_live_view_bad_messages_total", "counter", "Unexpected messages from browsers (their connection is closed).", l.badMessages);
+  }
+  if (c.kafkaMessages > 0 || c.kafkaPartitions > 0 || c.kafkaRebalances > 0) {
+    series(out, "racetel_rpc_kafka_messages_total", "counter", "Kafka messages consumed (one session's frame batch each).", c.kafkaMessages);
+    series(out, "racetel_rpc_kafka_messages_dropped_total", "counter", "Kafka messages dropped: empty, over 4 MiB or not a PublishRequest.", c.kafkaMessagesDropped);
+    series(out, "racetel_rpc_kafka_commits_total", "counter", "Offset commits (after the messages' samples reached the collector).", c.kafkaCommits);
+    series(out, "racetel_rpc_kafka_commit_failures_total", "counter", "Offset commits refused (the partition moved to another instance; it replays from the last commit).", c.kafkaCommitFailures);
+    series(out, "racetel_rpc_kafka_rebalances_total", "counter", "Times the consumer group moved partitions after this instance joined.", c.kafkaRebalances);
+    series(out, "racetel_rpc_kafka_partitions", "gauge", "Partitions this instance owns.", c.kafkaPartitions);
+    series(out, "racetel_rpc_kafka_lag", "gauge", "Messages in the topic not yet committed by the group (all partitions, as of the last 5 s measurement).", c.kafkaLag);
   }
   const eld = c.eventLoopDelay;
   series(out, "racetel_rpc_event_loop_delay_max_seconds", "gauge", "Longest event-loop delay since the previous scrape.", eld.count > 0 ? eld.max / 1e9 : 0);

@@ -17,6 +17,7 @@ import { SubscriberHub } from "./subscribers.js";
 import { TokenCheck } from "./auth.js";
 import { AckTracker } from "./acks.js";
 import { Backpressure } from "./backpressure.js";
+import { KafkaFrameConsumer } from "./kafka.js";
 
 /** rpc stops reading Publish streams above this many samples waiting for the collector, and reads again below the low mark. */
 const BACKLOG_HIGH_WATER = 400_000;
@@ -52,6 +53,7 @@ export class RpcService {
   readonly live: LiveModel | undefined;
   liveServer: LiveViewServer | undefined;
   private grpcServer: grpc.Server | undefined;
+  private kafka: KafkaFrameConsumer | undefined;
   private httpServer: http.Server | undefined;
   private closing = false;
   private readonly exporterGiven: boolean;
@@ -113,6 +115,10 @@ export class RpcService {
     this.httpPort = httpBound.port;
     if (this.liveServer !== undefined) this.livePort = await this.liveServer.start();
     if (this.config.otlpEndpoint !== "" || this.exporterGiven) this.pipeline.start();
+    if (this.config.transport === "kafka") {
+      this.kafka = new KafkaFrameConsumer(ctx, this.config);
+      await this.kafka.start();
+    }
     this.counters.eventLoopDelay.enable();
     this.pressure.start();
   }
@@ -123,6 +129,7 @@ export class RpcService {
     this.pressure.stop();
     this.counters.eventLoopDelay.disable();
     this.hub.closeAll();
+    await this.kafka?.stop();
     const server = this.grpcServer;
     this.grpcServer = undefined;
     if (server !== undefined) {

@@ -31,6 +31,17 @@ describe("rpc config", () => {
     assert.throws(() => configFromArgs(["--bogus"], {}), ConfigError);
   });
 
+  it("--transport kafka: brokers, topic, group, partitions and session timeout from flags or environment, checked", () => {
+    const c = configFromArgs(["--transport", "kafka", "--kafka-brokers", "k1:9092, k2:9092", "--kafka-session-timeout", "8s"], { RACETEL_KAFKA_GROUP: "league-rpc", RACETEL_KAFKA_PARTITIONS: "24" })!;
+    assert.equal(c.transport, "kafka");
+    assert.deepEqual(c.kafka, { brokers: ["k1:9092", "k2:9092"], topic: "racetel.frames", group: "league-rpc", partitions: 24, sessionTimeoutMs: 8000 });
+    assert.equal(configFromArgs([], {})!.transport, "grpc", "direct gRPC stays the default");
+    assert.throws(() => configFromArgs(["--transport", "kafka"], {}), /--kafka-brokers \/ RACETEL_KAFKA_BROKERS needs at least one host:port/);
+    assert.throws(() => configFromArgs(["--transport", "kafka", "--kafka-brokers", "k1", "--kafka-topic", "a b", "--kafka-session-timeout", "1s"], {}),
+      (err: unknown) => err instanceof ConfigError && /Kafka broker "k1" must be host:port/.test(err.message) && /--kafka-topic "a b"/.test(err.message) && /--kafka-session-timeout must be 6s\.\.300s/.test(err.message));
+    assert.throws(() => configFromArgs(["--transport", "carrier-pigeon"], {}), /--transport must be grpc or kafka/);
+  });
+
   it("racetel-rpc exits with 2 and one clear line on bad flags", () => {
     const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
     const r = spawnSync(process.execPath, ["--conditions=racetel-src", "--import", "tsx", main, "--export-interval", "soon"], { encoding: "utf8" });

@@ -9,6 +9,8 @@ import { IngestService } from "@racetel/ingest/service/ingest-service";
 import { defaultSourceDecoders } from "@racetel/ingest/service/source-decoders";
 import type { RpcTls } from "@racetel/ingest/stream/client";
 import { createRpcBatchSink, rpcTlsFlagOptions, rpcTlsFlagUsage, rpcTlsFromFlags, rpcTokenFromFlags } from "@racetel/ingest/stream/sink";
+import { KafkaBatchSink } from "@racetel/ingest/stream/kafka-sink";
+import { snapshotIngestStats } from "@racetel/ingest/observability/ingest-stats";
 import type { Command } from "../main.js";
 
 interface Output {
@@ -18,6 +20,14 @@ interface Output {
 
 function createOutput(config: IngestConfig, tls: RpcTls | undefined, token: string | undefined, logger: Logger, counters: IngestCounters): Output {
   if (config.output === "stdout") return { sink: new JsonLinesBatchSink(process.stdout), close: () => undefined };
+  if (config.output === "kafka") {
+    const sink = new KafkaBatchSink({
+      ...config.kafka, instance: config.instanceName, logger,
+      onDrop: (frames) => { counters.framesDroppedQueue += frames; },
+      stats: () => snapshotIngestStats(counters),
+    });
+    return { sink, close: () => { void sink.close(); } };
+  }
   const client = createRpcBatchSink({ targets: config.rpcTargets, instance: config.instanceName, logger, ...(tls ? { tls } : {}), ...(token !== undefined ? { token } : {}) }, () => counters);
   return { sink: client, close: () => client.close() };
 }
@@ -28,7 +38,8 @@ export const command: Command = {
   usage: `Usage: racetel ingest [flags]
 
 Listens for F1 23/24/25 UDP telemetry (and forwarded ACC pages), decodes every packet into racetel.v1
-frames and sends them to rpc (--output grpc) or prints them as proto3 JSON lines (--output stdout).
+frames and sends them to rpc (--output grpc), produces them to Kafka for a group of rpc instances
+(--output kafka, docs/deploy.md) or prints them as proto3 JSON lines (--output stdout).
 Serves /metrics (Prometheus) and /healthz on the HTTP port. Stops cleanly on Ctrl-C / SIGTERM.
 
 ${ingestFlagUsage}

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { parseCidr, CidrError } from "./cidr.js";
 import { defaultAccShmReaderConfig, parseBroadcastTarget, validateAccShmReaderConfig } from "../sources/acc/index.js";
 
-export type OutputKind = "stdout" | "grpc";
+export type OutputKind = "stdout" | "grpc" | "kafka";
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -25,6 +25,8 @@ export interface IngestConfig {
   /** Where frames go: proto3 JSON lines on stdout, or the gRPC stream to rpc. */
   output: OutputKind;
   rpcTargets: string[];
+  /** --output kafka: brokers and the topic (keyed by session id; rpc creates it). */
+  kafka: { brokers: string[]; topic: string };
   logLevel: LogLevel;
   /** Bytes asked of the kernel for each UDP socket's receive buffer, to absorb bursts. */
   recvBufferBytes: number;
@@ -50,6 +52,7 @@ export function defaultConfig(): IngestConfig {
     http: { host: "127.0.0.1", port: 9464 },
     output: "grpc",
     rpcTargets: ["127.0.0.1:50051"],
+    kafka: { brokers: [], topic: "racetel.frames" },
     logLevel: "info",
     recvBufferBytes: 4 * 1024 * 1024,
     batch: { maxBytes: 64 * 1024, maxAgeMs: 20 },
@@ -83,7 +86,12 @@ export function validate(config: IngestConfig): string[] {
       problems.push(`allowed sources (--allow-cidrs / RACETEL_ALLOW_CIDRS): ${err.message}`);
     }
   }
-  if (config.output !== "stdout" && config.output !== "grpc") problems.push(`--output must be "stdout" or "grpc", got "${String(config.output)}"`);
+  if (config.output !== "stdout" && config.output !== "grpc" && config.output !== "kafka") problems.push(`--output must be "stdout", "grpc" or "kafka", got "${String(config.output)}"`);
+  if (config.output === "kafka") {
+    if (config.kafka.brokers.length === 0) problems.push("--kafka-brokers / RACETEL_KAFKA_BROKERS needs at least one host:port when --output kafka");
+    for (const b of config.kafka.brokers) if (!/^[^\s:/]+:\d{1,5}$/.test(b)) problems.push(`Kafka broker "${b}" must be host:port`);
+    if (!/^[A-Za-z0-9._-]{1,249}$/.test(config.kafka.topic)) problems.push(`--kafka-topic "${config.kafka.topic}" is not a Kafka topic name (letters, digits, . _ -)`);
+  }
   if (config.output === "grpc" && config.rpcTargets.length === 0) problems.push("--rpc-targets / RACETEL_RPC_TARGETS needs at least one host:port when --output grpc");
   for (const target of config.rpcTargets) {
     if (!/^(dns:\/\/\/)?[^\s:/]+:\d{1,5}$/.test(target) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(target)) {
@@ -111,6 +119,9 @@ export const ingestFlagOptions = {
   "http-port": { type: "string" },
   output: { type: "string" },
   "rpc-targets": { type: "string" },
+  transport: { type: "string" },
+  "kafka-brokers": { type: "string" },
+  "kafka-topic": { type: "string" },
   "log-level": { type: "string" },
   "recv-buffer": { type: "string" },
   "batch-bytes": { type: "string" },
@@ -131,6 +142,9 @@ export const ingestFlagUsage = `Flags (environment variable in brackets):
   --http-port N         /metrics and /healthz port (RACETEL_INGEST_HTTP_PORT, default 9464)
   --output stdout|grpc  frames as proto3 JSON lines on stdout, or streamed to rpc (RACETEL_INGEST_OUTPUT, default grpc)
   --rpc-targets LIST    comma-separated host:port or dns:///name:port (RACETEL_RPC_TARGETS, default 127.0.0.1:50051)
+  --transport grpc|kafka  the same as --output grpc|kafka
+  --kafka-brokers LIST  comma-separated host:port of Kafka brokers, for --output kafka (RACETEL_KAFKA_BROKERS)
+  --kafka-topic NAME    topic of frame batches, keyed by session id (RACETEL_KAFKA_TOPIC, default racetel.frames)
   --log-level LEVEL     fatal|error|warn|info|debug|trace|silent (RACETEL_LOG_LEVEL, default info)
   --recv-buffer BYTES   UDP socket receive buffer asked of the kernel (default 4194304)
   --batch-bytes BYTES   seal a frame batch at this size (default 65536)
@@ -180,10 +194,14 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env = process.env):
   if (httpHost !== undefined) config.http.host = httpHost;
   const httpPort = pick(flags["http-port"], "RACETEL_INGEST_HTTP_PORT");
   if (httpPort !== undefined) config.http.port = integer(problems, "HTTP port", httpPort);
-  const output = pick(flags.output, "RACETEL_INGEST_OUTPUT");
+  const output = pick(flags.output ?? flags.transport, "RACETEL_INGEST_OUTPUT");
   if (output !== undefined) config.output = output as OutputKind;
   const targets = pick(flags["rpc-targets"], "RACETEL_RPC_TARGETS");
   if (targets !== undefined) config.rpcTargets = list(targets);
+  const brokers = pick(flags["kafka-brokers"], "RACETEL_KAFKA_BROKERS");
+  if (brokers !== undefined) config.kafka.brokers = list(brokers);
+  const topic = pick(flags["kafka-topic"], "RACETEL_KAFKA_TOPIC");
+  if (topic !== undefined) config.kafka.topic = topic;
   const level = pick(flags["log-level"], "RACETEL_LOG_LEVEL");
   if (level !== undefined) config.logLevel = level as LogLevel;
   if (flags["recv-buffer"] !== undefined) config.recvBufferBytes = integer(problems, "--recv-buffer", flags["recv-buffer"]);

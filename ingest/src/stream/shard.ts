@@ -134,3 +134,77 @@ export function shardBatch(batch: Buffer, targets: number): ShardedBatch {
   }
   return { parts, frames: counts };
 }
+
+/** Where the session id of one encoded Frame at buf[start, end) lies: [idStart, idEnd), or idStart -1 when it has none. */
+function sessionIdRange(buf: Buffer, start: number, end: number, out: { idStart: number; idEnd: number }): void {
+  out.idStart = -1;
+  const c = cursor;
+  c.pos = start;
+  while (c.pos < end) {
+    const tag = readVarint(buf, c, end);
+    if (tag < 0) return;
+    if (tag === TAG_FRAME_LABELS) {
+      const len = readVarint(buf, c, end);
+      const labelsEnd = c.pos + len;
+      if (len < 0 || labelsEnd > end) return;
+      while (c.pos < labelsEnd) {
+        const ltag = readVarint(buf, c, labelsEnd);
+        if (ltag < 0) return;
+        if (ltag >>> 3 === FIELD_LABELS_SESSION_ID && (ltag & 7) === 2) {
+          const slen = readVarint(buf, c, labelsEnd);
+          if (slen < 0 || c.pos + slen > labelsEnd) return;
+          out.idStart = c.pos;
+          out.idEnd = c.pos + slen;
+          return;
+        }
+        if (!skipField(buf, c, ltag & 7, labelsEnd)) return;
+      }
+      return;
+    }
+    if (!skipField(buf, c, tag & 7, end)) return;
+  }
+}
+
+/** One session's part of a batch: its id (the Kafka key) and its frames as a PublishRequest. */
+export interface SessionPart {
+  sessionId: Buffer;
+  bytes: Buffer;
+  frames: number;
+}
+
+/**
+ * Splits an encoded PublishRequest (frames only) by session id, keeping frame order within a session.
+ * Frames without a session id (rpc rejects them anyway) go with the empty id.
+ */
+export function splitBySession(batch: Buffer): SessionPart[] {
+  const groups: { id: Buffer; ranges: number[]; frames: number }[] = [];
+  const range = { idStart: -1, idEnd: -1 };
+  const c: Cursor = { pos: 0 };
+  const end = batch.length;
+  const empty = Buffer.alloc(0);
+  while (c.pos < end) {
+    const entryStart = c.pos;
+    const tag = readVarint(batch, c, end);
+    const len = tag === TAG_PUBLISH_FRAMES ? readVarint(batch, c, end) : -1;
+    const frameEnd = c.pos + len;
+    if (len < 0 || frameEnd > end) break; // malformed tail: ingest's own encoder never writes one
+    sessionIdRange(batch, c.pos, frameEnd, range);
+    const id = range.idStart < 0 ? empty : batch.subarray(range.idStart, range.idEnd);
+    // Batches hold few sessions: a linear search beats hashing here.
+    let g = groups.find((x) => x.id.equals(id));
+    if (g === undefined) {
+      g = { id, ranges: [], frames: 0 };
+      groups.push(g);
+    }
+    const r = g.ranges;
+    if (r.length > 0 && r[r.length - 1] === entryStart) r[r.length - 1] = frameEnd;
+    else r.push(entryStart, frameEnd);
+    g.frames++;
+    c.pos = frameEnd;
+  }
+  return groups.map((g) => {
+    const slices: Buffer[] = [];
+    for (let i = 0; i < g.ranges.length; i += 2) slices.push(batch.subarray(g.ranges[i]!, g.ranges[i + 1]!));
+    return { sessionId: g.id, bytes: slices.length === 1 ? slices[0]! : Buffer.concat(slices), frames: g.frames };
+  });
+}

@@ -35,7 +35,7 @@ test("bad config lists every problem in words a user understands", () => {
       assert.match(err.message, /"10\.0\.0\.0\/40": prefix length must be 0\.\.32/);
       assert.match(err.message, /"not-an-ip" is not an IPv4 or IPv6 address/);
       assert.match(err.message, /log level .* must be one of/);
-      assert.match(err.message, /--output must be "stdout" or "grpc"/);
+      assert.match(err.message, /--kafka-brokers \/ RACETEL_KAFKA_BROKERS needs at least one host:port when --output kafka/);
       assert.match(err.message, /HTTP port must be a whole number, got "http"/);
       return true;
     },

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { RpcStreamClient, sessionHash, shardBatch } from "@racetel/ingest/stream/index";
+import { splitBySession } from "@racetel/ingest/stream/shard";
 import { racetel } from "@racetel/proto";
 import { encodeBatch, raceTick, silentLogger, startTestRpc, waitFor } from "../../../rpc/test/helpers.js";
 import type { TestRpc } from "../../../rpc/test/helpers.js";
@@ -22,6 +23,21 @@ describe("session sharding", () => {
       for (const f of decoded.frames) assert.equal(sessionHash(f.labels!.sessionId!) % 3, shard);
     }
     assert.equal(total, frames.length);
+  });
+
+  it("splits a batch per session for Kafka: the id as the key, the frames in their order, unlabelled frames under the empty key", () => {
+    const sessions = ["7", "13490268915186440000", "acc:lobby-1"];
+    const frames = [0, 1, 2].flatMap((tick) => sessions.flatMap((s) => raceTick(s, tick, 2)));
+    frames.push({ telemetry: { speedMps: 1 } });
+    const parts = splitBySession(encodeBatch(frames));
+    assert.deepEqual(parts.map((p) => p.sessionId.toString("utf8")), [...sessions, ""]);
+    for (const p of parts) {
+      const decoded = racetel.v1.PublishRequest.decode(p.bytes);
+      assert.equal(decoded.frames.length, p.frames);
+      const expected = frames.filter((f) => (f.labels?.sessionId ?? "") === p.sessionId.toString("utf8"));
+      assert.ok(p.bytes.equals(encodeBatch(expected)), "the session's frames, byte for byte, in their order");
+    }
+    assert.deepEqual(splitBySession(Buffer.alloc(0)), []);
   });
 
   describe("over two real rpc targets", () => {

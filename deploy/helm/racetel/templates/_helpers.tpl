@@ -85,3 +85,13 @@ Call with (dict "ctx" $ "secret" "<name>" "key" "<key>").
 {{- end }}
 {{- join "," $targets }}
 {{- end }}
+
+{{/* Kafka bootstrap servers: the given brokers, or the chart's own broker. */}}
+{{- define "racetel.kafkaBrokers" -}}
+{{- if .Values.kafka.brokers -}}
+{{- .Values.kafka.brokers -}}
+{{- else -}}
+{{- $kafka := include "racetel.componentName" (dict "ctx" . "component" "kafka") -}}
+{{- printf "%s-0.%s-headless.%s.svc.cluster.local:%d" $kafka $kafka .Release.Namespace (int .Values.kafka.port) -}}
+{{- end -}}
+{{- end }}
