@@ -15,7 +15,7 @@ function productionPackages(): string {
     if (where === "" || p.dev === true || p.link === true || !where.includes("node_modules/")) continue;
     const name = where.slice(where.lastIndexOf("node_modules/") + "node_modules/".length);
     if (name.startsWith("@racetel/")) continue;
-    rows.set(`${name}@${p.version}`, `| ${name} | ${p.version} | ${p.license ?? "?"} |${p.optional === true ? " optional (Windows `acc-forward` only)" : ""}`);
+    rows.set(`${name}@${p.version}`, `| ${name} | ${p.version} | ${p.license ?? "?"} |${p.optional === true ? (name === "koffi" ? " optional (Windows `acc-forward` only)" : " optional (@platformatic/kafka uses it when present)") : ""}`);
   }
   const sorted = [...rows.keys()].sort().map((k) => rows.get(k)!);
   return [`${sorted.length} packages.`, "", "| package | version | license | |", "|---|---|---|---|", ...sorted].join("\n");
