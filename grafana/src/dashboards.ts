@@ -28,7 +28,7 @@ const lapBVar: VariableSpec = { name: "lap_b", label: "Lap B", timeRangeRefresh:
 
 /** Events worth a mark on the time axis (overtakes are many: the events table lists them). */
 const MARKED_EVENTS = "penalty|retirement|fastest_lap|drive_through_served|stop_go_served|collision|race_winner";
-const SESSION_EVENTS = "safety_car|red_flag|chequered_flag|session_started|session_ended";
+const SESSION_EVENTS = "safety_car|red_flag|chequered_flag|flag|session_started|session_ended";
 const raceAnnotations: AnnotationSpec[] = [
   { name: "Car events", color: "orange", textColumn: "driver", tagsColumn: "event,detail",
     query: `SELECT "racetel.car.event", "event", "driver", "detail" FROM ${M} WHERE ${SESSION} AND "event" =~ /^(${MARKED_EVENTS})$/ AND $timeFilter` },

@@ -468,14 +468,14 @@ function encodeFrame$session(w, m) {
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.session; if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; dv = w.dv; } b[p] = 0x52; p += 1; const at = p++;
   { const member = v; { const m = member; let v, x;
-  if (p + 194 > w.cap) { w.pos = p; w.ensureRoom(194); b = w.buf; dv = w.dv; }
+  if (p + 201 > w.cap) { w.pos = p; w.ensureRoom(201); b = w.buf; dv = w.dv; }
   v = m.gameVersion; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 194 > w.cap) { w.pos = p; w.ensureRoom(194); b = w.buf; dv = w.dv; }
+  if (p + 201 > w.cap) { w.pos = p; w.ensureRoom(201); b = w.buf; dv = w.dv; }
   v = m.sessionType; if (v) { if (v >= 0) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 16 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 16 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 16 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 16; p = varint32(b, p + 1, v); } } else { b[p] = 0x10; p += 1; p = int32(b, p, v); } }
   v = m.track; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x1a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(26).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 183 > w.cap) { w.pos = p; w.ensureRoom(183); b = w.buf; dv = w.dv; }
+  if (p + 190 > w.cap) { w.pos = p; w.ensureRoom(190); b = w.buf; dv = w.dv; }
   v = m.trackId; if (v) { if (v >= 0) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 32 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 32 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 32 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 32; p = varint32(b, p + 1, v); } } else { b[p] = 0x20; p += 1; p = int32(b, p, v); } }
   v = m.trackLengthM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x2d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.totalLaps; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 48 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 48 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 48 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 48; p = varint32(b, p + 1, v); } }
@@ -492,14 +492,14 @@ function encodeFrame$session(w, m) {
   v = m.activeCars; if (v) { b[p] = 0x88; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
   v = m.series; if (v) { const n = v.length; if (n < 43) { if (p + 3 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(3 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x92; b[p + 1] = 0x01; p += 2; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(146).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 87 > w.cap) { w.pos = p; w.ensureRoom(87); b = w.buf; dv = w.dv; }
+  if (p + 94 > w.cap) { w.pos = p; w.ensureRoom(94); b = w.buf; dv = w.dv; }
   v = m.rainIntensity; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x9d; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.trackGrip; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xa5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.windSpeedMps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xad; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.windDirectionRad; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xb5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.forecast; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 46 > w.cap) { w.pos = p; w.ensureRoom(46); b = w.buf; dv = w.dv; } b[p] = 0xba; b[p + 1] = 0x01; p += 2; const s = v, at = p++; x = s.offsetMinutes; if (x) { x >>>= 0; if (x < 0x80) { dv.setUint16(p, 8 | (x << 8), true); p += 2; } else if (x < 0x4000) { dv.setUint32(p, 8 | (((x & 0x7f) | 0x80) << 8) | ((x >>> 7) << 16), true); p += 3; } else if (x < 0x200000) { dv.setUint32(p, 8 | (((x & 0x7f) | 0x80) << 8) | ((((x >>> 7) & 0x7f) | 0x80) << 16) | ((x >>> 14) << 24), true); p += 4; } else { b[p] = 8; p = varint32(b, p + 1, x); } } x = s.sessionType; if (x) { if (x >= 0) { x >>>= 0; if (x < 0x80) { dv.setUint16(p, 16 | (x << 8), true); p += 2; } else if (x < 0x4000) { dv.setUint32(p, 16 | (((x & 0x7f) | 0x80) << 8) | ((x >>> 7) << 16), true); p += 3; } else if (x < 0x200000) { dv.setUint32(p, 16 | (((x & 0x7f) | 0x80) << 8) | ((((x >>> 7) & 0x7f) | 0x80) << 16) | ((x >>> 14) << 24), true); p += 4; } else { b[p] = 16; p = varint32(b, p + 1, x); } } else { b[p] = 0x10; p += 1; p = int32(b, p, x); } } x = s.weather; if (x) { if (x >= 0) { x >>>= 0; if (x < 0x80) { dv.setUint16(p, 24 | (x << 8), true); p += 2; } else if (x < 0x4000) { dv.setUint32(p, 24 | (((x & 0x7f) | 0x80) << 8) | ((x >>> 7) << 16), true); p += 3; } else if (x < 0x200000) { dv.setUint32(p, 24 | (((x & 0x7f) | 0x80) << 8) | ((((x >>> 7) & 0x7f) | 0x80) << 16) | ((x >>> 14) << 24), true); p += 4; } else { b[p] = 24; p = varint32(b, p + 1, x); } } else { b[p] = 0x18; p += 1; p = int32(b, p, x); } } x = s.airTemperatureCelsius; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.trackTemperatureCelsius; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x2d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rainProbability; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x35; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; } }
   b = w.buf; dv = w.dv;
-  if (p + 63 > w.cap) { w.pos = p; w.ensureRoom(63); b = w.buf; dv = w.dv; }
+  if (p + 70 > w.cap) { w.pos = p; w.ensureRoom(70); b = w.buf; dv = w.dv; }
   v = m.pitWindowIdealLap; if (v) { b[p] = 0xc0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
   v = m.pitWindowLatestLap; if (v) { b[p] = 0xc8; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
   v = m.safetyCarPeriods; if (v) { b[p] = 0xd0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
@@ -512,6 +512,8 @@ function encodeFrame$session(w, m) {
   v = m.sector3StartM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x8d; b[p + 1] = 0x02; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.marshalZones; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 19 > w.cap) { w.pos = p; w.ensureRoom(19); b = w.buf; dv = w.dv; } b[p] = 0x92; b[p + 1] = 0x02; p += 2; const s = v, at = p++; x = s.startFraction; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.flag; if (x) { if (x >= 0) { x >>>= 0; if (x < 0x80) { dv.setUint16(p, 16 | (x << 8), true); p += 2; } else if (x < 0x4000) { dv.setUint32(p, 16 | (((x & 0x7f) | 0x80) << 8) | ((x >>> 7) << 16), true); p += 3; } else if (x < 0x200000) { dv.setUint32(p, 16 | (((x & 0x7f) | 0x80) << 8) | ((((x >>> 7) & 0x7f) | 0x80) << 16) | ((x >>> 14) << 24), true); p += 4; } else { b[p] = 16; p = varint32(b, p + 1, x); } } else { b[p] = 0x10; p += 1; p = int32(b, p, x); } } b[at] = p - at - 1; } }
   b = w.buf; dv = w.dv;
+  if (p + 7 > w.cap) { w.pos = p; w.ensureRoom(7); b = w.buf; dv = w.dv; }
+  v = m.sessionPart; if (v) { b[p] = 0x98; b[p + 1] = 0x02; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
   w.pos = p;
   } }
   if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
@@ -557,6 +559,8 @@ function encodeFrame$participant(w, m) {
   v = m.carClass; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x62; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(98).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   v = m.driverCategory; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x6a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(106).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  v = m.teamColour; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x72; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(114).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   w.pos = p;
   } }
@@ -651,7 +655,7 @@ function encodeFrame$lap(w, m) {
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.lap; if (p + 2 > w.cap) { w.pos = p; w.ensureRoom(2); b = w.buf; dv = w.dv; } b[p] = 0x72; p += 1; const at = p++;
   { const member = v; { const m = member; let v, x;
-  if (p + 215 > w.cap) { w.pos = p; w.ensureRoom(215); b = w.buf; dv = w.dv; }
+  if (p + 218 > w.cap) { w.pos = p; w.ensureRoom(218); b = w.buf; dv = w.dv; }
   v = m.lapNumber; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 8 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 8 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 8 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 8; p = varint32(b, p + 1, v); } }
   v = m.currentLapTimeMs; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 16 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 16 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 16 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 16; p = varint32(b, p + 1, v); } }
   v = m.lastLapTimeMs; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 24 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 24 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 24 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 24; p = varint32(b, p + 1, v); } }
@@ -684,6 +688,7 @@ function encodeFrame$lap(w, m) {
   v = m.safetyCarDeltaS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xf5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.estimatedLapTimeMs; if (v) { b[p] = 0xf8; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
   v = m.classPosition; if (v) { b[p] = 0x80; b[p + 1] = 0x02; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.knockedOut; if (v) { b[p] = 0x88; b[p + 1] = 0x02; p += 2; b[p++] = 1; }
   w.pos = p;
   } }
   if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
@@ -812,19 +817,19 @@ function encodeFrame$event(w, m) {
   v = m.gameFrame; if (v != null && (typeof v === "number" ? v !== 0 : !isZero64(v))) { b[p] = 0x20; p += 1; if (typeof v === "number" && v > 0 && v < TWO_32) { v >>>= 0; if (v < 0x80) b[p++] = v; else p = varint32(b, p, v); } else { w.pos = p; w.uint64(v); p = w.pos; b = w.buf; dv = w.dv; } }
   v = m.event; if (p + 3 > w.cap) { w.pos = p; w.ensureRoom(3); b = w.buf; dv = w.dv; } b[p] = 0x8a; b[p + 1] = 0x01; p += 2; const at = p++;
   { const member = v; { const m = member; let v, x;
-  if (p + 75 > w.cap) { w.pos = p; w.ensureRoom(75); b = w.buf; dv = w.dv; }
+  if (p + 87 > w.cap) { w.pos = p; w.ensureRoom(87); b = w.buf; dv = w.dv; }
   v = m.type; if (v) { if (v >= 0) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 8 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 8 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 8 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 8; p = varint32(b, p + 1, v); } } else { b[p] = 0x08; p += 1; p = int32(b, p, v); } }
   v = m.code; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x12; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(18).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 64 > w.cap) { w.pos = p; w.ensureRoom(64); b = w.buf; dv = w.dv; }
+  if (p + 76 > w.cap) { w.pos = p; w.ensureRoom(76); b = w.buf; dv = w.dv; }
   v = m.otherCarIndex; if (v != null) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 24 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 24 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 24 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 24; p = varint32(b, p + 1, v); } }
   v = m.lapTimeMs; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 32 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 32 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 32 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 32; p = varint32(b, p + 1, v); } }
   v = m.penaltyType; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x2a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(42).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 52 > w.cap) { w.pos = p; w.ensureRoom(52); b = w.buf; dv = w.dv; }
+  if (p + 64 > w.cap) { w.pos = p; w.ensureRoom(64); b = w.buf; dv = w.dv; }
   v = m.infringement; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x32; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(50).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 52 > w.cap) { w.pos = p; w.ensureRoom(52); b = w.buf; dv = w.dv; }
+  if (p + 64 > w.cap) { w.pos = p; w.ensureRoom(64); b = w.buf; dv = w.dv; }
   v = m.penaltyTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x3d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.lapNumber; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 64 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 64 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 64 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 64; p = varint32(b, p + 1, v); } }
   v = m.placesGained; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 72 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 72 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 72 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 72; p = varint32(b, p + 1, v); } }
@@ -833,10 +838,11 @@ function encodeFrame$event(w, m) {
   v = m.durationS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x65; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.message; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x6a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(106).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 19 > w.cap) { w.pos = p; w.ensureRoom(19); b = w.buf; dv = w.dv; }
+  if (p + 31 > w.cap) { w.pos = p; w.ensureRoom(31); b = w.buf; dv = w.dv; }
   v = m.buttons; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 112 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 112 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 112 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 112; p = varint32(b, p + 1, v); } }
   v = m.safetyCarType; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 120 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 120 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 120 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 120; p = varint32(b, p + 1, v); } }
   v = m.safetyCarPhase; if (v) { b[p] = 0x80; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.flag; if (v) { b[p] = 0x88; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
   w.pos = p;
   } }
   if (p - at - 1 < 0x80) b[at] = p - at - 1; else { w.pos = p; w.endLength(at); p = w.pos; b = w.buf; dv = w.dv; }
@@ -1222,7 +1228,7 @@ export function encodeIngestStats(w, m) {
 /** Writes the fields of racetel.v1.LapState (no tag or length) into w. */
 export function encodeLapState(w, m) {
   let b = w.buf, dv = w.dv, p = w.pos, v, x;
-  if (p + 215 > w.cap) { w.pos = p; w.ensureRoom(215); b = w.buf; dv = w.dv; }
+  if (p + 218 > w.cap) { w.pos = p; w.ensureRoom(218); b = w.buf; dv = w.dv; }
   v = m.lapNumber; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 8 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 8 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 8 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 8; p = varint32(b, p + 1, v); } }
   v = m.currentLapTimeMs; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 16 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 16 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 16 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 16; p = varint32(b, p + 1, v); } }
   v = m.lastLapTimeMs; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 24 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 24 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 24 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 24; p = varint32(b, p + 1, v); } }
@@ -1255,6 +1261,7 @@ export function encodeLapState(w, m) {
   v = m.safetyCarDeltaS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xf5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.estimatedLapTimeMs; if (v) { b[p] = 0xf8; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
   v = m.classPosition; if (v) { b[p] = 0x80; b[p + 1] = 0x02; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.knockedOut; if (v) { b[p] = 0x88; b[p + 1] = 0x02; p += 2; b[p++] = 1; }
   w.pos = p;
 }
 
@@ -1295,6 +1302,8 @@ export function encodeParticipant(w, m) {
   v = m.carClass; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x62; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(98).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   v = m.driverCategory; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x6a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(106).string(v); p = w.pos; } }
+  b = w.buf; dv = w.dv;
+  v = m.teamColour; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x72; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(114).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
   w.pos = p;
 }
@@ -1371,19 +1380,19 @@ export function encodePublishResponse(w, m) {
 /** Writes the fields of racetel.v1.SessionEvent (no tag or length) into w. */
 export function encodeSessionEvent(w, m) {
   let b = w.buf, dv = w.dv, p = w.pos, v, x;
-  if (p + 75 > w.cap) { w.pos = p; w.ensureRoom(75); b = w.buf; dv = w.dv; }
+  if (p + 87 > w.cap) { w.pos = p; w.ensureRoom(87); b = w.buf; dv = w.dv; }
   v = m.type; if (v) { if (v >= 0) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 8 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 8 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 8 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 8; p = varint32(b, p + 1, v); } } else { b[p] = 0x08; p += 1; p = int32(b, p, v); } }
   v = m.code; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x12; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(18).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 64 > w.cap) { w.pos = p; w.ensureRoom(64); b = w.buf; dv = w.dv; }
+  if (p + 76 > w.cap) { w.pos = p; w.ensureRoom(76); b = w.buf; dv = w.dv; }
   v = m.otherCarIndex; if (v != null) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 24 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 24 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 24 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 24; p = varint32(b, p + 1, v); } }
   v = m.lapTimeMs; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 32 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 32 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 32 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 32; p = varint32(b, p + 1, v); } }
   v = m.penaltyType; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x2a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(42).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 52 > w.cap) { w.pos = p; w.ensureRoom(52); b = w.buf; dv = w.dv; }
+  if (p + 64 > w.cap) { w.pos = p; w.ensureRoom(64); b = w.buf; dv = w.dv; }
   v = m.infringement; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x32; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(50).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 52 > w.cap) { w.pos = p; w.ensureRoom(52); b = w.buf; dv = w.dv; }
+  if (p + 64 > w.cap) { w.pos = p; w.ensureRoom(64); b = w.buf; dv = w.dv; }
   v = m.penaltyTimeS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x3d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.lapNumber; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 64 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 64 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 64 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 64; p = varint32(b, p + 1, v); } }
   v = m.placesGained; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 72 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 72 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 72 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 72; p = varint32(b, p + 1, v); } }
@@ -1392,24 +1401,25 @@ export function encodeSessionEvent(w, m) {
   v = m.durationS; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x65; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.message; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x6a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(106).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 19 > w.cap) { w.pos = p; w.ensureRoom(19); b = w.buf; dv = w.dv; }
+  if (p + 31 > w.cap) { w.pos = p; w.ensureRoom(31); b = w.buf; dv = w.dv; }
   v = m.buttons; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 112 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 112 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 112 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 112; p = varint32(b, p + 1, v); } }
   v = m.safetyCarType; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 120 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 120 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 120 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 120; p = varint32(b, p + 1, v); } }
   v = m.safetyCarPhase; if (v) { b[p] = 0x80; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
+  v = m.flag; if (v) { b[p] = 0x88; b[p + 1] = 0x01; p += 2; if (v >= 0 && v < 0x80) b[p++] = v; else if (v >= 0 && v < 0x4000) { v >>>= 0; b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else p = int32(b, p, v); }
   w.pos = p;
 }
 
 /** Writes the fields of racetel.v1.SessionInfo (no tag or length) into w. */
 export function encodeSessionInfo(w, m) {
   let b = w.buf, dv = w.dv, p = w.pos, v, x;
-  if (p + 194 > w.cap) { w.pos = p; w.ensureRoom(194); b = w.buf; dv = w.dv; }
+  if (p + 201 > w.cap) { w.pos = p; w.ensureRoom(201); b = w.buf; dv = w.dv; }
   v = m.gameVersion; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x0a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(10).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 194 > w.cap) { w.pos = p; w.ensureRoom(194); b = w.buf; dv = w.dv; }
+  if (p + 201 > w.cap) { w.pos = p; w.ensureRoom(201); b = w.buf; dv = w.dv; }
   v = m.sessionType; if (v) { if (v >= 0) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 16 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 16 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 16 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 16; p = varint32(b, p + 1, v); } } else { b[p] = 0x10; p += 1; p = int32(b, p, v); } }
   v = m.track; if (v) { const n = v.length; if (n < 43) { if (p + 2 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(2 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x1a; p += 1; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(26).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 183 > w.cap) { w.pos = p; w.ensureRoom(183); b = w.buf; dv = w.dv; }
+  if (p + 190 > w.cap) { w.pos = p; w.ensureRoom(190); b = w.buf; dv = w.dv; }
   v = m.trackId; if (v) { if (v >= 0) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 32 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 32 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 32 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 32; p = varint32(b, p + 1, v); } } else { b[p] = 0x20; p += 1; p = int32(b, p, v); } }
   v = m.trackLengthM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x2d; p += 1; dv.setFloat32(p, v, true); p += 4; }
   v = m.totalLaps; if (v) { v >>>= 0; if (v < 0x80) { dv.setUint16(p, 48 | (v << 8), true); p += 2; } else if (v < 0x4000) { dv.setUint32(p, 48 | (((v & 0x7f) | 0x80) << 8) | ((v >>> 7) << 16), true); p += 3; } else if (v < 0x200000) { dv.setUint32(p, 48 | (((v & 0x7f) | 0x80) << 8) | ((((v >>> 7) & 0x7f) | 0x80) << 16) | ((v >>> 14) << 24), true); p += 4; } else { b[p] = 48; p = varint32(b, p + 1, v); } }
@@ -1426,14 +1436,14 @@ export function encodeSessionInfo(w, m) {
   v = m.activeCars; if (v) { b[p] = 0x88; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
   v = m.series; if (v) { const n = v.length; if (n < 43) { if (p + 3 + 3 * n > w.cap) { w.pos = p; w.ensureRoom(3 + 3 * n); b = w.buf; dv = w.dv; } b[p] = 0x92; b[p + 1] = 0x01; p += 2; const at = p++; let i = 0; for (; i < n; i++) { const ch = v.charCodeAt(i); if (ch >= 0x80) break; b[p++] = ch; } if (i < n) p = w.writeUtf8Short(v, at + 1); b[at] = p - at - 1; } else { w.pos = p; w.uint32(146).string(v); p = w.pos; } }
   b = w.buf; dv = w.dv;
-  if (p + 87 > w.cap) { w.pos = p; w.ensureRoom(87); b = w.buf; dv = w.dv; }
+  if (p + 94 > w.cap) { w.pos = p; w.ensureRoom(94); b = w.buf; dv = w.dv; }
   v = m.rainIntensity; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x9d; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.trackGrip; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xa5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.windSpeedMps; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xad; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.windDirectionRad; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0xb5; b[p + 1] = 0x01; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.forecast; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 46 > w.cap) { w.pos = p; w.ensureRoom(46); b = w.buf; dv = w.dv; } b[p] = 0xba; b[p + 1] = 0x01; p += 2; const s = v, at = p++; x = s.offsetMinutes; if (x) { x >>>= 0; if (x < 0x80) { dv.setUint16(p, 8 | (x << 8), true); p += 2; } else if (x < 0x4000) { dv.setUint32(p, 8 | (((x & 0x7f) | 0x80) << 8) | ((x >>> 7) << 16), true); p += 3; } else if (x < 0x200000) { dv.setUint32(p, 8 | (((x & 0x7f) | 0x80) << 8) | ((((x >>> 7) & 0x7f) | 0x80) << 16) | ((x >>> 14) << 24), true); p += 4; } else { b[p] = 8; p = varint32(b, p + 1, x); } } x = s.sessionType; if (x) { if (x >= 0) { x >>>= 0; if (x < 0x80) { dv.setUint16(p, 16 | (x << 8), true); p += 2; } else if (x < 0x4000) { dv.setUint32(p, 16 | (((x & 0x7f) | 0x80) << 8) | ((x >>> 7) << 16), true); p += 3; } else if (x < 0x200000) { dv.setUint32(p, 16 | (((x & 0x7f) | 0x80) << 8) | ((((x >>> 7) & 0x7f) | 0x80) << 16) | ((x >>> 14) << 24), true); p += 4; } else { b[p] = 16; p = varint32(b, p + 1, x); } } else { b[p] = 0x10; p += 1; p = int32(b, p, x); } } x = s.weather; if (x) { if (x >= 0) { x >>>= 0; if (x < 0x80) { dv.setUint16(p, 24 | (x << 8), true); p += 2; } else if (x < 0x4000) { dv.setUint32(p, 24 | (((x & 0x7f) | 0x80) << 8) | ((x >>> 7) << 16), true); p += 3; } else if (x < 0x200000) { dv.setUint32(p, 24 | (((x & 0x7f) | 0x80) << 8) | ((((x >>> 7) & 0x7f) | 0x80) << 16) | ((x >>> 14) << 24), true); p += 4; } else { b[p] = 24; p = varint32(b, p + 1, x); } } else { b[p] = 0x18; p += 1; p = int32(b, p, x); } } x = s.airTemperatureCelsius; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x25; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.trackTemperatureCelsius; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x2d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.rainProbability; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x35; p += 1; dv.setFloat32(p, x, true); p += 4; } b[at] = p - at - 1; } }
   b = w.buf; dv = w.dv;
-  if (p + 63 > w.cap) { w.pos = p; w.ensureRoom(63); b = w.buf; dv = w.dv; }
+  if (p + 70 > w.cap) { w.pos = p; w.ensureRoom(70); b = w.buf; dv = w.dv; }
   v = m.pitWindowIdealLap; if (v) { b[p] = 0xc0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
   v = m.pitWindowLatestLap; if (v) { b[p] = 0xc8; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
   v = m.safetyCarPeriods; if (v) { b[p] = 0xd0; b[p + 1] = 0x01; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
@@ -1446,6 +1456,8 @@ export function encodeSessionInfo(w, m) {
   v = m.sector3StartM; if (v != null && (v !== 0 || 1 / v < 0)) { b[p] = 0x8d; b[p + 1] = 0x02; p += 2; dv.setFloat32(p, v, true); p += 4; }
   v = m.marshalZones; if (v != null) { const list = v; for (let i = 0; i < list.length; i++) { v = list[i]; if (p + 19 > w.cap) { w.pos = p; w.ensureRoom(19); b = w.buf; dv = w.dv; } b[p] = 0x92; b[p + 1] = 0x02; p += 2; const s = v, at = p++; x = s.startFraction; if (x != null && (x !== 0 || 1 / x < 0)) { b[p] = 0x0d; p += 1; dv.setFloat32(p, x, true); p += 4; } x = s.flag; if (x) { if (x >= 0) { x >>>= 0; if (x < 0x80) { dv.setUint16(p, 16 | (x << 8), true); p += 2; } else if (x < 0x4000) { dv.setUint32(p, 16 | (((x & 0x7f) | 0x80) << 8) | ((x >>> 7) << 16), true); p += 3; } else if (x < 0x200000) { dv.setUint32(p, 16 | (((x & 0x7f) | 0x80) << 8) | ((((x >>> 7) & 0x7f) | 0x80) << 16) | ((x >>> 14) << 24), true); p += 4; } else { b[p] = 16; p = varint32(b, p + 1, x); } } else { b[p] = 0x10; p += 1; p = int32(b, p, x); } } b[at] = p - at - 1; } }
   b = w.buf; dv = w.dv;
+  if (p + 7 > w.cap) { w.pos = p; w.ensureRoom(7); b = w.buf; dv = w.dv; }
+  v = m.sessionPart; if (v) { b[p] = 0x98; b[p + 1] = 0x02; p += 2; v >>>= 0; if (v < 0x80) b[p++] = v; else if (v < 0x4000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = v >>> 7; p += 2; } else if (v < 0x200000) { b[p] = (v & 0x7f) | 0x80; b[p + 1] = ((v >>> 7) & 0x7f) | 0x80; b[p + 2] = v >>> 14; p += 3; } else p = varint32(b, p, v); }
   w.pos = p;
 }
 

@@ -125,7 +125,8 @@ export namespace racetel {
             GAME_UNSPECIFIED = 0,
             GAME_F1 = 1,
             GAME_ACC = 2,
-            GAME_F1_SIMULATED = 3
+            GAME_F1_SIMULATED = 3,
+            GAME_F1_LIVE_TIMING = 4
         }
 
         interface IPerWheelFloat {
@@ -410,6 +411,7 @@ export namespace racetel {
             safetyCarDeltaS?: (number|null);
             estimatedLapTimeMs?: (number|null);
             classPosition?: (number|null);
+            knockedOut?: (boolean|null);
         }
 
         class LapState implements ILapState {
@@ -446,6 +448,7 @@ export namespace racetel {
             public safetyCarDeltaS: number;
             public estimatedLapTimeMs: number;
             public classPosition: number;
+            public knockedOut: boolean;
             public static create(properties?: racetel.v1.ILapState): racetel.v1.LapState;
             public static encode(message: racetel.v1.ILapState, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.LapState;
@@ -683,7 +686,9 @@ export namespace racetel {
             SESSION_EVENT_TYPE_ACCIDENT = 24,
             SESSION_EVENT_TYPE_PIT_ENTRY = 25,
             SESSION_EVENT_TYPE_PIT_EXIT = 26,
-            SESSION_EVENT_TYPE_OTHER = 27
+            SESSION_EVENT_TYPE_OTHER = 27,
+            SESSION_EVENT_TYPE_FLAG = 28,
+            SESSION_EVENT_TYPE_RACE_CONTROL = 29
         }
 
         interface ISessionEvent {
@@ -703,6 +708,7 @@ export namespace racetel {
             buttons?: (number|null);
             safetyCarType?: (number|null);
             safetyCarPhase?: (number|null);
+            flag?: (racetel.v1.Flag|null);
         }
 
         class SessionEvent implements ISessionEvent {
@@ -723,6 +729,7 @@ export namespace racetel {
             public buttons: number;
             public safetyCarType: number;
             public safetyCarPhase: number;
+            public flag: racetel.v1.Flag;
             public static create(properties?: racetel.v1.ISessionEvent): racetel.v1.SessionEvent;
             public static encode(message: racetel.v1.ISessionEvent, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.SessionEvent;
@@ -1089,6 +1096,7 @@ export namespace racetel {
             platform?: (string|null);
             carClass?: (string|null);
             driverCategory?: (string|null);
+            teamColour?: (string|null);
         }
 
         class Participant implements IParticipant {
@@ -1106,6 +1114,7 @@ export namespace racetel {
             public platform: string;
             public carClass: string;
             public driverCategory: string;
+            public teamColour: string;
             public static create(properties?: racetel.v1.IParticipant): racetel.v1.Participant;
             public static encode(message: racetel.v1.IParticipant, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.Participant;
@@ -1225,6 +1234,7 @@ export namespace racetel {
             sector2StartM?: (number|null);
             sector3StartM?: (number|null);
             marshalZones?: (racetel.v1.IMarshalZone[]|null);
+            sessionPart?: (number|null);
         }
 
         class SessionInfo implements ISessionInfo {
@@ -1263,6 +1273,7 @@ export namespace racetel {
             public sector2StartM: number;
             public sector3StartM: number;
             public marshalZones: racetel.v1.IMarshalZone[];
+            public sessionPart: number;
             public static create(properties?: racetel.v1.ISessionInfo): racetel.v1.SessionInfo;
             public static encode(message: racetel.v1.ISessionInfo, writer?: $protobuf.Writer): $protobuf.Writer;
             public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): racetel.v1.SessionInfo;

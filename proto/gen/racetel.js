@@ -1273,6 +1273,7 @@ export const racetel = $root.racetel = (() => {
          * @property {number} GAME_F1=1 GAME_F1 value
          * @property {number} GAME_ACC=2 GAME_ACC value
          * @property {number} GAME_F1_SIMULATED=3 GAME_F1_SIMULATED value
+         * @property {number} GAME_F1_LIVE_TIMING=4 GAME_F1_LIVE_TIMING value
          */
         v1.Game = (function() {
             const valuesById = {}, values = Object.create(valuesById);
@@ -1280,6 +1281,7 @@ export const racetel = $root.racetel = (() => {
             values[valuesById[1] = "GAME_F1"] = 1;
             values[valuesById[2] = "GAME_ACC"] = 2;
             values[valuesById[3] = "GAME_F1_SIMULATED"] = 3;
+            values[valuesById[4] = "GAME_F1_LIVE_TIMING"] = 4;
             return values;
         })();
 
@@ -3671,6 +3673,7 @@ export const racetel = $root.racetel = (() => {
              * @property {number|null} [safetyCarDeltaS] LapState safetyCarDeltaS
              * @property {number|null} [estimatedLapTimeMs] LapState estimatedLapTimeMs
              * @property {number|null} [classPosition] LapState classPosition
+             * @property {boolean|null} [knockedOut] LapState knockedOut
              */
 
             /**
@@ -3945,6 +3948,14 @@ export const racetel = $root.racetel = (() => {
             LapState.prototype.classPosition = 0;
 
             /**
+             * LapState knockedOut.
+             * @member {boolean} knockedOut
+             * @memberof racetel.v1.LapState
+             * @instance
+             */
+            LapState.prototype.knockedOut = false;
+
+            /**
              * Creates a new LapState instance using the specified properties.
              * @function create
              * @memberof racetel.v1.LapState
@@ -4036,6 +4047,8 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 31, wireType 0 =*/248).uint32(message.estimatedLapTimeMs);
                 if (message.classPosition != null && Object.hasOwnProperty.call(message, "classPosition"))
                     writer.uint32(/* id 32, wireType 0 =*/256).uint32(message.classPosition);
+                if (message.knockedOut != null && Object.hasOwnProperty.call(message, "knockedOut"))
+                    writer.uint32(/* id 33, wireType 0 =*/264).bool(message.knockedOut);
                 return writer;
             };
 
@@ -4199,6 +4212,10 @@ export const racetel = $root.racetel = (() => {
                         }
                     case 32: {
                             message.classPosition = reader.uint32();
+                            break;
+                        }
+                    case 33: {
+                            message.knockedOut = reader.bool();
                             break;
                         }
                     default:
@@ -4386,6 +4403,8 @@ export const racetel = $root.racetel = (() => {
                     message.estimatedLapTimeMs = object.estimatedLapTimeMs >>> 0;
                 if (object.classPosition != null)
                     message.classPosition = object.classPosition >>> 0;
+                if (object.knockedOut != null)
+                    message.knockedOut = Boolean(object.knockedOut);
                 return message;
             };
 
@@ -4439,6 +4458,7 @@ export const racetel = $root.racetel = (() => {
                     object.safetyCarDeltaS = 0;
                     object.estimatedLapTimeMs = 0;
                     object.classPosition = 0;
+                    object.knockedOut = false;
                 }
                 if (message.lapNumber != null && Object.hasOwnProperty.call(message, "lapNumber"))
                     object.lapNumber = message.lapNumber;
@@ -4504,6 +4524,8 @@ export const racetel = $root.racetel = (() => {
                     object.estimatedLapTimeMs = message.estimatedLapTimeMs;
                 if (message.classPosition != null && Object.hasOwnProperty.call(message, "classPosition"))
                     object.classPosition = message.classPosition;
+                if (message.knockedOut != null && Object.hasOwnProperty.call(message, "knockedOut"))
+                    object.knockedOut = message.knockedOut;
                 return object;
             };
 
@@ -6802,6 +6824,8 @@ export const racetel = $root.racetel = (() => {
          * @property {number} SESSION_EVENT_TYPE_PIT_ENTRY=25 SESSION_EVENT_TYPE_PIT_ENTRY value
          * @property {number} SESSION_EVENT_TYPE_PIT_EXIT=26 SESSION_EVENT_TYPE_PIT_EXIT value
          * @property {number} SESSION_EVENT_TYPE_OTHER=27 SESSION_EVENT_TYPE_OTHER value
+         * @property {number} SESSION_EVENT_TYPE_FLAG=28 SESSION_EVENT_TYPE_FLAG value
+         * @property {number} SESSION_EVENT_TYPE_RACE_CONTROL=29 SESSION_EVENT_TYPE_RACE_CONTROL value
          */
         v1.SessionEventType = (function() {
             const valuesById = {}, values = Object.create(valuesById);
@@ -6833,6 +6857,8 @@ export const racetel = $root.racetel = (() => {
             values[valuesById[25] = "SESSION_EVENT_TYPE_PIT_ENTRY"] = 25;
             values[valuesById[26] = "SESSION_EVENT_TYPE_PIT_EXIT"] = 26;
             values[valuesById[27] = "SESSION_EVENT_TYPE_OTHER"] = 27;
+            values[valuesById[28] = "SESSION_EVENT_TYPE_FLAG"] = 28;
+            values[valuesById[29] = "SESSION_EVENT_TYPE_RACE_CONTROL"] = 29;
             return values;
         })();
 
@@ -6858,6 +6884,7 @@ export const racetel = $root.racetel = (() => {
              * @property {number|null} [buttons] SessionEvent buttons
              * @property {number|null} [safetyCarType] SessionEvent safetyCarType
              * @property {number|null} [safetyCarPhase] SessionEvent safetyCarPhase
+             * @property {racetel.v1.Flag|null} [flag] SessionEvent flag
              */
 
             /**
@@ -7003,6 +7030,14 @@ export const racetel = $root.racetel = (() => {
              */
             SessionEvent.prototype.safetyCarPhase = 0;
 
+            /**
+             * SessionEvent flag.
+             * @member {racetel.v1.Flag} flag
+             * @memberof racetel.v1.SessionEvent
+             * @instance
+             */
+            SessionEvent.prototype.flag = 0;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -7072,6 +7107,8 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 15, wireType 0 =*/120).uint32(message.safetyCarType);
                 if (message.safetyCarPhase != null && Object.hasOwnProperty.call(message, "safetyCarPhase"))
                     writer.uint32(/* id 16, wireType 0 =*/128).uint32(message.safetyCarPhase);
+                if (message.flag != null && Object.hasOwnProperty.call(message, "flag"))
+                    writer.uint32(/* id 17, wireType 0 =*/136).int32(message.flag);
                 return writer;
             };
 
@@ -7171,6 +7208,10 @@ export const racetel = $root.racetel = (() => {
                         }
                     case 16: {
                             message.safetyCarPhase = reader.uint32();
+                            break;
+                        }
+                    case 17: {
+                            message.flag = reader.int32();
                             break;
                         }
                     default:
@@ -7323,6 +7364,14 @@ export const racetel = $root.racetel = (() => {
                 case 27:
                     message.type = 27;
                     break;
+                case "SESSION_EVENT_TYPE_FLAG":
+                case 28:
+                    message.type = 28;
+                    break;
+                case "SESSION_EVENT_TYPE_RACE_CONTROL":
+                case 29:
+                    message.type = 29;
+                    break;
                 }
                 if (object.code != null)
                     message.code = String(object.code);
@@ -7354,6 +7403,62 @@ export const racetel = $root.racetel = (() => {
                     message.safetyCarType = object.safetyCarType >>> 0;
                 if (object.safetyCarPhase != null)
                     message.safetyCarPhase = object.safetyCarPhase >>> 0;
+                switch (object.flag) {
+                default:
+                    if (typeof object.flag === "number") {
+                        message.flag = object.flag;
+                        break;
+                    }
+                    break;
+                case "FLAG_UNSPECIFIED":
+                case 0:
+                    message.flag = 0;
+                    break;
+                case "FLAG_NONE":
+                case 1:
+                    message.flag = 1;
+                    break;
+                case "FLAG_GREEN":
+                case 2:
+                    message.flag = 2;
+                    break;
+                case "FLAG_BLUE":
+                case 3:
+                    message.flag = 3;
+                    break;
+                case "FLAG_YELLOW":
+                case 4:
+                    message.flag = 4;
+                    break;
+                case "FLAG_RED":
+                case 5:
+                    message.flag = 5;
+                    break;
+                case "FLAG_BLACK":
+                case 6:
+                    message.flag = 6;
+                    break;
+                case "FLAG_WHITE":
+                case 7:
+                    message.flag = 7;
+                    break;
+                case "FLAG_CHEQUERED":
+                case 8:
+                    message.flag = 8;
+                    break;
+                case "FLAG_PENALTY":
+                case 9:
+                    message.flag = 9;
+                    break;
+                case "FLAG_BLACK_WHITE":
+                case 10:
+                    message.flag = 10;
+                    break;
+                case "FLAG_ORANGE":
+                case 11:
+                    message.flag = 11;
+                    break;
+                }
                 return message;
             };
 
@@ -7390,6 +7495,7 @@ export const racetel = $root.racetel = (() => {
                     object.buttons = 0;
                     object.safetyCarType = 0;
                     object.safetyCarPhase = 0;
+                    object.flag = options.enums === String ? "FLAG_UNSPECIFIED" : 0;
                 }
                 if (message.type != null && Object.hasOwnProperty.call(message, "type"))
                     object.type = options.enums === String ? $root.racetel.v1.SessionEventType[message.type] === undefined ? message.type : $root.racetel.v1.SessionEventType[message.type] : message.type;
@@ -7426,6 +7532,8 @@ export const racetel = $root.racetel = (() => {
                     object.safetyCarType = message.safetyCarType;
                 if (message.safetyCarPhase != null && Object.hasOwnProperty.call(message, "safetyCarPhase"))
                     object.safetyCarPhase = message.safetyCarPhase;
+                if (message.flag != null && Object.hasOwnProperty.call(message, "flag"))
+                    object.flag = options.enums === String ? $root.racetel.v1.Flag[message.flag] === undefined ? message.flag : $root.racetel.v1.Flag[message.flag] : message.flag;
                 return object;
             };
 
@@ -9455,6 +9563,10 @@ export const racetel = $root.racetel = (() => {
                 case "GAME_F1_SIMULATED":
                 case 3:
                     message.game = 3;
+                    break;
+                case "GAME_F1_LIVE_TIMING":
+                case 4:
+                    message.game = 4;
                     break;
                 }
                 if (object.format != null)
@@ -11621,6 +11733,7 @@ export const racetel = $root.racetel = (() => {
              * @property {string|null} [platform] Participant platform
              * @property {string|null} [carClass] Participant carClass
              * @property {string|null} [driverCategory] Participant driverCategory
+             * @property {string|null} [teamColour] Participant teamColour
              */
 
             /**
@@ -11743,6 +11856,14 @@ export const racetel = $root.racetel = (() => {
             Participant.prototype.driverCategory = "";
 
             /**
+             * Participant teamColour.
+             * @member {string} teamColour
+             * @memberof racetel.v1.Participant
+             * @instance
+             */
+            Participant.prototype.teamColour = "";
+
+            /**
              * Creates a new Participant instance using the specified properties.
              * @function create
              * @memberof racetel.v1.Participant
@@ -11796,6 +11917,8 @@ export const racetel = $root.racetel = (() => {
                     writer.uint32(/* id 12, wireType 2 =*/98).string(message.carClass);
                 if (message.driverCategory != null && Object.hasOwnProperty.call(message, "driverCategory"))
                     writer.uint32(/* id 13, wireType 2 =*/106).string(message.driverCategory);
+                if (message.teamColour != null && Object.hasOwnProperty.call(message, "teamColour"))
+                    writer.uint32(/* id 14, wireType 2 =*/114).string(message.teamColour);
                 return writer;
             };
 
@@ -11885,6 +12008,10 @@ export const racetel = $root.racetel = (() => {
                             message.driverCategory = reader.string();
                             break;
                         }
+                    case 14: {
+                            message.teamColour = reader.string();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -11942,6 +12069,8 @@ export const racetel = $root.racetel = (() => {
                     message.carClass = String(object.carClass);
                 if (object.driverCategory != null)
                     message.driverCategory = String(object.driverCategory);
+                if (object.teamColour != null)
+                    message.teamColour = String(object.teamColour);
                 return message;
             };
 
@@ -11976,6 +12105,7 @@ export const racetel = $root.racetel = (() => {
                     object.platform = "";
                     object.carClass = "";
                     object.driverCategory = "";
+                    object.teamColour = "";
                 }
                 if (message.driverName != null && Object.hasOwnProperty.call(message, "driverName"))
                     object.driverName = message.driverName;
@@ -12003,6 +12133,8 @@ export const racetel = $root.racetel = (() => {
                     object.carClass = message.carClass;
                 if (message.driverCategory != null && Object.hasOwnProperty.call(message, "driverCategory"))
                     object.driverCategory = message.driverCategory;
+                if (message.teamColour != null && Object.hasOwnProperty.call(message, "teamColour"))
+                    object.teamColour = message.teamColour;
                 return object;
             };
 
@@ -12789,6 +12921,7 @@ export const racetel = $root.racetel = (() => {
              * @property {number|null} [sector2StartM] SessionInfo sector2StartM
              * @property {number|null} [sector3StartM] SessionInfo sector3StartM
              * @property {Array.<racetel.v1.IMarshalZone>|null} [marshalZones] SessionInfo marshalZones
+             * @property {number|null} [sessionPart] SessionInfo sessionPart
              */
 
             /**
@@ -13080,6 +13213,14 @@ export const racetel = $root.racetel = (() => {
              */
             SessionInfo.prototype.marshalZones = $util.emptyArray;
 
+            /**
+             * SessionInfo sessionPart.
+             * @member {number} sessionPart
+             * @memberof racetel.v1.SessionInfo
+             * @instance
+             */
+            SessionInfo.prototype.sessionPart = 0;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
@@ -13187,6 +13328,8 @@ export const racetel = $root.racetel = (() => {
                 if (message.marshalZones != null && message.marshalZones.length)
                     for (let i = 0; i < message.marshalZones.length; ++i)
                         $root.racetel.v1.MarshalZone.encode(message.marshalZones[i], writer.uint32(/* id 34, wireType 2 =*/274).fork(), q + 1).ldelim();
+                if (message.sessionPart != null && Object.hasOwnProperty.call(message, "sessionPart"))
+                    writer.uint32(/* id 35, wireType 0 =*/280).uint32(message.sessionPart);
                 return writer;
             };
 
@@ -13362,6 +13505,10 @@ export const racetel = $root.racetel = (() => {
                             if (!(message.marshalZones && message.marshalZones.length))
                                 message.marshalZones = [];
                             message.marshalZones.push($root.racetel.v1.MarshalZone.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    case 35: {
+                            message.sessionPart = reader.uint32();
                             break;
                         }
                     default:
@@ -13639,6 +13786,8 @@ export const racetel = $root.racetel = (() => {
                         message.marshalZones[i] = $root.racetel.v1.MarshalZone.fromObject(object.marshalZones[i], long + 1);
                     }
                 }
+                if (object.sessionPart != null)
+                    message.sessionPart = object.sessionPart >>> 0;
                 return message;
             };
 
@@ -13695,6 +13844,7 @@ export const racetel = $root.racetel = (() => {
                     object.timeOfDayS = 0;
                     object.sector2StartM = 0;
                     object.sector3StartM = 0;
+                    object.sessionPart = 0;
                 }
                 if (message.gameVersion != null && Object.hasOwnProperty.call(message, "gameVersion"))
                     object.gameVersion = message.gameVersion;
@@ -13773,6 +13923,8 @@ export const racetel = $root.racetel = (() => {
                     for (let j = 0; j < message.marshalZones.length; ++j)
                         object.marshalZones[j] = $root.racetel.v1.MarshalZone.toObject(message.marshalZones[j], options, q + 1);
                 }
+                if (message.sessionPart != null && Object.hasOwnProperty.call(message, "sessionPart"))
+                    object.sessionPart = message.sessionPart;
                 return object;
             };
 

@@ -49,6 +49,7 @@ export const RANGES: Record<string, Spec> = {
     pitWindowIdealLap: LAPS, pitWindowLatestLap: LAPS, safetyCarPeriods: COUNT, virtualSafetyCarPeriods: COUNT, redFlagPeriods: COUNT,
     sectorCount: [0, 64], timeOfDayS: [0, 86_400], sector2StartM: [0, 100_000], sector3StartM: [0, 100_000],
     marshalZones: each({ startFraction: RATIO }),
+    sessionPart: [0, 10],
   },
   participant: { teamId: SMALL, raceNumber: [0, 9999] },
   telemetry: {

@@ -10,7 +10,8 @@ import { UsageError } from "@racetel/ingest/config/usage-error";
 import { ProgressLine } from "@racetel/ingest/observability/progress-line";
 import { createLogger } from "@racetel/ingest/observability/logger";
 import { hostname } from "node:os";
-import { replayToRpc } from "./replay-rpc.js";
+import { replayArchiveToRpc, replayToRpc } from "./replay-rpc.js";
+import { isLiveTimingArchive } from "@racetel/ingest/sources/f1-livetiming/archive";
 import type { Command } from "../main.js";
 
 interface Target {
@@ -36,16 +37,58 @@ function bar(fraction: number, width = 24): string {
   return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%`;
 }
 
+/** `racetel replay DIR`: an F1 live-timing archive, decoded here and published to rpc. */
+async function replayArchive(dir: string, values: { rpc?: string; time?: string; speed?: string; to?: string; loop?: boolean; "rpc-token"?: string }): Promise<number> {
+  if (values.to !== undefined || values.loop === true) throw new UsageError("an F1 live-timing archive goes to rpc (--rpc), not over UDP; --to and --loop do not apply");
+  if (values.time !== undefined && values.time !== "now" && values.time !== "original") throw new UsageError(`--time must be "now" or "original", got "${values.time}"`);
+  const target = parseTarget(values.rpc ?? "127.0.0.1:50051", "--rpc");
+  const speed = parseSpeed(values.speed ?? "1");
+  let stopped = false;
+  const stop = (): void => { stopped = true; };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  const progress = new ProgressLine();
+  let position = 0;
+  let n = 0;
+  const started = performance.now();
+  const status = (): string => `${bar(position)} ${n} live-timing messages decoded and published, ${(n / Math.max(0.001, (performance.now() - started) / 1000)).toFixed(0)} messages/s`;
+  try {
+    const token = values["rpc-token"] ?? (process.env["RACETEL_RPC_TOKEN"] || undefined);
+    const r = await replayArchiveToRpc(dir, {
+      target: `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`, time: (values.time ?? "now") as "now" | "original", speed,
+      instance: `replay-${hostname()}`, logger: createLogger("warn"), isStopped: () => stopped,
+      onProgress: (done, total) => { n = done; position = total > 0 ? done / total : 1; progress.update(status); },
+      ...(token !== undefined ? { token } : {}),
+    });
+    position = 1;
+    progress.done(status);
+    process.stderr.write(`racetel replay: ${r.records} live-timing messages (${r.messagesDropped} unreadable, counted), ${r.frames} frames published to rpc ${target.host}:${target.port}${r.dropped > 0 ? `, ${r.dropped} frames dropped (rpc too slow)` : ""}\n`);
+    return r.dropped > 0 ? 1 : 0;
+  } catch (err) {
+    progress.done(status);
+    throw new UsageError((err as Error).message);
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
+}
+
 export const command: Command = {
   name: "replay",
   summary: "send a capture (.rtcap, F1 clip or unframed F1 dump) over UDP with its original timing",
   usage: `Usage: racetel replay FILE [--to 127.0.0.1:20777] [--acc-to 127.0.0.1:9996] [--speed 1|4|max] [--loop]
        racetel replay FILE --rpc 127.0.0.1:50051 [--time now|original] [--speed 1|4|max]
+       racetel replay DIR [--rpc 127.0.0.1:50051] [--time now|original] [--speed 1|4|max]
 
 Sends every datagram of FILE over real UDP: F1 datagrams to --to, forwarded ACC pages to --acc-to,
 ACC broadcasting datagrams to --broadcast-to (skipped when not given). Reads .rtcap files, F1 24 clips
 (u32 count, {f32 seconds, u32 length, bytes}) and unframed F1 dumps (timing from the packets' sessionTime).
 A progress bar on stderr shows position and packets/s.
+
+DIR: a recorded Formula 1 session from F1's live-timing feed (one <Topic>.jsonStream per topic, as
+livetiming.formula1.com's archive serves it, e.g. ../shared/captures/f1-livetiming/2025-mexico-q). It is
+decoded here and published to rpc (--rpc, default 127.0.0.1:50051: the rpc of racetel up), every sample at
+its own time: shifted so the session starts now (default) or at its original UTC times (--time original).
 
 Flags:
   --to HOST:PORT            F1 target (default 127.0.0.1:20777)
@@ -68,6 +111,7 @@ Flags:
     });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "FILE to replay is required" : `one FILE expected, got ${positionals.length}`);
     const file = positionals[0];
+    if (isLiveTimingArchive(file)) return replayArchive(file, values);
     const f1Target = parseTarget(values.to ?? "127.0.0.1:20777", "--to");
     const accTarget = values["acc-to"] !== undefined ? parseTarget(values["acc-to"], "--acc-to") : { host: f1Target.host, port: 9996 };
     const broadcastTarget = values["broadcast-to"] !== undefined ? parseTarget(values["broadcast-to"], "--broadcast-to") : undefined;

@@ -400,6 +400,8 @@ function describe(type: string, e: racetel.v1.ISessionEvent, s: LiveSession): st
     case "overtake": return other ? `overtook ${other}` : "overtake";
     case "collision": return other ? `collision with ${other}` : "collision";
     case "speed_trap": return e.speedMps ? `speed trap ${Math.round(e.speedMps * 3.6)} km/h` : "speed trap";
+    case "flag": return `${(FLAGS[e.flag ?? 0] ?? "").replace(/_/g, " ") || "flag"} flag${e.message ? `: ${e.message}` : ""}`;
+    case "race_control": return e.message || "race control";
     case "pit_entry": return "entered the pit lane";
     case "pit_exit": return "left the pit lane";
     case "drive_through_served": return "served a drive-through";

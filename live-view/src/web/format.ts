@@ -32,7 +32,7 @@ export function timeOfDay(ms: number): string {
 }
 
 const WORDS: Record<string, string> = {
-  f1: "F1", f1_simulated: "F1 (simulated)", acc: "ACC", sprint_shootout: "Sprint shootout", time_trial: "Time trial",
+  f1: "F1", f1_simulated: "F1 (simulated)", f1_live_timing: "Formula 1 (live timing)", acc: "ACC", sprint_shootout: "Sprint shootout", time_trial: "Time trial",
 };
 
 /** "race" -> "Race", "f1_simulated" -> "F1 (simulated)". */

@@ -89,6 +89,7 @@ export const lapChannels: Channel<Lap>[] = [
   ch("racetel.car.penalties.unserved_stop_go", "{penalty}", "Unserved stop-go penalties", (l) => num(l.unservedStopGo)),
   ch("racetel.car.driver_status", "1", "Driver status (racetel.v1.DriverStatus number)", (l) => num(l.driverStatus)),
   ch("racetel.car.result_status", "1", "Result status (racetel.v1.ResultStatus number)", (l) => num(l.resultStatus)),
+  ch("racetel.car.knocked_out", "1", "Eliminated in an earlier qualifying part (1; F1 live timing)", (l) => (l.knockedOut === true ? 1 : Number.NaN)),
 ];
 
 const ERS_MODES: Record<string, number> = { medium: 1, hotlap: 2, overtake: 3 };
@@ -161,6 +162,7 @@ export const sessionChannels: Channel<Session>[] = [
   ch("racetel.session.wind_speed", "m/s", "Wind speed", (s) => num(s.windSpeedMps)),
   ch("racetel.session.active_cars", "{car}", "Cars in the session", (s) => num(s.activeCars)),
   ch("racetel.session.pit_speed_limit", "m/s", "Pit speed limit", (s) => num(s.pitSpeedLimitMps)),
+  ch("racetel.session.part", "{part}", "Part of a split session: qualifying Q1 = 1, Q2 = 2, Q3 = 3 (F1 live timing)", (s) => num(s.sessionPart)),
 ];
 
 type TimeTrial = racetel.v1.IF1TimeTrial;

@@ -25,6 +25,7 @@ const GAME_NAMES: Record<number, string> = {
   [racetel.v1.Game.GAME_F1]: "f1",
   [racetel.v1.Game.GAME_ACC]: "acc",
   [racetel.v1.Game.GAME_F1_SIMULATED]: "f1_simulated",
+  [racetel.v1.Game.GAME_F1_LIVE_TIMING]: "f1_live",
 };
 
 /** The `game` attribute value for a Game enum number. */
@@ -96,6 +97,7 @@ function gameWords(game: string, format: string): string {
   const f1 = year === undefined ? "F1" : `F1 ${year}`;
   if (game === "f1") return f1;
   if (game === "f1_simulated") return `${f1} (simulated)`;
+  if (game === "f1_live") return "Formula 1 (live timing)";
   return game === "acc" ? "ACC" : game;
 }
 /** Point groups a session may hold for the collector before the oldest are dropped. */
@@ -128,8 +130,12 @@ function fillFrom<P>(channels: Channel<P>[], payload: P, out: Float64Array, offs
   }
 }
 
-/** A penalty's type as a tag: names from the games' fixed tables only (anything else is "other"). */
+const FLAG_NAMES: string[] = [];
+for (const [name, value] of Object.entries(racetel.v1.Flag)) if (typeof value === "number") FLAG_NAMES[value] = name.replace(/^FLAG_/, "").toLowerCase();
+
+/** A penalty's type, or a flag event's flag, as a tag: names from the games' fixed tables only (anything else is "other"). */
 function eventDetail(e: racetel.v1.ISessionEvent): string {
+  if (e.flag !== null && e.flag !== undefined && e.flag !== 0) return FLAG_NAMES[e.flag] ?? "other";
   const p = e.penaltyType;
   if (p === null || p === undefined || p === "") return "";
   return /^[a-z0-9_-]{1,48}$/.test(p) ? p : "other";
@@ -469,8 +475,8 @@ export class SessionState {
     for (const o of out) this.push(o);
   }
 
-  event(name: string, t: number): void {
-    this.push({ t, attrs: { ...this.attrs, event: name }, metrics: [M_SESSION_EVENT], values: [1] });
+  event(name: string, detail: string, t: number): void {
+    this.push({ t, attrs: detail === "" ? { ...this.attrs, event: name } : { ...this.attrs, event: name, detail }, metrics: [M_SESSION_EVENT], values: [1] });
   }
 }
 
@@ -689,7 +695,7 @@ export class TelemetryStore {
     if (carIndex === null || carIndex === undefined) {
       if (kind === "session") fillFrom(sessionChannels, frame.session!, session.values, 0);
       else if (kind === "f1TimeTrial") fillFrom(timeTrialChannels, frame.f1TimeTrial!, session.timeTrial, 0);
-      else if (kind === "event") session.event(eventName(frame.event!.type), t);
+      else if (kind === "event") session.event(eventName(frame.event!.type), eventDetail(frame.event!), t);
       return session;
     }
     const car = this.car(session, carIndex, labels, nowMs);

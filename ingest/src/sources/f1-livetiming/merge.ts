@@ -1,0 +1,28 @@
+// The feed's state merging: a topic's first message is its full state, later ones are partial objects
+// deep-merged into it. Arrays are patched as objects keyed by index strings ({"1": {...}}), and
+// "_deleted": ["Key"] removes keys. Written by hand: a dozen lines with rules no generic merge library has.
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Merges `patch` into `target` (mutated) and returns it; `depth` bounds the recursion on hostile input. */
+export function mergeState(target: unknown, patch: unknown, depth = 0): unknown {
+  if (depth > 32) return target;
+  if (Array.isArray(target) && isObject(patch)) {
+    for (const [k, v] of Object.entries(patch)) {
+      if (k === "_deleted" || !/^\d{1,4}$/.test(k)) continue;
+      const i = Number(k);
+      target[i] = mergeState(target[i], v, depth + 1);
+    }
+    return target;
+  }
+  if (!isObject(target) || !isObject(patch)) return patch;
+  const deleted = patch._deleted;
+  if (Array.isArray(deleted)) for (const k of deleted) if (typeof k === "string") delete target[k];
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === "_deleted" || k === "__proto__" || k === "constructor" || k === "prototype") continue;
+    target[k] = mergeState(target[k], v, depth + 1);
+  }
+  return target;
+}
