@@ -126,6 +126,7 @@ export async function replayArchiveToRpc(dir: string, o: Omit<RpcReplayOptions, 
       o.onProgress(records, archive.lines.length);
       await p.backpressure();
     }
+    decoder.flush();
     await p.drain();
     return { records, frames: p.counters.framesEmitted, dropped: p.client.framesDropped, messagesDropped: decoder.dropped };
   } finally {

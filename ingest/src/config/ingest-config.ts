@@ -18,6 +18,8 @@ export interface IngestConfig {
   accShmDir: string;
   /** ACC broadcasting protocol: HOST[:PORT] of the game ("" = off) and its connectionPassword. */
   accBroadcast: { target: string; password: string };
+  /** F1's live-timing feed (SignalR URL), "" = off. */
+  liveTimingUrl: string;
   /** Allowed source CIDRs; empty allows every sender. */
   allowCidrs: string[];
   /** HTTP port of /metrics and /healthz (0 = a free port). */
@@ -47,6 +49,7 @@ export function defaultConfig(): IngestConfig {
     acc: { host: "0.0.0.0", port: 9996 },
     accShmDir: "",
     accBroadcast: { target: "", password: "asd" },
+    liveTimingUrl: "",
     allowCidrs: [],
     // /metrics and /healthz are for this machine (or a pod's probes, which set 0.0.0.0): loopback by default.
     http: { host: "127.0.0.1", port: 9464 },
@@ -98,6 +101,7 @@ export function validate(config: IngestConfig): string[] {
       problems.push(`rpc target "${target}" must be host:port or dns:///name:port`);
     }
   }
+  if (config.liveTimingUrl !== "" && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(config.liveTimingUrl)) problems.push(`--f1-livetiming must be an http(s) URL of the feed's SignalR endpoint (or "on"), got "${config.liveTimingUrl}"`);
   if (!(LOG_LEVELS as readonly string[]).includes(config.logLevel)) problems.push(`log level (--log-level / RACETEL_LOG_LEVEL) must be one of ${LOG_LEVELS.join(", ")}, got "${config.logLevel}"`);
   if (!Number.isInteger(config.recvBufferBytes) || config.recvBufferBytes < 65536) problems.push(`--recv-buffer must be at least 65536 bytes, got ${config.recvBufferBytes}`);
   if (!Number.isInteger(config.batch.maxBytes) || config.batch.maxBytes < 1024) problems.push(`batch size must be at least 1024 bytes, got ${config.batch.maxBytes}`);
@@ -114,6 +118,7 @@ export const ingestFlagOptions = {
   "acc-shm-dir": { type: "string" },
   "acc-broadcast": { type: "string" },
   "acc-broadcast-password": { type: "string" },
+  "f1-livetiming": { type: "string" },
   "allow-cidrs": { type: "string" },
   "http-host": { type: "string" },
   "http-port": { type: "string" },
@@ -137,6 +142,8 @@ export const ingestFlagUsage = `Flags (environment variable in brackets):
   --acc-shm-dir DIR     also poll ACC page files acpmf_* in DIR, e.g. /dev/shm (RACETEL_ACC_SHM_DIR)
   --acc-broadcast H:P   ACC broadcasting protocol client to the game, port 9000 by default (RACETEL_ACC_BROADCAST)
   --acc-broadcast-password PW  broadcasting.json connectionPassword (RACETEL_ACC_BROADCAST_PASSWORD, default asd)
+  --f1-livetiming URL|on  also read Formula 1's live-timing feed (real sessions; "on" = https://livetiming.formula1.com/signalr)
+                        (RACETEL_F1_LIVETIMING)
   --allow-cidrs LIST    comma-separated allowed sender CIDRs, IPv4 or IPv6 (RACETEL_ALLOW_CIDRS, default all)
   --http-host HOST      /metrics and /healthz address (RACETEL_INGEST_HTTP_HOST, default 127.0.0.1)
   --http-port N         /metrics and /healthz port (RACETEL_INGEST_HTTP_PORT, default 9464)
@@ -188,6 +195,8 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env = process.env):
   if (accBroadcast !== undefined) config.accBroadcast.target = accBroadcast;
   const accPassword = pick(flags["acc-broadcast-password"], "RACETEL_ACC_BROADCAST_PASSWORD");
   if (accPassword !== undefined) config.accBroadcast.password = accPassword;
+  const liveTiming = pick(flags["f1-livetiming"], "RACETEL_F1_LIVETIMING");
+  if (liveTiming !== undefined) config.liveTimingUrl = liveTiming.trim() === "on" ? "https://livetiming.formula1.com/signalr" : liveTiming.trim() === "off" ? "" : liveTiming.trim();
   const cidrs = pick(flags["allow-cidrs"], "RACETEL_ALLOW_CIDRS");
   if (cidrs !== undefined) config.allowCidrs = list(cidrs);
   const httpHost = pick(flags["http-host"], "RACETEL_INGEST_HTTP_HOST");

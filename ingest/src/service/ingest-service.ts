@@ -12,6 +12,8 @@ import type { BatchSink } from "../pipeline/batch-sink.js";
 import { FrameBatcher } from "../pipeline/frame-batcher.js";
 import { FrameGuard } from "../pipeline/frame-guard.js";
 import type { DecodeContext, PacketDecoder } from "../sources/source.js";
+import { F1LiveTimingDecoder } from "../sources/f1-livetiming/decoder.js";
+import { LiveTimingClient } from "../sources/f1-livetiming/signalr.js";
 import { AccBroadcastClient, AccShmReader, defaultAccBroadcastConfig, defaultAccShmReaderConfig, parseBroadcastTarget } from "../sources/acc/index.js";
 import type { SourceDecoders } from "./source-decoders.js";
 import { startUdpListener, type UdpListener } from "./udp-listener.js";
@@ -41,8 +43,8 @@ export class IngestService {
   readonly guard: FrameGuard;
   private readonly listeners: UdpListener[] = [];
   private readonly decoders: PacketDecoder[] = [];
-  /** ACC sources that are not UDP listeners (page-file poller, broadcasting client). */
-  private readonly accSources: { activeSessions(): number; stop(): void | Promise<void> }[] = [];
+  /** Sources that are not UDP listeners (ACC page-file poller and broadcasting client, F1 live timing). */
+  private readonly clientSources: { activeSessions(): number; stop(): void | Promise<void> }[] = [];
   private http: Server | undefined;
   private running = false;
 
@@ -73,7 +75,7 @@ export class IngestService {
     this.counters.sessionsActive = () => {
       let n = 0;
       for (const decoder of this.decoders) n += decoder.activeSessions();
-      for (const source of this.accSources) n += source.activeSessions();
+      for (const source of this.clientSources) n += source.activeSessions();
       return n;
     };
     this.counters.sessionsEvicted = () => {
@@ -107,14 +109,21 @@ export class IngestService {
       if (config.accShmDir !== "") {
         const reader = new AccShmReader({ ...defaultAccShmReaderConfig(), dir: config.accShmDir }, context);
         reader.start();
-        this.accSources.push(reader);
+        this.clientSources.push(reader);
         logger.info({ dir: config.accShmDir }, "polling ACC page files");
       }
       if (config.accBroadcast.target !== "") {
         const client = new AccBroadcastClient({ ...defaultAccBroadcastConfig(), ...parseBroadcastTarget(config.accBroadcast.target), connectionPassword: config.accBroadcast.password }, context);
         await client.start();
-        this.accSources.push({ activeSessions: () => client.decoder.activeSessions(), stop: () => client.stop() });
+        this.clientSources.push({ activeSessions: () => client.decoder.activeSessions(), stop: () => client.stop() });
         logger.info({ target: config.accBroadcast.target }, "ACC broadcasting client registering");
+      }
+      if (config.liveTimingUrl !== "") {
+        const decoder = new F1LiveTimingDecoder(context, { source: `f1-livetiming:${new URL(config.liveTimingUrl).host}` });
+        const client = new LiveTimingClient(decoder, { url: config.liveTimingUrl, logger });
+        client.start();
+        this.clientSources.push({ activeSessions: () => decoder.activeSessions(), stop: () => client.stop() });
+        logger.info({ url: config.liveTimingUrl }, "F1 live timing: connecting");
       }
       this.running = true;
       const { server, port: httpPort } = await startObservabilityServer(this.counters, { ready: () => this.running }, config.http.host, config.http.port);
@@ -132,7 +141,7 @@ export class IngestService {
   async stop(): Promise<void> {
     this.running = false;
     const listeners = this.listeners.splice(0);
-    await Promise.all(this.accSources.splice(0).map((source) => source.stop()));
+    await Promise.all(this.clientSources.splice(0).map((source) => source.stop()));
     await Promise.all(listeners.map((l) => l.close()));
     this.batcher.flush();
     const http = this.http;

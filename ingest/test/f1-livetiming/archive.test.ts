@@ -37,6 +37,7 @@ function decodeArchive(): Decoded {
   const decoder = new F1LiveTimingDecoder({ sink, drops: { drop: (r) => drops.push(r) }, advice: { once: () => {} } }, { source: "f1-livetiming:test" });
   const archive = readArchive(dir);
   for (const line of archive.lines) decoder.handle(archiveMessage(archive, line));
+  decoder.flush();
   return { frames, drops, decoder, counters };
 }
 
@@ -178,6 +179,7 @@ describe("F1 live timing: hostile input", () => {
       ["TimingData", JSON.stringify({ Lines: { "__proto__": { polluted: true }, "99999": { Position: "1" }, "7": { Position: "1e30", NumberOfLaps: "NaN", LastLapTime: { Value: "9:99.999" } } } })],
     ];
     for (const [topic, payload] of hostile) assert.doesNotThrow(() => decoder.handleText(topic, payload, t));
+    decoder.flush();
     assert.deepEqual([...decoder.droppedByReason].sort(), [["bad_json", 2], ["bad_z", 2], ["too_big", 1], ["too_deep", 1], ["unknown_topic", 1]].sort());
     assert.equal(({} as Record<string, unknown>).polluted, undefined, "no prototype pollution");
     const p = frames.find((f) => f.participant)!.participant!;
@@ -188,6 +190,7 @@ describe("F1 live timing: hostile input", () => {
     // The session goes on: a good message after all that still decodes.
     const before = frames.length;
     decoder.handleText("WeatherData", JSON.stringify({ AirTemp: "25.1" }), t + 1000);
+    decoder.flush();
     assert.equal(frames.length, before + 1);
     assert.equal(frames.at(-1)!.session!.airTemperatureCelsius, 25.1);
   });

@@ -19,6 +19,8 @@ export const LIVE_TIMING_FORMAT = "livetiming";
 /** Feed values that mean "no data" rather than a reading (throttle and brake 104 with the car stopped). */
 const NO_DATA = 104;
 const KMH = 1 / 3.6;
+/** How far the feed's messages reach back in time behind the newest sample (.z messages span up to 1.44 s). */
+const REORDER_NS = 3e9;
 
 const SESSION_TYPES: [RegExp, number][] = [
   [/sprint (shootout|qualifying)/i, V1.SessionType.SESSION_TYPE_SPRINT_SHOOTOUT],
@@ -105,6 +107,7 @@ export class F1LiveTimingDecoder {
           this.onState(m.topic, m.data as Json, t);
         }
       }
+      this.flush(false);
       return true;
     } catch (err) {
       return this.drop("bad_content", m.topic, (err as Error).message);
@@ -141,9 +144,31 @@ export class F1LiveTimingDecoder {
     return l;
   }
 
+  /**
+   * Frames wait here until no earlier one can come: a .z message carries up to ~1.5 s of samples, and
+   * CarData and Position messages interleave, so the feed's order is not time order. Downstream (rpc's event
+   * time) expects time order within a small lateness; REORDER_NS of hold gives it, for ~10 ms of buffer.
+   */
+  private readonly held: Frame[] = [];
+  private newestNs = -Infinity;
+
   private emit(frame: Frame): void {
     if (this.sessionId === "") return; // nothing can be placed before SessionInfo names the session
-    this.ctx.sink.emit(frame);
+    const t = Number(frame.receiveTimeUnixNano);
+    if (t > this.newestNs) this.newestNs = t;
+    // Insert in time order (frames mostly come nearly sorted: search from the end).
+    let i = this.held.length;
+    while (i > 0 && Number(this.held[i - 1]!.receiveTimeUnixNano) > t) i--;
+    this.held.splice(i, 0, frame);
+  }
+
+  /** Passes on the frames no earlier frame can still precede (all of them with `all`). */
+  flush(all = true): void {
+    const until = all ? Infinity : this.newestNs - REORDER_NS;
+    let n = 0;
+    while (n < this.held.length && Number(this.held[n]!.receiveTimeUnixNano) <= until) n++;
+    if (n === 0) return;
+    for (const f of this.held.splice(0, n)) this.ctx.sink.emit(f);
   }
 
   private carNumber(key: string): number | undefined {
