@@ -5,7 +5,13 @@
 
 export interface BacklogSource {
   backlog(): number;
+  /** How full the fullest per-car (or per-session) buffer is, 0..1: one car's ring can fill before the total does. */
+  fullest(): number;
 }
+
+/** Above this share of one buffer reading pauses, below the second it may go on. */
+const FULLEST_HIGH = 0.75;
+const FULLEST_LOW = 0.5;
 
 export class Backpressure {
   private paused = false;
@@ -32,10 +38,11 @@ export class Backpressure {
 
   private check(): void {
     const n = this.source.backlog();
-    if (!this.paused && n > this.highWater) {
+    const fullest = this.source.fullest();
+    if (!this.paused && (n > this.highWater || fullest > FULLEST_HIGH)) {
       this.paused = true;
       this.pauses++;
-    } else if (this.paused && n < this.lowWater) {
+    } else if (this.paused && n < this.lowWater && fullest < FULLEST_LOW) {
       this.release();
     }
   }

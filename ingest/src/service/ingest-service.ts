@@ -13,7 +13,7 @@ import { FrameBatcher } from "../pipeline/frame-batcher.js";
 import { FrameGuard } from "../pipeline/frame-guard.js";
 import type { DecodeContext, PacketDecoder } from "../sources/source.js";
 import { F1LiveTimingDecoder } from "../sources/f1-livetiming/decoder.js";
-import { LiveTimingClient } from "../sources/f1-livetiming/signalr.js";
+import { LiveTimingClient, decodingHandler } from "../sources/f1-livetiming/signalr.js";
 import { AccBroadcastClient, AccShmReader, defaultAccBroadcastConfig, defaultAccShmReaderConfig, parseBroadcastTarget } from "../sources/acc/index.js";
 import type { SourceDecoders } from "./source-decoders.js";
 import { startUdpListener, type UdpListener } from "./udp-listener.js";
@@ -120,7 +120,7 @@ export class IngestService {
       }
       if (config.liveTimingUrl !== "") {
         const decoder = new F1LiveTimingDecoder(context, { source: `f1-livetiming:${new URL(config.liveTimingUrl).host}` });
-        const client = new LiveTimingClient(decoder, { url: config.liveTimingUrl, logger });
+        const client = new LiveTimingClient(decodingHandler(decoder), { url: config.liveTimingUrl, logger });
         client.start();
         this.clientSources.push({ activeSessions: () => decoder.activeSessions(), stop: () => client.stop() });
         logger.info({ url: config.liveTimingUrl }, "F1 live timing: connecting");

@@ -4,13 +4,16 @@
 // client must yield exactly the frames that decoding the recording directly yields, and survive a dropped
 // connection (it negotiates and subscribes again).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { WebSocketServer } from "ws";
 import { F1LiveTimingDecoder } from "@racetel/ingest/sources/f1-livetiming/decoder";
-import { LiveTimingClient, handleSignalrFrame } from "@racetel/ingest/sources/f1-livetiming/signalr";
+import { LiveTimingClient, decodingHandler, forEachSignalrMessage, handleSignalrFrame } from "@racetel/ingest/sources/f1-livetiming/signalr";
+import { ArchiveWriter } from "@racetel/ingest/sources/f1-livetiming/archive-writer";
+import { archiveMessage, readArchive } from "@racetel/ingest/sources/f1-livetiming/archive";
 import type { Frame } from "@racetel/ingest/sources/source";
 import { sharedDir } from "../f1/helpers.js";
 
@@ -73,7 +76,7 @@ describe("F1 live timing over SignalR, against a local server playing the real M
     for (const line of recording) expectedMessages += handleSignalrFrame(direct.decoder, line, NOW);
     direct.decoder.flush();
     const live = collector();
-    const client = new LiveTimingClient(live.decoder, { url, logger: quiet, backoffInitialMs: 50, now: () => NOW });
+    const client = new LiveTimingClient(decodingHandler(live.decoder), { url, logger: quiet, backoffInitialMs: 50, now: () => NOW });
     client.start();
     const deadline = Date.now() + 30_000;
     while (client.messages < expectedMessages && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -99,5 +102,42 @@ describe("F1 live timing over SignalR, against a local server playing the real M
     assert.equal(s.gear, 2);
     assert.equal(s.throttle, 0.29);
     assert.equal(s.drsOpen, false);
+  });
+
+  it("racetel record --f1-livetiming: the feed written as an archive folder decodes to the same samples", async () => {
+    const direct = collector();
+    let expected = 0;
+    for (const line of recording) expected += handleSignalrFrame(direct.decoder, line, NOW);
+    direct.decoder.flush();
+    const dir = mkdtempSync(path.join(tmpdir(), "racetel-lt-record-"));
+    try {
+      const writer = new ArchiveWriter(dir);
+      let written = 0;
+      const client = new LiveTimingClient({ frame: (text, nowMs) => forEachSignalrMessage(text, nowMs, (topic, payload, utcMs) => { writer.write(topic, payload, utcMs); written++; }) },
+        { url, logger: quiet, backoffInitialMs: 50, now: () => NOW });
+      client.start();
+      const deadline = Date.now() + 30_000;
+      while (client.messages < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await client.stop();
+      await writer.close();
+      assert.equal(written, expected, "every message of the feed written");
+      const replayed = collector();
+      const archive = readArchive(dir);
+      for (const line of archive.lines) replayed.decoder.handle(archiveMessage(archive, line));
+      replayed.decoder.flush();
+      // In time order; frames of one instant may come in another order (topics of one offset are read in a fixed order).
+      const samples = (frames: Frame[]): string[] => frames.filter((f) => f.telemetry || f.motion).map((f) => JSON.stringify(f)).sort();
+      assert.ok(samples(direct.frames).length > 10_000);
+      const a = samples(replayed.frames);
+      const b = samples(direct.frames);
+      const setA = new Set(a);
+      const setB = new Set(b);
+      const onlyA = a.filter((x) => !setB.has(x));
+      const onlyB = b.filter((x) => !setA.has(x));
+      assert.deepEqual({ n: [a.length, b.length], onlyReplayed: onlyA.slice(0, 2), onlyDirect: onlyB.slice(0, 2) }, { n: [b.length, b.length], onlyReplayed: [], onlyDirect: [] }, "every car-data and position sample, at its own time");
+      assert.equal(replayed.frames.filter((f) => f.participant).length, direct.frames.filter((f) => f.participant).length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

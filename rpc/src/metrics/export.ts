@@ -16,7 +16,8 @@ import type { RpcCounters } from "../counters.js";
 import type { RateLimitedLog } from "../log.js";
 import { toNumber } from "../int64.js";
 import { CATALOGUE, M_CAR, M_INGEST, M_RPC } from "./catalogue.js";
-import type { PointGroup, SessionState, TelemetryStore } from "./store.js";
+import { MAX_PENDING_GROUPS, type PointGroup, type SessionState, type TelemetryStore } from "./store.js";
+import { MAX_TRACE_SAMPLES } from "./trace.js";
 
 export interface ExportOptions {
   exportIntervalMs: number;
@@ -222,6 +223,16 @@ export class MetricsPipeline {
       for (const car of s.cars.values()) n += car.trace.count;
     }
     return n;
+  }
+
+  /** The fullest car trace ring or session backlog, as a share of its limit. */
+  fullest(): number {
+    let f = 0;
+    for (const s of this.store.sessions.values()) {
+      f = Math.max(f, s.pending.length / MAX_PENDING_GROUPS);
+      for (const car of s.cars.values()) f = Math.max(f, car.trace.count / MAX_TRACE_SAMPLES);
+    }
+    return f;
   }
 
   private aborted = false;

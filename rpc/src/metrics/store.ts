@@ -101,7 +101,7 @@ function gameWords(game: string, format: string): string {
   return game === "acc" ? "ACC" : game;
 }
 /** Point groups a session may hold for the collector before the oldest are dropped. */
-const MAX_PENDING_GROUPS = 500_000;
+export const MAX_PENDING_GROUPS = 500_000;
 
 interface LiveLap {
   lap: number;

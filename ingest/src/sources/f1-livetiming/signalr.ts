@@ -35,31 +35,50 @@ export interface SignalrOptions {
 }
 
 /**
- * Applies one SignalR frame (the text of one WebSocket message) to the decoder. Shared by the live client
- * and by decoding a recording of the feed. Returns the messages it carried.
+ * Calls `each` for every message of one SignalR frame (the text of one WebSocket message): the subscribe
+ * answer's topics (stamped `nowMs`, SessionInfo and DriverList first) and the feed messages
+ * (stamped with their own UTC). Returns the messages; throws on a frame that is not JSON.
  */
-export function handleSignalrFrame(decoder: F1LiveTimingDecoder, text: string, nowMs: number): number {
-  let frame: { R?: Record<string, unknown>; M?: { H?: string; M?: string; A?: unknown[] }[] };
-  try {
-    if (text.length > MAX_FRAME_BYTES) throw new Error(`frame of ${text.length} characters`);
-    frame = JSON.parse(text) as typeof frame;
-  } catch (err) {
-    decoder.rejected(err, "signalr");
-    return 0;
-  }
+export function forEachSignalrMessage(text: string, nowMs: number, each: (topic: string, payload: unknown, utcMs: number) => void): number {
+  if (text.length > MAX_FRAME_BYTES) throw new Error(`frame of ${text.length} characters`);
+  const frame = JSON.parse(text) as { R?: Record<string, unknown>; M?: { H?: string; M?: string; A?: unknown[] }[] };
   let n = 0;
   if (frame.R !== null && typeof frame.R === "object") {
-    // The subscribe answer: every topic's state as of now (SessionInfo first, so frames can be placed).
-    const order = Object.keys(frame.R).sort((a, b) => (a === "SessionInfo" ? -1 : b === "SessionInfo" ? 1 : 0));
-    for (const topic of order) { decoder.handleText(topic, frame.R[topic], nowMs); n++; }
+    // Session and drivers first: the samples after them are then placed and named.
+    const first = (t: string): number => (t === "SessionInfo" ? 0 : t === "DriverList" ? 1 : 2);
+    const order = Object.keys(frame.R).sort((a, b) => first(a) - first(b));
+    for (const topic of order) { each(topic, frame.R[topic], nowMs); n++; }
   }
   for (const m of Array.isArray(frame.M) ? frame.M : []) {
     if (m?.M !== "feed" || !Array.isArray(m.A) || typeof m.A[0] !== "string") continue;
     const t = parseUtc(m.A[2]);
-    decoder.handleText(m.A[0], m.A[1], t === t ? t : nowMs);
+    each(m.A[0], m.A[1], t === t ? t : nowMs);
     n++;
   }
   return n;
+}
+
+/** What the client does with each frame: decode it (ingest), or write it down (racetel record). */
+export interface SignalrFrameHandler {
+  /** Returns the messages the frame carried. */
+  frame(text: string, nowMs: number): number;
+  /** The connection is closing: pass on what is held. */
+  flush?(): void;
+}
+
+/** Decodes frames into racetel.v1 frames. */
+export function decodingHandler(decoder: F1LiveTimingDecoder): SignalrFrameHandler {
+  return { frame: (text, nowMs) => handleSignalrFrame(decoder, text, nowMs), flush: () => decoder.flush() };
+}
+
+/** Applies one SignalR frame to the decoder (the live client, and decoding a recording of the feed). */
+export function handleSignalrFrame(decoder: F1LiveTimingDecoder, text: string, nowMs: number): number {
+  try {
+    return forEachSignalrMessage(text, nowMs, (topic, payload, utcMs) => { decoder.handleText(topic, payload, utcMs); });
+  } catch (err) {
+    decoder.rejected(err, "signalr");
+    return 0;
+  }
 }
 
 export class LiveTimingClient {
@@ -71,7 +90,7 @@ export class LiveTimingClient {
   connects = 0;
   messages = 0;
 
-  constructor(private readonly decoder: F1LiveTimingDecoder, private readonly o: SignalrOptions) {
+  constructor(private readonly handler: SignalrFrameHandler, private readonly o: SignalrOptions) {
     this.backoff = o.backoffInitialMs ?? 1000;
   }
 
@@ -101,7 +120,7 @@ export class LiveTimingClient {
       });
       socket.on("message", (data: WebSocket.RawData) => {
         this.armSilence();
-        this.messages += handleSignalrFrame(this.decoder, data.toString(), (this.o.now ?? Date.now)());
+        this.messages += this.handler.frame(data.toString(), (this.o.now ?? Date.now)());
       });
       socket.on("error", (err: Error) => this.o.logger.warn({ err: err.message }, "F1 live timing: connection error"));
       socket.on("close", () => this.retry("connection closed"));
@@ -132,7 +151,7 @@ export class LiveTimingClient {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.decoder.flush();
+    this.handler.flush?.();
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.silence !== undefined) clearTimeout(this.silence);
     const socket = this.socket;
