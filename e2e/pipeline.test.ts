@@ -219,6 +219,7 @@ describe("racetel back end end to end: F1 23 race capture -> ingest -> rpc -> co
       for (const { file, json } of loadDashboards()) {
         const { values, empty } = await resolveVariables(stack.influx, json, {
           session: (options) => options.find((o) => o === run.session),
+          session_b: (options) => options.find((o) => o === run.session),
           car_b: (options, chosen) => options.find((o) => o !== chosen.car),
           lap: (options) => options.find((o) => o === run.lap),
           lap_b: (options) => options.find((o) => o === run.lap),
@@ -337,7 +338,7 @@ describe("racetel back end end to end: F1 23 race capture -> ingest -> rpc -> co
     // Grafana: joinByField(distance, inner) of the two queries, then A - B.
     const delta = async (carA: number, lapA: number, carB: number, lapB: number): Promise<[number, number][]> => {
       const rows = async (refId: string, car: number, lap: number): Promise<Map<number, number>> => {
-        const r = (await stack.influx.query(interpolate(panel.targets!.find((t) => t.refId === refId)!.query, { session: race.sessionId, car: String(car), lap: String(lap), car_b: String(car), lap_b: String(lap) })))[0];
+        const r = (await stack.influx.query(interpolate(panel.targets!.find((t) => t.refId === refId)!.query, { session: race.sessionId, session_b: race.sessionId, car: String(car), lap: String(lap), car_b: String(car), lap_b: String(lap) })))[0];
         const s = r?.series?.[0];
         return new Map((s?.values ?? []).map((v) => [v[s!.columns.indexOf("distance")] as number, v[s!.columns.indexOf(refId)] as number]));
       };
@@ -358,7 +359,7 @@ describe("racetel back end end to end: F1 23 race capture -> ingest -> rpc -> co
     assert.ok(Math.abs(endM - race.trackLengthM) < 1, `the trace ends at the line: ${endM} m`);
     assert.ok(Math.abs(endDelta - (slow.t - fast.t)) <= 0.01, `ends at ${endDelta} s, lap times differ by ${slow.t - fast.t} s`);
     // The pickers' defaults: Lap A = the car's last measured lap, Lap B = driver B's fastest valid lap.
-    const { options } = await resolveVariables(stack.influx, json, { session: (o) => o.find((x) => x === race.sessionId), car: () => String(slow.car), car_b: () => String(slow.car) });
+    const { options } = await resolveVariables(stack.influx, json, { session: (o) => o.find((x) => x === race.sessionId), session_b: (o) => o.find((x) => x === race.sessionId), car: () => String(slow.car), car_b: () => String(slow.car) });
     assert.equal(options.lap![0]!.value, "2", `lap A options: ${JSON.stringify(options.lap)}`);
     assert.match(options.lap_b![0]!.text, /^\d\d:\d\d\.\d{3} · lap 2$/);
   });

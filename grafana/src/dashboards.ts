@@ -15,16 +15,18 @@ const sessionVar: VariableSpec = {
 const carLabelQuery = `SELECT "car_label", last("racetel.car.info") FROM ${M} WHERE ${SESSION} AND $timeFilter GROUP BY "car_index"`;
 const CAR_LABEL_REGEX = "/^(?<text>.*) · #(?<value>\\d+)$/";
 const carVar: VariableSpec = { name: "car", label: "Driver", timeRangeRefresh: true, sort: 5, query: carLabelQuery, regex: CAR_LABEL_REGEX };
-const carBVar: VariableSpec = { ...carVar, name: "car_b", label: "Driver B" };
+/** Lap B may come from another session: a real F1 lap against a sim lap. The newest session by default, as A's. */
+const sessionBVar: VariableSpec = { ...sessionVar, name: "session_b", label: "Session B" };
+const carBVar: VariableSpec = { ...carVar, name: "car_b", label: "Driver B", query: carLabelQuery.replace("$session", "$session_b") };
 const carsVar: VariableSpec = { ...carVar, name: "car", label: "Drivers", multi: true };
 /** Cars of a multi-value $car ("All" = every value). */
 const CARS = `"car_index" =~ /^$car$/`;
-const lapLabelQuery = (car: string, tag: string): string =>
-  `SELECT "${tag}", last("racetel.lap.mark.time") FROM ${M} WHERE ${SESSION} AND "car_index" = '${car}' AND "${tag}" != '' AND $timeFilter GROUP BY "lap"`;
+const lapLabelQuery = (car: string, tag: string, session = "$session"): string =>
+  `SELECT "${tag}", last("racetel.lap.mark.time") FROM ${M} WHERE "session_id" = '${session}' AND "car_index" = '${car}' AND "${tag}" != '' AND $timeFilter GROUP BY "lap"`;
 /** Lap A: the car's measured laps, the last one first ("lap 7 · 01:21.345"). */
 const lapVar: VariableSpec = { name: "lap", label: "Lap A", timeRangeRefresh: true, sort: 4, query: lapLabelQuery("$car", "lap_label"), regex: "/^(?<text>lap (?<value>\\d+) · .*)$/" };
 /** Lap B: driver B's measured laps, the fastest valid one first ("01:20.912 · lap 5"). */
-const lapBVar: VariableSpec = { name: "lap_b", label: "Lap B", timeRangeRefresh: true, sort: 1, query: lapLabelQuery("$car_b", "lap_by_time"), regex: "/^(?<text>.* · lap (?<value>\\d+).*)$/" };
+const lapBVar: VariableSpec = { name: "lap_b", label: "Lap B", timeRangeRefresh: true, sort: 1, query: lapLabelQuery("$car_b", "lap_by_time", "$session_b"), regex: "/^(?<text>.* · lap (?<value>\\d+).*)$/" };
 
 /** Events worth a mark on the time axis (overtakes are many: the events table lists them). */
 const MARKED_EVENTS = "penalty|retirement|fastest_lap|drive_through_served|stop_go_served|collision|race_winner";
@@ -239,8 +241,8 @@ const timingTower: DashboardSpec = {
 };
 
 /** Lap overlay on lap distance: one car, one lap, one channel (field-value WHERE on the lap number). */
-function lapTrace(field: string, car: string, lap: string, as: string, scale = ""): string {
-  return `SELECT "racetel.car.lap.distance" AS "distance", "${field}"${scale} AS "${as}" FROM ${M} WHERE ${SESSION} AND "car_index" = '${car}' AND "racetel.car.lap.number" = ${lap} AND $timeFilter`;
+function lapTrace(field: string, car: string, lap: string, as: string, scale = "", session = "$session"): string {
+  return `SELECT "racetel.car.lap.distance" AS "distance", "${field}"${scale} AS "${as}" FROM ${M} WHERE "session_id" = '${session}' AND "car_index" = '${car}' AND "racetel.car.lap.number" = ${lap} AND $timeFilter`;
 }
 function xyAgainstDistance(title: string, field: string, as: string, unit: string, scale = ""): PanelSpec {
   return {
@@ -248,25 +250,28 @@ function xyAgainstDistance(title: string, field: string, as: string, unit: strin
     description: "Against lap distance (m). A: ${car:text} lap $lap, B: ${car_b:text} lap $lap_b.",
     targets: [
       { format: "table", query: lapTrace(field, "$car", "$lap", `${as} A`, scale) },
-      { format: "table", query: lapTrace(field, "$car_b", "$lap_b", `${as} B`, scale) },
+      { format: "table", query: lapTrace(field, "$car_b", "$lap_b", `${as} B`, scale, "$session_b") },
     ],
     options: { mapping: "auto", series: [], legend: { showLegend: true, displayMode: "list", placement: "bottom" }, tooltip: { mode: "multi" } },
     fieldConfig: { custom: { show: "lines", lineWidth: 2, pointSize: { fixed: 2 } } },
   };
 }
-const sectorQuery = (car: string): string =>
-  `SELECT last("racetel.lap.sector1_time") AS "S1", last("racetel.lap.sector2_time") AS "S2", last("racetel.lap.sector3_time") AS "S3", last("racetel.lap.time") AS "Lap time", last("racetel.lap.valid") AS "Valid" FROM ${M} WHERE ${SESSION} AND "car_index" = '${car}' AND $timeFilter GROUP BY "driver", "lap"`;
+const sectorQuery = (car: string, session = "$session"): string =>
+  `SELECT last("racetel.lap.sector1_time") AS "S1", last("racetel.lap.sector2_time") AS "S2", last("racetel.lap.sector3_time") AS "S3", last("racetel.lap.time") AS "Lap time", last("racetel.lap.valid") AS "Valid" FROM ${M} WHERE "session_id" = '${session}' AND "car_index" = '${car}' AND $timeFilter GROUP BY "driver", "lap"`;
 
 /** A measured lap's marks (every 10 m and the line): distance and the lap time there. */
-const lapMarks = (car: string, lap: string, as: string): string =>
-  `SELECT "racetel.lap.mark.distance" AS "distance", "racetel.lap.mark.time" AS "${as}" FROM ${M} WHERE ${SESSION} AND "car_index" = '${car}' AND "lap" = '${lap}' AND $timeFilter`;
+const lapMarks = (car: string, lap: string, as: string, session = "$session"): string =>
+  `SELECT "racetel.lap.mark.distance" AS "distance", "racetel.lap.mark.time" AS "${as}" FROM ${M} WHERE "session_id" = '${session}' AND "car_index" = '${car}' AND "lap" = '${lap}' AND $timeFilter`;
+/** The same lap at fixed shares of its length (every 0.5%), for laps of tracks of different lengths. */
+const lapFractions = (car: string, lap: string, as: string, session: string): string =>
+  `SELECT "racetel.lap.mark.fraction" AS "fraction", "racetel.lap.mark.fraction_time" AS "${as}" FROM ${M} WHERE "session_id" = '${session}' AND "car_index" = '${car}' AND "lap" = '${lap}' AND $timeFilter`;
 
 const lapComparison: DashboardSpec = {
   uid: "racetel-lap-comparison",
   title: "racetel / Lap comparison",
   description: "Two laps (of one or two drivers) against lap distance: the delta-time trace, speed and inputs, sector times. Default: the last lap against the best.",
   tags: ["analysis"],
-  variables: [sessionVar, carVar, lapVar, carBVar, lapBVar],
+  variables: [sessionVar, carVar, lapVar, sessionBVar, carBVar, lapBVar],
   timeFrom: "now-1h",
   refresh: "",
   links: [{ title: "Live car", uid: "racetel-live-car" }, { title: "Race analysis", uid: "racetel-race-analysis" }],
@@ -274,7 +279,7 @@ const lapComparison: DashboardSpec = {
     {
       type: "xychart", title: "Delta time (A - B; above zero: A is slower)", w: 24, h: 9, unit: "s",
       description: "Time of lap A minus time of lap B at the same distance, from rpc's lap marks (every 10 m and the line): at the end, the lap-time difference.",
-      targets: [{ format: "table", query: lapMarks("$car", "$lap", "A") }, { format: "table", query: lapMarks("$car_b", "$lap_b", "B") }],
+      targets: [{ format: "table", query: lapMarks("$car", "$lap", "A") }, { format: "table", query: lapMarks("$car_b", "$lap_b", "B", "$session_b") }],
       transformations: [
         { id: "joinByField", options: { byField: "distance", mode: "inner" } },
         { id: "calculateField", options: { mode: "binary", binary: { left: "A", operator: "-", right: "B" }, alias: "delta", replaceFields: false } },
@@ -283,6 +288,20 @@ const lapComparison: DashboardSpec = {
       options: { mapping: "manual", series: [{ x: { matcher: { id: "byName", options: "distance" } }, y: { matcher: { id: "byName", options: "delta" } } }],
         legend: { showLegend: false, displayMode: "list", placement: "bottom" }, tooltip: { mode: "single" } },
       fieldConfig: { custom: { show: "lines", lineWidth: 2 } },
+    },
+    {
+      type: "xychart", title: "Delta time by share of the lap (A - B; tracks of different lengths, a sim lap against a real one)", w: 24, h: 8, unit: "s",
+      description: "Time of lap A minus time of lap B at the same share of each lap's length (every 0.5%): for laps whose lengths differ (a game's circuit and the real one). At 100%, the lap-time difference.",
+      targets: [{ format: "table", query: lapFractions("$car", "$lap", "A", "$session") }, { format: "table", query: lapFractions("$car_b", "$lap_b", "B", "$session_b") }],
+      transformations: [
+        { id: "joinByField", options: { byField: "fraction", mode: "inner" } },
+        { id: "calculateField", options: { mode: "binary", binary: { left: "A", operator: "-", right: "B" }, alias: "delta", replaceFields: false } },
+        { id: "organize", options: { excludeByName: { "Time 1": true, "Time 2": true, Time: true, A: true, B: true } } },
+      ],
+      options: { mapping: "manual", series: [{ x: { matcher: { id: "byName", options: "fraction" } }, y: { matcher: { id: "byName", options: "delta" } } }],
+        legend: { showLegend: false, displayMode: "list", placement: "bottom" }, tooltip: { mode: "single" } },
+      fieldConfig: { custom: { show: "lines", lineWidth: 2 } },
+      overrides: [byName("fraction", [{ id: "unit", value: "percentunit" }])],
     },
     xyAgainstDistance("Speed", "racetel.car.speed", "speed", "velocitykmh", " * 3.6"),
     xyAgainstDistance("Throttle", "racetel.car.throttle", "throttle", "percentunit"),
@@ -296,7 +315,7 @@ const lapComparison: DashboardSpec = {
       fieldConfig: { custom: { show: "lines", lineWidth: 2 } } },
     { type: "table", title: "Sector times, driver A", w: 12, h: 8, unit: "s", decimals: 3, targets: [{ format: "table", query: sectorQuery("$car") }],
       transformations: [{ id: "organize", options: { excludeByName: { Time: true } } }] },
-    { type: "table", title: "Sector times, driver B", w: 12, h: 8, unit: "s", decimals: 3, targets: [{ format: "table", query: sectorQuery("$car_b") }],
+    { type: "table", title: "Sector times, driver B", w: 12, h: 8, unit: "s", decimals: 3, targets: [{ format: "table", query: sectorQuery("$car_b", "$session_b") }],
       transformations: [{ id: "organize", options: { excludeByName: { Time: true } } }] },
     { type: "stat", title: "Best sectors in session (valid laps)", w: 12, h: 4, unit: "s", decimals: 3, colorByThresholds: true, thresholds: [{ color: "purple", value: null }],
       options: { textMode: "value_and_name" },

@@ -213,3 +213,31 @@ test("a browser that stops reading is skipped, not buffered without end, and get
     await server.stop();
   }
 });
+
+test("a real Formula 1 session (F1 live timing, the 2025 Mexico City GP qualifying archive): named cars in the final order, real times, the yellow flag", async () => {
+  const { readArchive, archiveMessage } = await import("@racetel/ingest/sources/f1-livetiming/archive");
+  const { F1LiveTimingDecoder } = await import("@racetel/ingest/sources/f1-livetiming/decoder");
+  const { sharedDir } = await import("../../ingest/test/f1/helpers.js");
+  const path = await import("node:path");
+  const model = new LiveModel();
+  const archive = readArchive(path.join(sharedDir(), "captures", "f1-livetiming", "2025-mexico-q"));
+  const decoder = new F1LiveTimingDecoder({ sink: { emit: (f) => model.apply(racetel.v1.Frame.create(f as racetel.v1.IFrame), Number(f.receiveTimeUnixNano) / 1e6) }, drops: { drop: () => {} }, advice: { once: () => {} } }, { source: "f1-livetiming:test" });
+  // The first 9 minutes: the yellow flag (00:05:17) among the events, before 50 newer ones push it out.
+  let i = 0;
+  for (; i < archive.lines.length && archive.lines[i]!.offsetMs < 9 * 60_000; i++) decoder.handle(archiveMessage(archive, archive.lines[i]!));
+  decoder.flush();
+  const early = model.sessions.get("f1lt-9873")!;
+  assert.ok(early.events.some((e) => e.type === "flag" && /yellow/i.test(e.text)), `the yellow flag in the events: ${early.events.map((e) => e.text).join(" / ")}`);
+  for (; i < archive.lines.length; i++) decoder.handle(archiveMessage(archive, archive.lines[i]!));
+  decoder.flush();
+  const s = model.sessions.get("f1lt-9873")!;
+  assert.equal(s.info.game, "f1_live_timing");
+  assert.equal(s.info.track, "Mexico City");
+  assert.equal(s.info.sessionType, "qualifying");
+  assert.equal(s.cars.size, 20);
+  const byPosition = [...s.cars.values()].map((c) => c.view).sort((a, b) => a.position! - b.position!);
+  assert.deepEqual(byPosition.slice(0, 3).map((v) => v.driver), ["Lando NORRIS", "Charles LECLERC", "Lewis HAMILTON"]);
+  assert.equal(byPosition[0]!.bestLapMs, 75_586);
+  assert.ok(byPosition.every((v) => v.speedKmh !== null && v.x !== null), "speed and a position on the map for every car");
+  assert.ok(s.events.some((e) => e.type === "chequered_flag"), "the chequered flag");
+});

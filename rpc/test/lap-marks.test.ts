@@ -74,6 +74,11 @@ describe("lap marks", () => {
     assert.equal(finish[0]!.attrs.lap_label, "lap 1 · 00:20.000");
     assert.equal(finish[0]!.attrs.lap_by_time, "00:20.000 · lap 1");
     assert.equal(marksOf(pending, 0, 2).filter((m) => m.labelled)[0]!.attrs.lap_by_time, "00:25.000 · lap 2");
+    // The same lap at fixed shares of its length: 0, 0.5%, ... 100%, for laps of tracks of different lengths.
+    const fractions = pending.filter((g) => g.metrics[0] === M_LAP_MARK + 2 && g.attrs.car_index === "0" && g.attrs.lap === "2");
+    assert.equal(fractions.length, 201);
+    for (const g of fractions) assert.ok(Math.abs(g.values[1]! - g.values[0]! * 25) < 0.002, `lap 2 at ${g.values[0]}: ${g.values[1]} s`);
+    assert.equal(fractions.at(-1)!.values[1], 25, "the whole lap: its lap time");
   });
 
   it("a lap joined halfway is not labelled (it cannot be compared whole)", () => {

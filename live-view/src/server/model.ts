@@ -30,7 +30,7 @@ const RESULT: string[] = ["", "inactive", "active", "finished", "dnf", "dsq", "n
 /** Events a driver or engineer cares about; buttons, lap-completed and start-light ticks are left out. */
 const SHOWN_EVENTS = new Set(["fastest_lap", "retirement", "penalty", "safety_car", "red_flag", "chequered_flag",
   "race_winner", "drs_enabled", "drs_disabled", "lights_out", "drive_through_served", "stop_go_served", "overtake",
-  "collision", "best_session_lap", "accident", "session_started", "session_ended"]);
+  "collision", "best_session_lap", "accident", "session_started", "session_ended", "flag", "race_control"]);
 
 const EVENTS_KEPT = 50;
 

@@ -51,6 +51,8 @@ export const M_TYRE_SETS = section([TYRE_SETS_METRIC]);
 export const M_LAP_MARK = section([
   { name: "racetel.lap.mark.distance", unit: "m", description: "Distance of a lap mark (every 10 m, and the line; tag lap)" },
   { name: "racetel.lap.mark.time", unit: "s", description: "Lap time when the car passed the mark (the lap time at the line)" },
+  { name: "racetel.lap.mark.fraction", unit: "1", description: "Share of the lap at a fraction mark (0, 0.005, ... 1), stored when a whole lap finishes" },
+  { name: "racetel.lap.mark.fraction_time", unit: "s", description: "Lap time at the fraction mark: laps of tracks of different lengths line up (a sim lap against a real one)" },
 ]);
 export const M_SESSION_INFO = section([{ name: "racetel.session.info", unit: "s", description: "Session start (Unix seconds) at every heartbeat; tag session_label names the session in words" }]);
 export const M_CAR_INFO = section([{ name: "racetel.car.info", unit: "1", description: "The car index at every heartbeat; tag car_label names the car by its driver" }]);

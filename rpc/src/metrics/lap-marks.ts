@@ -12,6 +12,11 @@ export const MARK_SPACING_M = 10;
 const MAX_MARKS = 8192;
 /** A lap counts as measured when marks were crossed over at least this share of its length. */
 const COMPLETE_SHARE = 0.9;
+/**
+ * A lap whose first sample is this close to the line (and under 5 s in) was seen from its line: marks from 0
+ * are interpolated up to it. Games send 20-60 Hz (metres apart); F1 live timing ~4 Hz (up to ~100 m at speed).
+ */
+const FROM_LINE_M = 100;
 /** Going backwards more than this (a flashback, a reset to track) spoils the lap as a reference. */
 const REWIND_M = 20;
 
@@ -53,7 +58,12 @@ export function formatLapTime(s: number): string {
 export interface MarkMetrics {
   distance: number;
   time: number;
+  fraction: number;
+  fractionTime: number;
 }
+
+/** Fraction marks per lap (every 0.5%): enough for a delta trace between laps of different tracks. */
+export const FRACTION_MARKS = 200;
 
 /** The session's best valid lap, shared by its cars. */
 export interface SessionBest {
@@ -91,7 +101,7 @@ export class CarLapMarks {
     if (lapNumber !== this.lap) {
       if (lapNumber === this.lap + 1 && this.lap >= 1) this.finishLap(lastLapS, t - s * 1e9, trackLengthM, carAttrs, best, out);
       this.startLap(lapNumber, carAttrs);
-      if (d >= 0 && d < 3 * MARK_SPACING_M && s >= 0 && s < 5) {
+      if (d >= 0 && d < FROM_LINE_M && s >= 0 && s < 5) {
         // The lap starts at the line: its mark 0 is time 0 at the crossing.
         this.fromLine = true;
         this.record(0, 0, t - s * 1e9, out);
@@ -167,8 +177,17 @@ export class CarLapMarks {
     // Valid laps sort first by time; invalid ones after them ("~" sorts after digits).
     const byTime = this.invalid ? `~ ${time} · lap ${lap} (invalid)` : `${time} · lap ${lap}`;
     out.push({ t: lineNs, attrs: { ...carAttrs, lap: String(lap), lap_label: label, lap_by_time: byTime }, metrics: [this.metrics.distance, this.metrics.time], values: [finishM, lapTimeS] });
-    if (this.invalid) return;
     const measured: MeasuredLap = { times: fillGaps(this.times, lastMark + 1), marks: lastMark + 1, finishM, lapTimeS };
+    // The lap again at fixed shares of its length, at the instants the car passed them.
+    const startNs = lineNs - lapTimeS * 1e9;
+    for (let k = 0; k <= FRACTION_MARKS; k++) {
+      const f = k / FRACTION_MARKS;
+      const s = k === FRACTION_MARKS ? lapTimeS : timeAt(measured, f * finishM);
+      if (s !== s) continue;
+      // A distance mark of the same instant shares the row: other fields, no clash.
+      out.push({ t: startNs + s * 1e9, attrs: this.lapAttrs, metrics: [this.metrics.fraction, this.metrics.fractionTime], values: [f, s] });
+    }
+    if (this.invalid) return;
     if (this.personalBest === undefined || lapTimeS < this.personalBest.lapTimeS) this.personalBest = measured;
     if (best.lap === undefined || lapTimeS < best.lap.lapTimeS) best.lap = measured;
   }

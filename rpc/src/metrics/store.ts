@@ -87,7 +87,7 @@ const DELTA_PB_SLOT = carSlot("racetel.car.lap.delta_to_personal_best");
 const DELTA_SB_SLOT = carSlot("racetel.car.lap.delta_to_session_best");
 const SESSION_TYPE_SLOT = sessionChannels.findIndex((c) => c.name === "racetel.session.type");
 const TRACK_LENGTH_SLOT = sessionChannels.findIndex((c) => c.name === "racetel.session.track_length");
-const MARK_METRICS: MarkMetrics = { distance: M_LAP_MARK, time: M_LAP_MARK + 1 };
+const MARK_METRICS: MarkMetrics = { distance: M_LAP_MARK, time: M_LAP_MARK + 1, fraction: M_LAP_MARK + 2, fractionTime: M_LAP_MARK + 3 };
 /** racetel.v1.SessionType numbers in words, for session labels. */
 const SESSION_TYPE_WORDS = ["session", "Practice", "Qualifying", "Sprint shootout", "Sprint", "Race", "Time trial", "Hotlap", "Warm-up", "Superpole"];
 

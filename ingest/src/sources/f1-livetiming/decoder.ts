@@ -54,6 +54,67 @@ export interface LiveTimingOptions {
 
 interface Driver { name: string; team: string; }
 
+/** One car's lap as LapDistance measures it. */
+interface CarLap { lap: number; startNs: number; lastLapMs: number; distanceM: number; lastNs: number; lastSpeed: number; fromLine: boolean }
+
+/**
+ * The feed has no lap distance; racetel.v1 lap traces, lap marks and delta traces need one. Frames come here
+ * in time order: a lap starts when TimingData's lap count moves on, and the distance is the car's speed
+ * integrated since (trapezoids between CarData samples, ~4 Hz; the archive's path length and integrated speed
+ * agree within 0.1%). The lap's fraction needs the lap's length: the median of the whole laps measured so far
+ * in the session. Each CarData sample gets a LapState frame at its own time: lap, distance, fraction, time into
+ * the lap, last lap time.
+ */
+class LapDistance {
+  private readonly cars = new Map<number, CarLap>();
+  private readonly lengths: number[] = [];
+
+  next(f: Frame): Frame | undefined {
+    const car = f.labels?.carIndex;
+    if (car === null || car === undefined) return undefined;
+    const t = Number(f.receiveTimeUnixNano);
+    const lapNumber = f.lap?.lapNumber;
+    if (lapNumber !== null && lapNumber !== undefined && f.telemetry === undefined) {
+      let c = this.cars.get(car);
+      if (c === undefined) {
+        // Joined mid-lap: this lap's distance is unknown until the next line.
+        c = { lap: lapNumber, startNs: t, lastLapMs: 0, distanceM: Number.NaN, lastNs: Number.NaN, lastSpeed: Number.NaN, fromLine: false };
+        this.cars.set(car, c);
+      } else if (lapNumber !== c.lap) {
+        if (lapNumber === c.lap + 1 && c.fromLine && c.distanceM > 500) {
+          this.lengths.push(c.distanceM);
+          if (this.lengths.length > 200) this.lengths.shift();
+        }
+        c.fromLine = lapNumber === c.lap + 1;
+        c.lap = lapNumber;
+        c.startNs = t;
+        c.distanceM = 0;
+      }
+      const last = f.lap!.lastLapTimeMs;
+      if (last !== null && last !== undefined && last > 0) c.lastLapMs = last;
+      return undefined;
+    }
+    const speed = f.telemetry?.speedMps;
+    const c = this.cars.get(car);
+    if (speed === null || speed === undefined || c === undefined) return undefined;
+    if (c.lastNs === c.lastNs && c.distanceM === c.distanceM && t > c.lastNs) c.distanceM += ((speed + c.lastSpeed) / 2) * ((t - Math.max(c.lastNs, c.startNs)) / 1e9);
+    c.lastNs = t;
+    c.lastSpeed = speed;
+    if (c.distanceM !== c.distanceM) return undefined;
+    const lap: racetel.v1.ILapState = { lapNumber: c.lap, lapDistanceM: c.distanceM, currentLapTimeMs: Math.round((t - c.startNs) / 1e6) };
+    if (c.lastLapMs > 0) lap.lastLapTimeMs = c.lastLapMs;
+    const length = this.lapLength();
+    if (length === length) lap.lapFraction = Math.min(1, c.distanceM / length);
+    return { labels: f.labels!, receiveTimeUnixNano: f.receiveTimeUnixNano!, lap };
+  }
+
+  private lapLength(): number {
+    if (this.lengths.length === 0) return Number.NaN;
+    const sorted = [...this.lengths].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)]!;
+  }
+}
+
 export class F1LiveTimingDecoder {
   private readonly state = new Map<string, unknown>();
   private sessionId = "";
@@ -168,8 +229,14 @@ export class F1LiveTimingDecoder {
     let n = 0;
     while (n < this.held.length && Number(this.held[n]!.receiveTimeUnixNano) <= until) n++;
     if (n === 0) return;
-    for (const f of this.held.splice(0, n)) this.ctx.sink.emit(f);
+    for (const f of this.held.splice(0, n)) {
+      this.ctx.sink.emit(f);
+      const lap = this.laps.next(f);
+      if (lap !== undefined) this.ctx.sink.emit(lap);
+    }
   }
+
+  private readonly laps = new LapDistance();
 
   private carNumber(key: string): number | undefined {
     if (!/^\d{1,3}$/.test(key)) return undefined;
