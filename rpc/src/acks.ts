@@ -11,9 +11,13 @@ interface PendingBatch {
   latest: number[];
 }
 
-/** True when a session's frames up to `t` are stored for good. */
+/**
+ * True when a session's frames up to `t` are stored for good: the session is closed, or `t` is a heartbeat
+ * before what reached the collector, or everything the session sent reached it (a quiet session: nothing
+ * after these frames can need them again).
+ */
 function safe(s: SessionState, t: number): boolean {
-  return s.closed || t < s.safeBeforeNs;
+  return s.closed || t < s.safeBeforeNs || (s.exportedNs >= s.maxEventNs && t <= s.exportedNs);
 }
 
 export class AckStream {

@@ -51,12 +51,22 @@ async function openPublisher(o: RpcReplayOptions) {
     async backpressure(): Promise<void> {
       while (client.targetStats()[0]!.queued > MAX_QUEUED_BATCHES) await sleep(2);
     },
-    /** Sends what is left and waits (up to 30 s) until rpc has it. */
+    /**
+     * Sends what is left and waits until rpc has acknowledged it (stored: sent to the collector), or until
+     * nothing moved for a minute. Closing earlier would cancel what HTTP/2 still holds while rpc paces the replay.
+     */
     async drain(): Promise<void> {
       batcher.flush();
-      const drained = Date.now() + 30_000;
-      while (client.targetStats()[0]!.queued > 0 && Date.now() < drained) await sleep(20);
-      await sleep(100);
+      let last = -1;
+      let since = Date.now();
+      for (;;) {
+        const s = client.targetStats()[0]!;
+        const left = s.queued + s.unacked;
+        if (left === 0) break;
+        if (left !== last) { last = left; since = Date.now(); }
+        if (Date.now() - since > 60_000) break;
+        await sleep(20);
+      }
     },
   };
 }
@@ -104,7 +114,11 @@ export async function replayArchiveToRpc(dir: string, o: Omit<RpcReplayOptions, 
   const p = await openPublisher({ ...o, onRecord: () => undefined });
   try {
     const first = archive.lines[0]?.offsetMs ?? 0;
-    const shift = o.time === "now" ? (Date.now() - (archive.startMs + first)) * 1e6 : 0;
+    const last = archive.lines.at(-1)?.offsetMs ?? first;
+    // --time now: at real time the session starts now and unfolds as it did; faster, it ends now (stored as
+    // if it had just happened: a time picker on the last hours shows it, nothing lies in the future).
+    const anchor = o.speed === 1 ? archive.startMs + first : archive.startMs + last;
+    const shift = o.time === "now" ? (Date.now() - anchor) * 1e6 : 0;
     const decoder = new F1LiveTimingDecoder(p.context, { source: `f1-livetiming:${path.basename(path.resolve(dir))}`, timeShiftNs: shift });
     const playStart = performance.now();
     let records = 0;

@@ -88,7 +88,8 @@ A progress bar on stderr shows position and packets/s.
 DIR: a recorded Formula 1 session from F1's live-timing feed (one <Topic>.jsonStream per topic, as
 livetiming.formula1.com's archive serves it, e.g. ../shared/captures/f1-livetiming/2025-mexico-q). It is
 decoded here and published to rpc (--rpc, default 127.0.0.1:50051: the rpc of racetel up), every sample at
-its own time: shifted so the session starts now (default) or at its original UTC times (--time original).
+its own time: shifted to now (default: at --speed 1 the session starts now, faster it ends now) or at its
+original UTC times (--time original).
 
 Flags:
   --to HOST:PORT            F1 target (default 127.0.0.1:20777)

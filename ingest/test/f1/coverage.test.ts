@@ -120,6 +120,10 @@ const NOT_F1 = [
   /^accCarExtras\./, /^accSessionExtras\./, // ACC's own extras
 ];
 const NOT_SENT_BY_ANY_F1: Record<string, string> = {
+  "session.sessionPart": "the games make Q1, Q2 and Q3 separate sessions (own session UIDs): no part within one (F1 live timing has)",
+  "participant.teamColour": "the games send a team id, not a colour (F1 live timing sends the colour)",
+  "lap.knockedOut": "the games end a knocked-out driver's qualifying session instead (F1 live timing flags it)",
+  "event.flag": "the games' events carry no flag (F1 live timing's track status and race control do)",
   "telemetry.tyreCoreTemperatureCelsius": "F1 has no tyre core temperature (ACC has)",
   "telemetry.brakePressureBar": "F1 has no brake line pressure (ACC has)",
   "telemetry.turboBoostBar": "F1 cars report no turbo boost (ACC has)",

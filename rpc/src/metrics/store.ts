@@ -16,6 +16,7 @@ import {
 import type { Channel, WheelChannel } from "./channels.js";
 import { M_CAR, M_CAR_EVENT, M_CAR_INFO, M_LAP, M_LAP_MARK, M_LAP_WEAR, M_SESSION, M_SESSION_EVENT, M_SESSION_INFO, M_TIME_TRIAL, M_TYRE_SETS, M_WHEEL } from "./catalogue.js";
 import { CarLapMarks, type MarkMetrics, type SessionBest } from "./lap-marks.js";
+import { channelMasks, type ChannelMasks } from "./sent-channels.js";
 import { TraceBuffer } from "./trace.js";
 
 type Frame = racetel.v1.IFrame;
@@ -118,8 +119,9 @@ export interface AttributeSetCounter {
  * Copies a payload's channels into a car's (or session's) values, and the trace ones into the open
  * sample. NaN never overwrites: it is a value validation dropped or a field the frame does not carry.
  */
-function fillFrom<P>(channels: Channel<P>[], payload: P, out: Float64Array, offset: number, columns?: TraceColumns, trace?: TraceBuffer): void {
+function fillFrom<P>(channels: Channel<P>[], payload: P, out: Float64Array, offset: number, columns?: TraceColumns, trace?: TraceBuffer, mask?: Uint8Array): void {
   for (let i = 0; i < channels.length; i++) {
+    if (mask !== undefined && mask[offset + i] === 0) continue; // a channel this source never sends
     const v = channels[i]!.read(payload);
     if (v !== v) continue;
     out[offset + i] = v;
@@ -420,8 +422,12 @@ export class SessionState {
     this.source = source;
     this.game = game;
     this.attrs = { session_id: this.id, game, track, source };
+    this.masks = channelMasks(game);
     this.counter.created += 1;
   }
+
+  /** The channels this session's source sends (undefined: all of them). */
+  masks: ChannelMasks | undefined;
 
   /**
    * The session in words for the dashboards' session picker, newest first when sorted as text:
@@ -693,37 +699,38 @@ export class TelemetryStore {
     this.advance(session, t);
     const carIndex = labels.carIndex;
     if (carIndex === null || carIndex === undefined) {
-      if (kind === "session") fillFrom(sessionChannels, frame.session!, session.values, 0);
+      if (kind === "session") fillFrom(sessionChannels, frame.session!, session.values, 0, undefined, undefined, session.masks?.session);
       else if (kind === "f1TimeTrial") fillFrom(timeTrialChannels, frame.f1TimeTrial!, session.timeTrial, 0);
       else if (kind === "event") session.event(eventName(frame.event!.type), eventDetail(frame.event!), t);
       return session;
     }
     const car = this.car(session, carIndex, labels, nowMs);
     const cols = this.columns;
+    const masks = session.masks;
     switch (kind) {
       case "telemetry":
         car.trace.begin(t, KIND_TELEMETRY, car.attrs);
-        fillFrom(telemetryChannels, frame.telemetry!, car.values, CAR_GROUPS.telemetry, cols, car.trace);
-        fillWheelsFrom(telemetryWheelChannels, frame.telemetry!, car.wheels, WHEEL_GROUPS.telemetry);
+        fillFrom(telemetryChannels, frame.telemetry!, car.values, CAR_GROUPS.telemetry, cols, car.trace, masks?.car);
+        if (masks === undefined || masks.wheels) fillWheelsFrom(telemetryWheelChannels, frame.telemetry!, car.wheels, WHEEL_GROUPS.telemetry);
         break;
       case "motion":
         car.trace.begin(t, KIND_MOTION, car.attrs);
-        fillFrom(motionChannels, frame.motion!, car.values, CAR_GROUPS.motion, cols, car.trace);
+        fillFrom(motionChannels, frame.motion!, car.values, CAR_GROUPS.motion, cols, car.trace, masks?.car);
         break;
       case "lap":
         car.trace.begin(t, KIND_LAP, car.attrs);
-        fillFrom(lapChannels, frame.lap!, car.values, CAR_GROUPS.lap, cols, car.trace);
+        fillFrom(lapChannels, frame.lap!, car.values, CAR_GROUPS.lap, cols, car.trace, masks?.car);
         this.measureLap(session, car, t);
         break;
       case "status":
-        fillFrom(statusChannels, frame.status!, car.values, CAR_GROUPS.status);
+        fillFrom(statusChannels, frame.status!, car.values, CAR_GROUPS.status, undefined, undefined, masks?.car);
         break;
       case "damage":
         fillFrom(damageChannels, frame.damage!, car.values, CAR_GROUPS.damage);
         fillWheelsFrom(damageWheelChannels, frame.damage!, car.wheels, WHEEL_GROUPS.damage);
         break;
       case "finalResult":
-        fillFrom(resultChannels, frame.finalResult!, car.values, CAR_GROUPS.result);
+        fillFrom(resultChannels, frame.finalResult!, car.values, CAR_GROUPS.result, undefined, undefined, masks?.car);
         break;
       case "finishedLap":
         car.addLap(frame.finishedLap!, t, session.pending);

@@ -54,8 +54,8 @@ export interface LiveTimingOptions {
 
 interface Driver { name: string; team: string; }
 
-/** One car's lap as LapDistance measures it. */
-interface CarLap { lap: number; startNs: number; lastLapMs: number; distanceM: number; lastNs: number; lastSpeed: number; fromLine: boolean }
+/** One car's lap as LapDistance measures it, and its latest lap state from TimingData. */
+interface CarLap { lap: number; startNs: number; lastLapMs: number; distanceM: number; lastNs: number; lastSpeed: number; fromLine: boolean; state: racetel.v1.ILapState }
 
 /**
  * The feed has no lap distance; racetel.v1 lap traces, lap marks and delta traces need one. Frames come here
@@ -63,7 +63,8 @@ interface CarLap { lap: number; startNs: number; lastLapMs: number; distanceM: n
  * integrated since (trapezoids between CarData samples, ~4 Hz; the archive's path length and integrated speed
  * agree within 0.1%). The lap's fraction needs the lap's length: the median of the whole laps measured so far
  * in the session. Each CarData sample gets a LapState frame at its own time: lap, distance, fraction, time into
- * the lap, last lap time.
+ * the lap, last lap time, with the rest of the car's lap state: a LapState frame is whole (proto3 cannot tell
+ * an absent position from 0), so TimingData's frames get the distance and time into the lap too.
  */
 class LapDistance {
   private readonly cars = new Map<number, CarLap>();
@@ -78,7 +79,7 @@ class LapDistance {
       let c = this.cars.get(car);
       if (c === undefined) {
         // Joined mid-lap: this lap's distance is unknown until the next line.
-        c = { lap: lapNumber, startNs: t, lastLapMs: 0, distanceM: Number.NaN, lastNs: Number.NaN, lastSpeed: Number.NaN, fromLine: false };
+        c = { lap: lapNumber, startNs: t, lastLapMs: 0, distanceM: Number.NaN, lastNs: Number.NaN, lastSpeed: Number.NaN, fromLine: false, state: {} };
         this.cars.set(car, c);
       } else if (lapNumber !== c.lap) {
         if (lapNumber === c.lap + 1 && c.fromLine && c.distanceM > 500) {
@@ -92,6 +93,8 @@ class LapDistance {
       }
       const last = f.lap!.lastLapTimeMs;
       if (last !== null && last !== undefined && last > 0) c.lastLapMs = last;
+      c.state = f.lap!;
+      this.fill(f.lap!, c, t);
       return undefined;
     }
     const speed = f.telemetry?.speedMps;
@@ -101,11 +104,20 @@ class LapDistance {
     c.lastNs = t;
     c.lastSpeed = speed;
     if (c.distanceM !== c.distanceM) return undefined;
-    const lap: racetel.v1.ILapState = { lapNumber: c.lap, lapDistanceM: c.distanceM, currentLapTimeMs: Math.round((t - c.startNs) / 1e6) };
+    const lap: racetel.v1.ILapState = { ...c.state };
+    this.fill(lap, c, t);
+    return { labels: f.labels!, receiveTimeUnixNano: f.receiveTimeUnixNano!, lap };
+  }
+
+  /** The distance, fraction and time into the lap at `t`, when known. */
+  private fill(lap: racetel.v1.ILapState, c: CarLap, t: number): void {
+    lap.lapNumber = c.lap;
     if (c.lastLapMs > 0) lap.lastLapTimeMs = c.lastLapMs;
+    if (c.distanceM !== c.distanceM) return;
+    lap.lapDistanceM = c.distanceM;
+    lap.currentLapTimeMs = Math.max(0, Math.round((t - c.startNs) / 1e6));
     const length = this.lapLength();
     if (length === length) lap.lapFraction = Math.min(1, c.distanceM / length);
-    return { labels: f.labels!, receiveTimeUnixNano: f.receiveTimeUnixNano!, lap };
   }
 
   private lapLength(): number {
@@ -123,6 +135,10 @@ export class F1LiveTimingDecoder {
   /** Per car: the last lap number finished, the last LastLapTime seen. */
   private readonly lapsDone = new Map<number, number>();
   private readonly lastLapTime = new Map<number, string>();
+  /** Per car: in the pit lane at the last TimingData, and the lap on which it last entered it. */
+  private readonly inPit = new Map<number, boolean>();
+  private readonly pitEntryLap = new Map<number, number>();
+  private finalised = false;
   /** Per car: its finished laps by number, to mark one invalid when race control deletes it. */
   private readonly finishedLaps = new Map<number, Map<number, racetel.v1.IFinishedLap>>();
   private raceControlSeen = 0;
@@ -230,8 +246,9 @@ export class F1LiveTimingDecoder {
     while (n < this.held.length && Number(this.held[n]!.receiveTimeUnixNano) <= until) n++;
     if (n === 0) return;
     for (const f of this.held.splice(0, n)) {
-      this.ctx.sink.emit(f);
+      // First: it completes TimingData's lap frames with the distance and time into the lap.
       const lap = this.laps.next(f);
+      this.ctx.sink.emit(f);
       if (lap !== undefined) this.ctx.sink.emit(lap);
     }
   }
@@ -330,9 +347,16 @@ export class F1LiveTimingDecoder {
         this.raceControl(t);
         break;
       case "SessionStatus":
+        if (!this.finalised && /^(Finalised|Ends)$/.test(str(obj(this.state.get("SessionStatus")).Status))) {
+          this.finalised = true;
+          this.finalClassification(t);
+        }
+        this.sessionFrame(t);
+        break;
       case "SessionData":
       case "WeatherData":
       case "LapCount":
+      case "ExtrapolatedClock":
         this.sessionFrame(t);
         break;
       default:
@@ -361,6 +385,9 @@ export class F1LiveTimingDecoder {
       session.trackFlag = trackFlag(this.trackStatus);
       session.safetyCarStatus = safetyCar(this.trackStatus);
     }
+    // ExtrapolatedClock: time left as "HH:MM:SS" at its Utc (counting down while Extrapolating).
+    const left = /^(\d+):(\d\d):(\d\d)$/.exec(str(obj(this.state.get("ExtrapolatedClock")).Remaining));
+    if (left !== null) session.sessionTimeLeftS = (Number(left[1]) * 60 + Number(left[2])) * 60 + Number(left[3]);
     const part = num(obj(this.state.get("TimingData")).SessionPart);
     if (part === part) session.sessionPart = part;
     this.emit({ labels: this.labels(), receiveTimeUnixNano: t, session });
@@ -433,6 +460,9 @@ export class F1LiveTimingDecoder {
       if (gap === gap) lap.gapToLeaderMs = gap;
       if (interval === interval) lap.gapToCarAheadMs = interval;
       lap.pitStatus = l.InPit === true ? V1.PitStatus.PIT_STATUS_PIT_LANE : V1.PitStatus.PIT_STATUS_ON_TRACK;
+      // Into the pit lane on the lap being driven: the stop counts on that lap (its in-lap).
+      if (l.InPit === true && this.inPit.get(n) === false && laps === laps) this.pitEntryLap.set(n, laps + 1);
+      if (typeof l.InPit === "boolean") this.inPit.set(n, l.InPit);
       const stops = num(l.NumberOfPitStops);
       if (stops === stops) lap.pitStops = stops;
       lap.knockedOut = l.KnockedOut === true;
@@ -444,6 +474,7 @@ export class F1LiveTimingDecoder {
         this.lastLapTime.set(n, lastText);
         this.lapsDone.set(n, laps);
         const finished: racetel.v1.IFinishedLap = { lapNumber: laps, lapTimeMs: last, valid: true, sector1Valid: true, sector2Valid: true, sector3Valid: true, origin: V1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_LIVE };
+        if (this.pitEntryLap.get(n) === laps) { finished.pitEntry = true; finished.pitLap = true; }
         if (sectors[0] === sectors[0] && sectors[0] !== undefined) finished.sector1TimeMs = sectors[0];
         if (sectors[1] === sectors[1] && sectors[1] !== undefined) finished.sector2TimeMs = sectors[1];
         if (sectors[2] === sectors[2] && sectors[2] !== undefined) finished.sector3TimeMs = sectors[2];
@@ -451,8 +482,30 @@ export class F1LiveTimingDecoder {
         let byLap = this.finishedLaps.get(n);
         if (byLap === undefined) this.finishedLaps.set(n, (byLap = new Map()));
         byLap.set(laps, finished);
+        if (byLap.size > 300) byLap.delete(byLap.keys().next().value!); // race control deletes recent laps only
         this.emit({ labels: this.labels(n), receiveTimeUnixNano: t, finishedLap: finished });
       }
+    }
+  }
+
+  /** The session is over: each car's final line of the classification, from TimingData's final state. */
+  private finalClassification(t: number): void {
+    const lines = obj(obj(this.state.get("TimingData")).Lines);
+    for (const [key, v] of Object.entries(lines)) {
+      const n = this.carNumber(key);
+      const l = obj(v);
+      const position = num(l.Position);
+      if (n === undefined || !(position >= 1 && position <= 99)) continue;
+      const result: racetel.v1.IFinalResult = {
+        position, resultStatus: l.Retired === true ? V1.ResultStatus.RESULT_STATUS_RETIRED : V1.ResultStatus.RESULT_STATUS_FINISHED,
+      };
+      const laps = num(l.NumberOfLaps);
+      if (laps >= 0) result.lapsCompleted = laps;
+      const best = parseLapTime(obj(l.BestLapTime).Value);
+      if (best === best) result.bestLapTimeMs = best;
+      const stops = num(l.NumberOfPitStops);
+      if (stops >= 0) result.pitStops = stops;
+      this.emit({ labels: this.labels(n), receiveTimeUnixNano: t, finalResult: result });
     }
   }
 

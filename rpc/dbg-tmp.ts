@@ -1,0 +1,22 @@
+import { racetel } from "@racetel/proto";
+import { readArchive, archiveMessage } from "@racetel/ingest/sources/f1-livetiming/archive";
+import { F1LiveTimingDecoder } from "@racetel/ingest/sources/f1-livetiming/decoder";
+import { FrameGuard } from "@racetel/ingest/pipeline/frame-guard";
+import { IngestCounters } from "@racetel/ingest/observability/counters";
+import { TelemetryStore, defaultRecording } from "./src/metrics/store.js";
+import { DEFAULT_TRACE_CHANNELS, traceSlots } from "./src/metrics/catalogue.js";
+import { CAR_CHANNELS } from "./src/metrics/channels.js";
+const store = new TelemetryStore({ carTimeoutMs: 1e9, sessionTimeoutMs: 1e9, maxSessions: 10, newSessionsPerMinute: 100, recording: { ...defaultRecording(), traceSlots: traceSlots(DEFAULT_TRACE_CHANNELS) } });
+const col = store.columns[CAR_CHANNELS.findIndex((c) => c.name === "racetel.car.speed")]!;
+const a = readArchive("/work/shared/captures/f1-livetiming/2025-mexico-q");
+let tele = 0; const counters = new IngestCounters();
+const times = new Map<number, Set<number>>();
+let dup = 0;
+const guard = new FrameGuard({ emit(f) { if (f.telemetry) { tele++; const c = f.labels!.carIndex!; const t = Number(f.receiveTimeUnixNano); const s = times.get(c) ?? new Set(); if (s.has(t)) dup++; s.add(t); times.set(c, s); } const fr = racetel.v1.Frame.decode(racetel.v1.Frame.encode(f).finish()); store.apply(fr, Number(fr.receiveTimeUnixNano) / 1e6); } }, counters);
+const dec = new F1LiveTimingDecoder({ sink: guard, drops: { drop() {} }, advice: { once() {} } }, { source: "x" });
+let stored = 0;
+const drain = () => { for (const s of store.sessions.values()) for (const car of s.cars.values()) { const n = car.trace.ready(Infinity); for (let i = 0; i < n; i++) if (car.trace.valueAt(i, col) === car.trace.valueAt(i, col)) stored++; car.trace.drop(n); } };
+let k = 0;
+for (const l of a.lines) { dec.handle(archiveMessage(a, l)); if (++k % 500 === 0) drain(); }
+dec.flush(); drain();
+console.log({ tele, stored, dup, outOfRange: [...counters.framesOutOfRange] });
