@@ -136,8 +136,11 @@ describe("the racetel image, built with buildah and run", () => {
       const r = await influx!.query(`SELECT count("racetel.car.speed") FROM "prometheus" GROUP BY "car_index"`);
       return (r[0]?.series?.length ?? 0) === 20;
     }, 60_000, logs);
-    const drivers = await influx.query(`SHOW TAG VALUES FROM "prometheus" WITH KEY = "driver"`);
-    assert.ok(drivers[0]!.series![0]!.values.some((v) => v[1] === "PÉREZ"), "labels arrive intact through both containers");
+    // Names come with the game's Participants packets (every 5 s), after the first rows: wait for them.
+    await until("labels arrive intact through both containers (PÉREZ)", async () => {
+      const drivers = await influx!.query(`SHOW TAG VALUES FROM "prometheus" WITH KEY = "driver"`);
+      return (drivers[0]?.series?.[0]?.values ?? []).some((v) => v[1] === "PÉREZ");
+    }, 60_000, logs);
     const metrics = await (await fetch(`http://127.0.0.1:${ingestHttp}/metrics`)).text();
     assert.match(metrics, /racetel_ingest_packets_decoded_total 1788\b/, "ingest in its container decoded every datagram of the capture");
     assert.ok(rpc.process.exitCode === null && ingest.process.exitCode === null, "both containers still run");

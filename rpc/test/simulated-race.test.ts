@@ -103,8 +103,9 @@ describe("a simulated 3-lap race: racetel simulate -> UDP -> racetel ingest -> g
   before(async () => {
     truth = decodeRace();
     assert.equal(truth.cars.size, race.cars);
-    // Nothing is exported during the race (export interval 60 s): one collection at the end holds it all.
-    rpc = await startTestRpc();
+    // Nothing is exported during the race (export interval 10 min; a slow CI run takes over the default
+    // minute): one collection at the end holds it all.
+    rpc = await startTestRpc({ exportIntervalMs: 600_000 });
     const f1Port = await freePort("udp");
     const httpPort = await freePort("tcp");
     ingest = racetelProcess(["ingest", "--f1-host", "127.0.0.1", "--f1-port", String(f1Port), "--acc-port", String(await freePort("udp")),
