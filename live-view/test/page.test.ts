@@ -159,7 +159,9 @@ describe("live view in a real browser", () => {
     assert.equal(state.outline.length, 2 * 512, `the outline covers the lap (${state.outline.length / 2} of 512 bins)`);
     // Racing cars: a retired car is parked beside the track, as in the game.
     const onTrack = state.cars.filter((c) => c.pit === "track" && c.result === "active" && c.x !== null && c.z !== null);
-    assert.ok(onTrack.length >= 15, `most cars are on track (${onTrack.length})`);
+    // Half the field at least: on a slow run this moment can fall in the pit-stop laps (the simulator sends
+    // each car in once, between lap 1 and the last), when several cars are in the pit lane at once.
+    assert.ok(onTrack.length >= 10, `most cars are on track (${onTrack.length})`);
     for (const c of onTrack) {
       const d = distanceToOutline(state.outline, c.x!, c.z!);
       assert.ok(d < 25, `${c.driver} is ${d.toFixed(1)} m from the outline`);
