@@ -96,30 +96,37 @@ function findNonFinite(v: unknown, at: string): string | undefined {
   return undefined;
 }
 
-/** A decoder fed as ingest feeds it: decoder -> FrameGuard -> the oracle. */
-function decoderTarget(name: string, seeds: Buffer[], maxBytes: number, make: (ctx: DecodeContext) => PacketDecoder, senders: string[]): Target {
-  const stats = newStats();
-  let current: Buffer = Buffer.alloc(0);
+/**
+ * What a decoder under test emits into: ingest's FrameGuard, then the oracle, which counts frames and notes
+ * any value out of range with the input (`current.input`) that caused it.
+ */
+function oracleContext(stats: TargetStats): { current: { input: Buffer }; ctx: DecodeContext } {
+  const current = { input: Buffer.alloc(0) };
   const oracle = {
     emit(frame: Frame): void {
       stats.framesOut++;
       const problem = frameProblem(frame);
       if (problem !== undefined) {
         stats.outOfRange++;
-        note(stats, problem, current);
+        note(stats, problem, current.input);
       }
     },
   };
-  const counters = new IngestCounters();
-  const guard = new FrameGuard(oracle, counters);
-  const ctx: DecodeContext = { sink: guard, drops: { drop: () => undefined }, advice: { once: () => undefined } };
+  const ctx: DecodeContext = { sink: new FrameGuard(oracle, new IngestCounters()), drops: { drop: () => undefined }, advice: { once: () => undefined } };
+  return { current, ctx };
+}
+
+/** A decoder fed as ingest feeds it: decoder -> FrameGuard -> the oracle. */
+function decoderTarget(name: string, seeds: Buffer[], maxBytes: number, make: (ctx: DecodeContext) => PacketDecoder, senders: string[]): Target {
+  const stats = newStats();
+  const { current, ctx } = oracleContext(stats);
   const decoder = make(ctx);
   const t0 = Date.now() * 1e6;
   return {
     name, seeds, maxBytes, stats,
     run(input, index) {
       stats.inputs++;
-      current = input;
+      current.input = input;
       try {
         if (decoder.decode(input, t0 + index * 1e6, senders[index % senders.length]!)) stats.accepted++;
         if (index % 1000 === 999) decoder.flush?.();
@@ -212,26 +219,15 @@ function liveTimingTarget(recording: string): Target {
   // The subscribe answer (full state of every topic) and every 8th feed frame.
   const seeds = frames.filter((l, i) => l.includes("\"R\":") || i % 8 === 0).map((l) => Buffer.from(l, "utf8"));
   const stats = newStats();
-  let current: Buffer = Buffer.alloc(0);
-  const oracle = {
-    emit(frame: Frame): void {
-      stats.framesOut++;
-      const problem = frameProblem(frame);
-      if (problem !== undefined) {
-        stats.outOfRange++;
-        note(stats, problem, current);
-      }
-    },
-  };
-  const guard = new FrameGuard(oracle, new IngestCounters());
-  const decoder = new F1LiveTimingDecoder({ sink: guard, drops: { drop: () => undefined }, advice: { once: () => undefined } }, { source: "f1-livetiming:fuzz" });
+  const { current, ctx } = oracleContext(stats);
+  const decoder = new F1LiveTimingDecoder(ctx, { source: "f1-livetiming:fuzz" });
   // The session as the feed starts it (the subscribe answer, unmutated): mutated frames then meet real state.
   handleSignalrFrame(decoder, frames.find((l) => l.includes("\"R\":"))!, Date.parse("2023-05-26T15:31:42Z"));
   return {
     name: "f1-livetiming", seeds, maxBytes: 65_536, stats,
     run(input, index) {
       stats.inputs++;
-      current = input;
+      current.input = input;
       try {
         if (handleSignalrFrame(decoder, input.toString("utf8"), Date.parse("2023-05-26T15:31:42Z") + index) > 0) stats.accepted++;
         if (index % 1000 === 999) decoder.flush();

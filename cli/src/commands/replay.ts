@@ -37,12 +37,26 @@ function bar(fraction: number, width = 24): string {
   return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%`;
 }
 
-/** `racetel replay DIR`: an F1 live-timing archive, decoded here and published to rpc. */
-async function replayArchive(dir: string, values: { rpc?: string; time?: string; speed?: string; to?: string; loop?: boolean; "rpc-token"?: string }): Promise<number> {
-  if (values.to !== undefined || values.loop === true) throw new UsageError("an F1 live-timing archive goes to rpc (--rpc), not over UDP; --to and --loop do not apply");
-  if (values.time !== undefined && values.time !== "now" && values.time !== "original") throw new UsageError(`--time must be "now" or "original", got "${values.time}"`);
-  const target = parseTarget(values.rpc ?? "127.0.0.1:50051", "--rpc");
-  const speed = parseSpeed(values.speed ?? "1");
+/** What a replay to rpc needs from the command line, and how it reports progress. */
+interface RpcPublishing {
+  target: string;
+  token?: string;
+  time: "now" | "original";
+  speed: number;
+  instance: string;
+  logger: ReturnType<typeof createLogger>;
+  isStopped(): boolean;
+  /** `n` units done, `fraction` of the input. */
+  progress(n: number, fraction: number): void;
+}
+
+/**
+ * Runs a replay to rpc with what both kinds share: Ctrl-C stops it cleanly, a progress bar shows `unit`s per
+ * second, and the summary line `run` returns is printed. Exits 1 when rpc had to drop frames.
+ */
+async function publishToRpc(values: { time?: string; "rpc-token"?: string }, rpc: string, speed: number, unit: string,
+  run: (p: RpcPublishing) => Promise<{ summary: string; dropped: number }>, onError: (err: unknown) => number | undefined = () => undefined): Promise<number> {
+  const target = parseTarget(rpc, "--rpc");
   let stopped = false;
   const stop = (): void => { stopped = true; };
   process.on("SIGINT", stop);
@@ -51,26 +65,38 @@ async function replayArchive(dir: string, values: { rpc?: string; time?: string;
   let position = 0;
   let n = 0;
   const started = performance.now();
-  const status = (): string => `${bar(position)} ${n} live-timing messages decoded and published, ${(n / Math.max(0.001, (performance.now() - started) / 1000)).toFixed(0)} messages/s`;
+  const status = (): string => `${bar(position)} ${n} ${unit} decoded and published, ${(n / Math.max(0.001, (performance.now() - started) / 1000)).toFixed(0)} ${unit}/s`;
   try {
     const token = values["rpc-token"] ?? (process.env["RACETEL_RPC_TOKEN"] || undefined);
-    const r = await replayArchiveToRpc(dir, {
+    const r = await run({
       target: `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`, time: (values.time ?? "now") as "now" | "original", speed,
       instance: `replay-${hostname()}`, logger: createLogger("warn"), isStopped: () => stopped,
-      onProgress: (done, total) => { n = done; position = total > 0 ? done / total : 1; progress.update(status); },
+      progress: (done, fraction) => { n = done; position = fraction; progress.update(status); },
       ...(token !== undefined ? { token } : {}),
     });
     position = 1;
     progress.done(status);
-    process.stderr.write(`racetel replay: ${r.records} live-timing messages (${r.messagesDropped} unreadable, counted), ${r.frames} frames published to rpc ${target.host}:${target.port}${r.dropped > 0 ? `, ${r.dropped} frames dropped (rpc too slow)` : ""}\n`);
+    process.stderr.write(`racetel replay: ${r.summary} published to rpc ${rpc}${r.dropped > 0 ? `, ${r.dropped} frames dropped (rpc too slow)` : ""}\n`);
     return r.dropped > 0 ? 1 : 0;
   } catch (err) {
     progress.done(status);
+    const code = onError(err);
+    if (code !== undefined) return code;
     throw new UsageError((err as Error).message);
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
   }
+}
+
+/** `racetel replay DIR`: an F1 live-timing archive, decoded here and published to rpc. */
+async function replayArchive(dir: string, values: { rpc?: string; time?: string; speed?: string; to?: string; loop?: boolean; "rpc-token"?: string }): Promise<number> {
+  if (values.to !== undefined || values.loop === true) throw new UsageError("an F1 live-timing archive goes to rpc (--rpc), not over UDP; --to and --loop do not apply");
+  if (values.time !== undefined && values.time !== "now" && values.time !== "original") throw new UsageError(`--time must be "now" or "original", got "${values.time}"`);
+  return publishToRpc(values, values.rpc ?? "127.0.0.1:50051", parseSpeed(values.speed ?? "1"), "live-timing messages", async (p) => {
+    const r = await replayArchiveToRpc(dir, { ...p, onProgress: (done, total) => p.progress(done, total > 0 ? done / total : 1) });
+    return { summary: `${r.records} live-timing messages (${r.messagesDropped} unreadable, counted), ${r.frames} frames`, dropped: r.dropped };
+  });
 }
 
 export const command: Command = {
@@ -130,40 +156,17 @@ Flags:
     }
 
     if (values.rpc !== undefined) {
-      const target = parseTarget(values.rpc, "--rpc");
+      parseTarget(values.rpc, "--rpc");
       if (values.time === "original" && info.format !== "rtcap") throw new UsageError(`${file} is an ${info.format === "f1-clip" ? "F1 clip" : "unframed F1 dump"}: it carries the game's session clock, not the time it was received, so it has no original time; use --time now (or record with racetel record)`);
-      let stopped = false;
-      const stop = (): void => { stopped = true; };
-      process.on("SIGINT", stop);
-      process.on("SIGTERM", stop);
-      const progress = new ProgressLine();
-      let position = 0;
       let n = 0;
-      const started = performance.now();
-      const status = (): string => `${bar(position)} ${n} packets decoded and published, ${(n / Math.max(0.001, (performance.now() - started) / 1000)).toFixed(0)} packets/s`;
-      try {
-        const token = values["rpc-token"] ?? (process.env["RACETEL_RPC_TOKEN"] || undefined);
-        const r = await replayToRpc(file, {
-          target: `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`, time: (values.time ?? "now") as "now" | "original", speed,
-          instance: `replay-${hostname()}`, logger: createLogger("warn"), isStopped: () => stopped,
-          onRecord: (offset) => { n++; position = info.size > 0 ? offset / info.size : 1; progress.update(status); },
-          ...(token !== undefined ? { token } : {}),
-        });
-        position = 1;
-        progress.done(status);
-        process.stderr.write(`racetel replay: ${r.records} packets, ${r.frames} frames published to rpc ${values.rpc}${r.dropped > 0 ? `, ${r.dropped} frames dropped (rpc too slow)` : ""}\n`);
-        return r.dropped > 0 ? 1 : 0;
-      } catch (err) {
-        progress.done(status);
-        if (err instanceof CaptureFormatError) {
-          process.stderr.write(`racetel replay: ${file}: ${err.message}\n`);
-          return 1;
-        }
-        throw new UsageError((err as Error).message);
-      } finally {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-      }
+      return publishToRpc(values, values.rpc, speed, "packets", async (p) => {
+        const r = await replayToRpc(file, { ...p, onRecord: (offset) => p.progress(++n, info.size > 0 ? offset / info.size : 1) });
+        return { summary: `${r.records} packets, ${r.frames} frames`, dropped: r.dropped };
+      }, (err) => {
+        if (!(err instanceof CaptureFormatError)) return undefined;
+        process.stderr.write(`racetel replay: ${file}: ${err.message}\n`);
+        return 1;
+      });
     }
 
     const sockets = new Map<string, Socket>();
