@@ -5,6 +5,7 @@ import { formatBytes, ProgressLine } from "@racetel/ingest/observability/progres
 import type { PacketFormat } from "@racetel/ingest/simulate/encode/layout";
 import { defaultConfig, SEND_RATES, validate, type SimulateConfig } from "@racetel/ingest/simulate/options";
 import { runSimulation, type RunProgress } from "@racetel/ingest/simulate/runner";
+import { allScenarios, parseScenario, SCENARIO_KINDS } from "@racetel/ingest/simulate/scenarios";
 import { TRACK_NAMES } from "@racetel/ingest/simulate/tracks";
 import type { Command } from "../main.js";
 
@@ -33,7 +34,7 @@ export function configFromArgs(argv: string[]): SimulateConfig {
     options: {
       format: { type: "string" }, cars: { type: "string" }, laps: { type: "string" }, track: { type: "string" },
       rate: { type: "string" }, to: { type: "string" }, sessions: { type: "string" }, speed: { type: "string" },
-      seed: { type: "string" }, out: { type: "string" },
+      seed: { type: "string" }, out: { type: "string" }, scenario: { type: "string", multiple: true }, truth: { type: "string" },
     },
     strict: true,
     allowPositionals: true,
@@ -56,6 +57,20 @@ export function configFromArgs(argv: string[]): SimulateConfig {
   }
   const problem = validate(c);
   if (problem) throw new UsageError(problem);
+  for (const text of values.scenario ?? []) {
+    if (text === "all") {
+      if (c.cars < 10 || c.laps < 8) throw new UsageError("--scenario all needs at least 10 cars and 8 laps (incidents from lap 5 on cars 3, 5, 7, 9)");
+      c.scenarios.push(...allScenarios());
+      continue;
+    }
+    const s = parseScenario(text, c.cars, c.laps);
+    if (typeof s === "string") throw new UsageError(s);
+    c.scenarios.push(s);
+  }
+  if (values.truth !== undefined) {
+    if (values.truth === "") throw new UsageError("--truth needs a file name");
+    c.truth = values.truth;
+  }
   return c;
 }
 
@@ -64,6 +79,7 @@ export const command: Command = {
   summary: "send a simulated F1 23/24/25 race (every packet, exact layouts) over UDP, or write it as a capture",
   usage: `Usage: racetel simulate [--format 2023|2024|2025] [--cars 20] [--laps 5] [--track monza] [--rate 60]
                         [--to 127.0.0.1:20777] [--sessions 1] [--speed 1|N|max] [--seed 1] [--out FILE.rtcap]
+                        [--scenario KIND[:CAR[:LAP]] | --scenario all] [--truth FILE.json]
 
 Drives a deterministic simulated race (grid, lights out, laps with sector times, one pit stop per car
 with a compound change, overtakes, a retirement, penalties, chequered flag, final classification) and
@@ -82,7 +98,11 @@ Flags:
   --speed N|max             1 = real time (default), 4 = four times faster, max = as fast as possible
   --seed N                  the race for a given seed is always the same, byte for byte (default 1)
   --out FILE                write a .rtcap capture instead of sending, as fast as the machine goes (the
-                            capture keeps the session's own times; replay it with racetel replay)`,
+                            capture keeps the session's own times; replay it with racetel replay)
+  --scenario KIND:CAR:LAP   make an incident happen (repeatable): ${SCENARIO_KINDS.join(", ")}; CAR is the
+                            car index (default 0), LAP the lap it starts on (default 4). "all": each one
+                            on its own car from lap 5 (needs 10 cars, 8 laps). racetel's insights find them
+  --truth FILE              write what the scenarios did (car, lap, time, where) as JSON at the end`,
   async run(argv) {
     const config = configFromArgs(argv);
     const progress = new ProgressLine();

@@ -4,6 +4,7 @@
 // I/O, no Math.random, so a seed fully determines the race.
 import { DRIVERS, type DriverProfile } from "./drivers.js";
 import { Prng } from "./prng.js";
+import { SCENARIO_EFFECTS, type ScenarioSpec, type ScenarioTruth } from "./scenarios.js";
 import { tractionAccel, type Track } from "./tracks.js";
 
 /** Tyre compounds used by the simulated weekend (F1 modern ids: actual C-number, visual colour). */
@@ -21,7 +22,7 @@ const PIT_BOX_AFTER_LINE = 90; // m
 const PIT_EXIT_AFTER_LINE = 350; // m
 const GRID_SLOT = 8; // m between grid slots
 const CHECKPOINT = 10; // m between timing checkpoints used for gaps
-const FUEL_PER_LAP = 1.7; // kg
+const FUEL_PER_LAP = 1.7; // kg, the burn at full throttle scale (the real burn follows the throttle)
 const ERS_MAX = 4e6; // J
 const TOP_GEAR_KMH = [0, 105, 145, 180, 215, 250, 285, 318, 350];
 const MAX_RPM = 12500;
@@ -105,6 +106,13 @@ export interface CarState {
   // Energy
   fuel: number;
   fuelStart: number;
+  /** Laps driven (completedLaps + share of the lap) when the tank ran dry; NaN while it has fuel. */
+  fuelDryAtLaps: number;
+  /** Front left wing damage, percent (F1 CarDamage). */
+  frontLeftWingDamage: number;
+  /** Scenario effects in force: extra degrees on one wheel's tyre temperatures (-1: none), pace lost to damage. */
+  hotWheel: number;
+  damagePaceLoss: number;
   ersStore: number;
   ersDeployedLap: number;
   ersHarvestedKLap: number;
@@ -145,6 +153,8 @@ export interface RaceOptions {
   cars: number;
   laps: number;
   seed: number;
+  /** Incidents made to happen on purpose (scenarios.ts); the race is otherwise the seed's. */
+  scenarios?: readonly ScenarioSpec[];
 }
 
 export type RacePhase = "grid" | "racing" | "finishing" | "done";
@@ -168,6 +178,11 @@ export class RaceModel {
   readonly events: RaceEvent[] = [];
   /** Car indices in race order (P1 first). */
   readonly order: number[];
+  /** What the scenarios did, when and to whom: the ground truth insights are measured against. */
+  readonly truth: ScenarioTruth[] = [];
+  /** Kilograms each car burns per lap at this track's throttle profile (the under-fuelled scenario's yardstick). */
+  readonly fuelPerLap: number;
+  private readonly scenarios: readonly ScenarioSpec[];
   private readonly previousOrder: number[];
   private readonly rng: Prng;
   private finishedAt = 0;
@@ -177,6 +192,8 @@ export class RaceModel {
     this.track = options.track;
     this.laps = options.laps;
     this.rng = new Prng(options.seed);
+    this.scenarios = options.scenarios ?? [];
+    this.fuelPerLap = expectedFuelPerLap(this.track);
     const setup = this.rng.fork(1);
     this.lightsOutTime = 5 + setup.range(0.3, 2.5);
     const L = this.track.length;
@@ -195,7 +212,9 @@ export class RaceModel {
       const start: CompoundName = setup.next() < 0.6 ? "medium" : "soft";
       const pitLap = options.laps >= 2 ? setup.int(Math.max(1, Math.floor(options.laps / 3)), options.laps - 1) : 0;
       const lapDistance = -(GRID_SLOT * grid) - (grid % 2) * 2;
-      const fuelStart = FUEL_PER_LAP * options.laps + 2 + setup.range(0, 1);
+      // A lap and a bit to spare, as teams fuel (the under-fuelled scenario takes it away).
+      let fuelStart = this.fuelPerLap * (options.laps + 1.2 + setup.range(0, 0.6));
+      if (this.scenarios.some((sc) => sc.kind === "under-fuelled" && sc.car === index)) fuelStart = this.fuelPerLap * (options.laps - SCENARIO_EFFECTS.underFuelledLaps);
       return {
         index, driver, paceFactor: driver.pace * (1 + setup.gauss(0.0015)), gridPosition: grid, position: grid,
         completedLaps: 0, lapDistance, totalDistance: lapDistance, speed: 0, accel: 0, throttle: 0, brake: 0, steer: 0,
@@ -210,7 +229,7 @@ export class RaceModel {
         tyreWear: new Float64Array(4), tyreSurfaceTemp: new Float64Array(4).fill(85),
         tyreInnerTemp: new Float64Array(4).fill(90), brakeTemp: new Float64Array(4).fill(350),
         tyrePressure: new Float64Array([21.5, 21.5, 23, 23]),
-        fuel: fuelStart, fuelStart, ersStore: ERS_MAX, ersDeployedLap: 0, ersHarvestedKLap: 0, ersHarvestedHLap: 0,
+        fuel: fuelStart, fuelStart, fuelDryAtLaps: Number.NaN, frontLeftWingDamage: 0, hotWheel: -1, damagePaceLoss: 0, ersStore: ERS_MAX, ersDeployedLap: 0, ersHarvestedKLap: 0, ersHarvestedHLap: 0,
         engineTemp: 95,
         penaltiesSec: 0, numPenalties: 0, warnings: 0, cornerCuttingWarnings: 0, resultStatus: RESULT_ACTIVE,
         finishTime: 0,
@@ -280,6 +299,8 @@ export class RaceModel {
     let target = (track.speed[idx] as number) * car.paceFactor * car.lapNoise *
       (1 - COMPOUNDS[car.compound].paceLoss - 0.0006 * averageWear(car)) * (1 - 0.00025 * car.fuel);
     if (car.drs) target *= 1.015;
+    target *= 1 - car.damagePaceLoss;
+    target *= this.slowdownFactor(car);
     if (car.inPitLane) target = Math.min(target, PIT_SPEED);
     if (car.resultStatus === RESULT_FINISHED) target = 0; // cool-down: pull over after the line
     if (car.retiring) target = 0;
@@ -364,6 +385,7 @@ export class RaceModel {
     car.tyreAgeLaps++;
     car.ersDeployedLap = 0; car.ersHarvestedKLap = 0; car.ersHarvestedHLap = 0;
     car.lapNoise = 1 + this.rng.gauss(0.002);
+    this.startLapScenarios(car);
     if (car.completedLaps >= this.laps || this.chequeredFlag) {
       car.resultStatus = RESULT_FINISHED;
       car.finishTime = at;
@@ -393,6 +415,18 @@ export class RaceModel {
 
   private raceControl(car: CarState, d0: number, d1: number): void {
     const lap = car.completedLaps + 1;
+    for (const sc of this.scenarios) {
+      if (sc.car !== car.index || sc.lap !== lap) continue;
+      const at = this.scenarioDistance(sc);
+      if (d0 >= at || d1 < at) continue;
+      if (sc.kind === "damage") {
+        car.frontLeftWingDamage = SCENARIO_EFFECTS.wingDamagePct;
+        car.damagePaceLoss = SCENARIO_EFFECTS.damagePaceLoss;
+        this.truth.push({ kind: "damage", car: car.index, lap, timeS: this.time, distanceM: at, detail: "front_left_wing" });
+      } else if (sc.kind === "slowdown") {
+        this.truth.push({ kind: "slowdown", car: car.index, lap, timeS: this.time, distanceM: at, detail: this.cornerAt(at) });
+      }
+    }
     if (lap === car.retireLap && d0 < car.retireDistance && d1 >= car.retireDistance && !car.retiring) {
       car.retiring = true;
       car.inPitLane = false; car.pitStatus = 0;
@@ -444,16 +478,21 @@ export class RaceModel {
       const front = w >= 2 ? 1.15 : 1;
       car.tyreWear[w] = (car.tyreWear[w] as number) + wearRate * front;
       const load = 1 + 0.15 * corner + (car.brake > 0 && w >= 2 ? 0.1 : 0);
-      const surfaceTarget = car.speed < 1 ? 60 : 88 + 9 * load + 4 * car.throttle;
+      const heat = w === car.hotWheel ? SCENARIO_EFFECTS.tyreHeatC : 0;
+      const surfaceTarget = (car.speed < 1 ? 60 : 88 + 9 * load + 4 * car.throttle) + heat;
       car.tyreSurfaceTemp[w] = approach(car.tyreSurfaceTemp[w] as number, surfaceTarget, dt, 2.5);
-      car.tyreInnerTemp[w] = approach(car.tyreInnerTemp[w] as number, car.speed < 1 ? 70 : 96 + 4 * load, dt, 20);
+      car.tyreInnerTemp[w] = approach(car.tyreInnerTemp[w] as number, (car.speed < 1 ? 70 : 96 + 4 * load) + heat, dt, 20);
       const brakeTarget = 300 + 700 * car.brake * (w >= 2 ? 1.1 : 0.9);
       car.brakeTemp[w] = approach(car.brakeTemp[w] as number, brakeTarget, dt, car.brake > 0 ? 0.8 : 4);
       car.tyrePressure[w] = (w >= 2 ? 23 : 21.5) + ((car.tyreSurfaceTemp[w] as number) - 90) * 0.03;
     }
     car.engineTemp = approach(car.engineTemp, 92 + 20 * car.throttle, dt, 15);
     const burn = (FUEL_PER_LAP * car.speed * dt / this.track.length) * (0.3 + 0.7 * car.throttle) * 1.25;
-    car.fuel = Math.max(0.1, car.fuel - burn);
+    car.fuel = Math.max(0, car.fuel - burn);
+    if (car.fuel === 0 && car.fuelDryAtLaps !== car.fuelDryAtLaps && car.resultStatus === RESULT_ACTIVE && this.phase !== "grid") {
+      car.fuelDryAtLaps = car.completedLaps + Math.max(0, car.lapDistance) / this.track.length;
+      this.truth.push({ kind: "fuel-dry", car: car.index, lap: car.completedLaps + 1, timeS: this.time, distanceM: car.lapDistance, detail: "" });
+    }
     if (car.throttle >= 1 && car.speed > 40 && car.ersStore > 0 && car.ersDeployedLap < ERS_MAX) {
       const e = 120000 * dt; car.ersStore = Math.max(0, car.ersStore - e); car.ersDeployedLap += e;
     }
@@ -463,6 +502,38 @@ export class RaceModel {
     if (car.throttle >= 1) {
       const e = 40000 * dt; car.ersStore = Math.min(ERS_MAX, car.ersStore + e); car.ersHarvestedHLap += e;
     }
+  }
+
+  /** Scenarios that take effect as a car starts a lap (the tyre that starts to overheat). */
+  private startLapScenarios(car: CarState): void {
+    const lap = car.completedLaps + 1;
+    for (const sc of this.scenarios) {
+      if (sc.car !== car.index || sc.lap !== lap || sc.kind !== "overheating-tyre") continue;
+      car.hotWheel = SCENARIO_EFFECTS.hotWheel;
+      this.truth.push({ kind: "overheating-tyre", car: car.index, lap, timeS: this.time, distanceM: 0, detail: "front_left" });
+    }
+  }
+
+  /** Where on the lap a scenario strikes: the entry of the corner nearest two thirds of the lap. */
+  private scenarioDistance(sc: ScenarioSpec): number {
+    if (sc.kind !== "slowdown") return this.track.length * 0.4;
+    let best = this.track.corners[0]?.distance ?? this.track.length / 2;
+    for (const c of this.track.corners) if (Math.abs(c.distance - this.track.length * 2 / 3) < Math.abs(best - this.track.length * 2 / 3)) best = c.distance;
+    return best;
+  }
+
+  private cornerAt(distance: number): string {
+    return this.track.corners.find((c) => c.distance === distance)?.name ?? "";
+  }
+
+  /** The slowdown scenario: a moment off the track at one corner (speed capped over a short stretch). */
+  private slowdownFactor(car: CarState): number {
+    for (const sc of this.scenarios) {
+      if (sc.kind !== "slowdown" || sc.car !== car.index || sc.lap !== car.completedLaps + 1) continue;
+      const into = car.lapDistance - this.scenarioDistance(sc);
+      if (into >= 0 && into < SCENARIO_EFFECTS.slowdownLengthM) return SCENARIO_EFFECTS.slowdownSpeedFactor;
+    }
+    return 1;
   }
 
   private updateOrder(): void {
@@ -524,6 +595,13 @@ export class RaceModel {
   get winnerIndex(): number {
     return this.winner;
   }
+}
+
+/** Fuel burnt per lap, kg: the burn of updateSystems() over the track's throttle profile. */
+function expectedFuelPerLap(track: Track): number {
+  let throttle = 0;
+  for (let i = 0; i < track.length; i++) throttle += track.throttle[i] as number;
+  return FUEL_PER_LAP * 1.25 * (0.3 + 0.7 * (throttle / track.length));
 }
 
 function averageWear(car: CarState): number {

@@ -1,5 +1,6 @@
 // The simulator's configuration: typed, with defaults and a validate() that says what is wrong.
 import { MAX_CARS, PACKET_FORMATS, type PacketFormat } from "./encode/layout.js";
+import type { ScenarioSpec } from "./scenarios.js";
 import { TRACK_NAMES } from "./tracks.js";
 
 export interface SimulateConfig {
@@ -17,10 +18,14 @@ export interface SimulateConfig {
   to: { host: string; port: number };
   /** Write a .rtcap capture instead of sending. */
   out?: string;
+  /** Incidents made to happen on purpose (scenarios.ts). */
+  scenarios: ScenarioSpec[];
+  /** Write the scenarios' ground truth (JSON) to this file at the end. */
+  truth?: string;
 }
 
 export function defaultConfig(): SimulateConfig {
-  return { format: 2024, cars: 20, laps: 5, track: "monza", rate: 60, seed: 1, sessions: 1, speed: 1, to: { host: "127.0.0.1", port: 20777 } };
+  return { format: 2024, cars: 20, laps: 5, track: "monza", rate: 60, seed: 1, sessions: 1, speed: 1, to: { host: "127.0.0.1", port: 20777 }, scenarios: [] };
 }
 
 /** Rates the game offers in its telemetry settings. */

@@ -1,13 +1,24 @@
 // Runs N simulated consoles at once: over real UDP (one socket, so one source port, per console) or into a
 // .rtcap capture. Wall-clock pacing at --speed; at "max" it sends as fast as the kernel takes datagrams.
 import { createSocket, type Socket } from "node:dgram";
+import { writeFile } from "node:fs/promises";
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { RtcapWriter } from "../capture/rtcap-writer.js";
 import { RecordKind } from "../capture/rtcap-format.js";
 import type { SimulateConfig } from "./options.js";
-import { simulateSession, type SimulatedDatagram } from "./session.js";
+import type { RaceModel } from "./model.js";
+import type { ScenarioTruth } from "./scenarios.js";
+import { simulateSession, simulatedSessionUid, type SimulatedDatagram } from "./session.js";
+
+/** The ground truth of one console's race, as --truth writes it. */
+export interface SessionTruth {
+  /** The session id racetel gives it (the sessionUID in decimal). */
+  sessionId: string;
+  fuelPerLapKg: number;
+  truth: ScenarioTruth[];
+}
 
 export interface RunProgress {
   sent: number;
@@ -53,8 +64,10 @@ export async function runSimulation(config: SimulateConfig, onProgress?: (p: Run
     target.family = resolved.family;
   }
   const family = target.family === 6 ? "udp6" : "udp4";
+  const models: (RaceModel | undefined)[] = [];
   for (let i = 0; i < config.sessions; i++) {
-    const it = simulateSession({ format: config.format, cars: config.cars, laps: config.laps, track: config.track, rate: config.rate, seed: config.seed, sessionIndex: i });
+    const it = simulateSession({ format: config.format, cars: config.cars, laps: config.laps, track: config.track, rate: config.rate, seed: config.seed, sessionIndex: i, scenarios: config.scenarios },
+      (model) => { models[i] = model; });
     let socket: Socket | undefined;
     let sender = `simulator:${i}`;
     let port = 0;
@@ -129,5 +142,9 @@ export async function runSimulation(config: SimulateConfig, onProgress?: (p: Run
     if (writer) await writer.close();
   }
   onProgress?.(progress);
+  if (config.truth !== undefined) {
+    const truth: SessionTruth[] = models.map((m, i) => ({ sessionId: simulatedSessionUid(config.seed, i).toString(), fuelPerLapKg: m?.fuelPerLap ?? 0, truth: m?.truth ?? [] }));
+    await writeFile(config.truth, JSON.stringify({ scenarios: config.scenarios, sessions: truth }, null, 2) + "\n");
+  }
   return { ...progress, sourcePorts: consoles.map((c) => c.port).filter((p) => p > 0), wallMs: performance.now() - started };
 }

@@ -4,6 +4,7 @@ import { F1PacketEncoder } from "./encode/encoder.js";
 import { LAP_POSITION_LAPS } from "./encode/menu-packets.js";
 import { PacketId, type PacketFormat } from "./encode/layout.js";
 import { RaceModel } from "./model.js";
+import type { ScenarioSpec } from "./scenarios.js";
 import { trackByName } from "./tracks.js";
 
 export interface SessionOptions {
@@ -15,6 +16,8 @@ export interface SessionOptions {
   seed: number;
   /** Which console this is (0-based) when several run at once: changes the race and the sessionUID. */
   sessionIndex?: number;
+  /** Incidents made to happen (scenarios.ts); none by default. */
+  scenarios?: readonly ScenarioSpec[];
 }
 
 /** One datagram. The object and its `data` are reused: valid until the generator is advanced. */
@@ -61,7 +64,7 @@ const MAX_SESSION_S = 3600 * 3;
 export function* simulateSession(options: SessionOptions, observe?: (model: RaceModel) => void): Generator<SimulatedDatagram, void, undefined> {
   const index = options.sessionIndex ?? 0;
   const seed = sessionSeed(options.seed, index);
-  const model = new RaceModel({ track: trackByName(options.track), cars: options.cars, laps: options.laps, seed });
+  const model = new RaceModel({ track: trackByName(options.track), cars: options.cars, laps: options.laps, seed, scenarios: options.scenarios ?? [] });
   const playerCar = 0;
   const enc = new F1PacketEncoder(options.format, simulatedSessionUid(options.seed, index), playerCar);
   const out: SimulatedDatagram = { timeMs: 0, packetId: 0, data: Buffer.alloc(0) };

@@ -1,6 +1,7 @@
 // Every metric rpc exports, in one flat catalogue the export refers to by index, and the two storage
 // tiers: trace channels are stored at the rate the game sends them, state channels at the export
 // interval when they change (plus a heartbeat). docs/metrics.md says which channel is which.
+import { INSIGHT_CAR_METRICS, INSIGHT_EVENT_METRIC, INSIGHT_WHEEL_METRICS } from "../insights/metrics.js";
 import { CAR_CHANNELS, LAP_METRICS, TYRE_SETS_METRIC, WHEEL_CHANNELS, sessionChannels, timeTrialChannels } from "./channels.js";
 
 export interface MetricInfo {
@@ -56,6 +57,9 @@ export const M_LAP_MARK = section([
 ]);
 export const M_SESSION_INFO = section([{ name: "racetel.session.info", unit: "s", description: "Session start (Unix seconds) at every heartbeat; tag session_label names the session in words" }]);
 export const M_CAR_INFO = section([{ name: "racetel.car.info", unit: "1", description: "The car index at every heartbeat; tag car_label names the car by its driver" }]);
+export const M_INSIGHT = section(INSIGHT_CAR_METRICS);
+export const M_INSIGHT_WHEEL = section(INSIGHT_WHEEL_METRICS);
+export const M_INSIGHT_EVENT = section([INSIGHT_EVENT_METRIC]);
 export const M_INGEST = section(INGEST_METRICS.map(([name, unit, description]) => ({ name, unit, description })));
 export const M_RPC = section(RPC_METRICS.map(([name, unit, description]) => ({ name, unit, description })));
 

@@ -14,7 +14,10 @@ import {
   statusChannels, telemetryChannels, telemetryWheelChannels, timeTrialChannels,
 } from "./channels.js";
 import type { Channel, WheelChannel } from "./channels.js";
-import { M_CAR, M_CAR_EVENT, M_CAR_INFO, M_LAP, M_LAP_MARK, M_LAP_WEAR, M_SESSION, M_SESSION_EVENT, M_SESSION_INFO, M_TIME_TRIAL, M_TYRE_SETS, M_WHEEL } from "./catalogue.js";
+import { CarInsights } from "../insights/car-insights.js";
+import type { InsightEventName } from "../insights/metrics.js";
+import { defaultInsightOptions, type InsightOptions } from "../insights/options.js";
+import { M_CAR, M_CAR_EVENT, M_CAR_INFO, M_INSIGHT, M_INSIGHT_EVENT, M_INSIGHT_WHEEL, M_LAP, M_LAP_MARK, M_LAP_WEAR, M_SESSION, M_SESSION_EVENT, M_SESSION_INFO, M_TIME_TRIAL, M_TYRE_SETS, M_WHEEL } from "./catalogue.js";
 import { CarLapMarks, type MarkMetrics, type SessionBest } from "./lap-marks.js";
 import { channelMasks, type ChannelMasks } from "./sent-channels.js";
 import { TraceBuffer } from "./trace.js";
@@ -208,6 +211,10 @@ export class CarState {
   lastSeenMs = 0;
   /** Lap time at every lap mark, and the live deltas (lap-marks.ts); made by the first lap frame. */
   lapMarks: CarLapMarks | undefined;
+  /** Predictions, windows and anomalies (insights/); made by the first lap frame when insights are on. */
+  insights: CarInsights | undefined;
+  private insightBaseline: Float64Array | undefined;
+  private insightWheelBaseline: Float64Array | undefined;
   /** The car named for the dashboards' car picker: "<driver> · #<index>". */
   private infoAttrs: Attributes = {};
   private driver = "\u0000";
@@ -265,6 +272,12 @@ export class CarState {
     const car: PointGroup = { t, attrs: this.attrs, metrics: [], values: [] };
     if (emit) diffInto(this.values, this.baseline, M_CAR, heartbeat, car, columns);
     else this.baseline.set(this.values);
+    const insights = this.insights;
+    if (insights !== undefined) {
+      const base = (this.insightBaseline ??= new Float64Array(insights.values.length).fill(Number.NaN));
+      if (emit) diffInto(insights.values, base, M_INSIGHT, heartbeat, car);
+      else base.set(insights.values);
+    }
     if (car.metrics.length > 0) out.push(car);
     if (emit && heartbeat) out.push({ t, attrs: this.infoAttrs, metrics: [M_CAR_INFO], values: [this.carIndex] });
     for (let w = 0; w < 4; w++) {
@@ -278,6 +291,19 @@ export class CarState {
           g.values.push(v);
         }
         this.wheelBaseline[at] = v;
+      }
+      if (insights !== undefined) {
+        const base = (this.insightWheelBaseline ??= new Float64Array(insights.wheels.length).fill(Number.NaN));
+        for (let c = 0; c * 4 < insights.wheels.length; c++) {
+          const at = c * 4 + w;
+          const v = insights.wheels[at]!;
+          if (v !== v) continue;
+          if (emit && (heartbeat || v !== base[at])) {
+            g.metrics.push(M_INSIGHT_WHEEL + c);
+            g.values.push(v);
+          }
+          base[at] = v;
+        }
       }
       if (g.metrics.length > 0) out.push(g);
     }
@@ -352,8 +378,14 @@ export class CarState {
     }
   }
 
+  /** An insight raised (insights/), stored at the time it happened; its value is its size. */
+  insight(name: InsightEventName, detail: string, value: number, t: number, out: PointGroup[]): void {
+    out.push({ t, attrs: { ...this.attrs, insight: name, detail }, metrics: [M_INSIGHT_EVENT], values: [value] });
+  }
+
   /** An event of the car; `detail` (a penalty's type) keeps two events of one instant apart. */
   event(name: string, detail: string, t: number, out: PointGroup[]): void {
+    if (name === "retirement") this.insights?.retire();
     const attrs = detail === "" ? { ...this.attrs, event: name } : { ...this.attrs, event: name, detail };
     out.push({ t, attrs, metrics: [M_CAR_EVENT], values: [1] });
   }
@@ -428,6 +460,11 @@ export class SessionState {
 
   /** The channels this session's source sends (undefined: all of them). */
   masks: ChannelMasks | undefined;
+
+  /** The `game` attribute value. */
+  get gameName(): string {
+    return this.game;
+  }
 
   /**
    * The session in words for the dashboards' session picker, newest first when sorted as text:
@@ -511,7 +548,12 @@ export interface StoreOptions {
   /** New sessions one frame source (labels.source) may open per minute. */
   newSessionsPerMinute: number;
   recording: RecordingOptions;
+  /** Race-engineer insights (insights/options.ts); on with the defaults when absent. */
+  insights?: InsightOptions;
 }
+
+/** Told of every insight raised, stored or not (the live view shows them). */
+export type InsightListener = (session: SessionState, car: CarState, name: InsightEventName, detail: string, value: number, tNs: number) => void;
 
 export function defaultRecording(): RecordingOptions {
   return { enabled: true, traceSlots: [], stateIntervalMs: 250, heartbeatMs: 5000, latenessMs: 100 };
@@ -543,6 +585,10 @@ export class TelemetryStore {
   refusal: SessionRefusal = "too_many_sessions";
   /** Event time (ns) of the frame apply() last took. */
   lastFrameNs = 0;
+  /** Insights raised since start, and who else hears of them. */
+  insightsRaised = 0;
+  onInsight: InsightListener | undefined;
+  private readonly insightOptions: InsightOptions;
 
   constructor(private readonly options: StoreOptions) {
     this.budget = new NewSessionBudget({ perMinute: options.newSessionsPerMinute, maxSources: 4 * options.maxSessions });
@@ -553,6 +599,19 @@ export class TelemetryStore {
     this.traceSlots.forEach((slot, column) => { this.columns[slot] = column; });
     this.intervalNs = r.stateIntervalMs * 1e6;
     this.beatEvery = Math.max(1, Math.round(r.heartbeatMs / r.stateIntervalMs));
+    this.insightOptions = options.insights ?? defaultInsightOptions();
+  }
+
+  /** The car's insights, made at its first lap sample (they need the session's game); undefined when off. */
+  private insightsOf(session: SessionState, car: CarState): CarInsights | undefined {
+    if (car.insights !== undefined || !this.insightOptions.enabled) return car.insights;
+    const recording = this.options.recording.enabled;
+    car.insights = new CarInsights(session.gameName, this.insightOptions, (name, detail, value, tNs) => {
+      this.insightsRaised++;
+      if (recording) car.insight(name, detail, value, tNs, session.pending);
+      this.onInsight?.(session, car, name, detail, value, tNs);
+    });
+    return car.insights;
   }
 
   get recording(): RecordingOptions {
@@ -759,6 +818,7 @@ export class TelemetryStore {
       session.trackLengthM, car.attrs, session.best, session.pending);
     putComputed(car, DELTA_PB_SLOT, marks.deltaToPersonalBest, this.columns);
     putComputed(car, DELTA_SB_SLOT, marks.deltaToSessionBest, this.columns);
+    this.insightsOf(session, car)?.sample(v, car.wheels, session.values, t);
   }
 
   /** Without a collector: the live values only (subscribers, /metrics), nothing kept for storage. */
@@ -766,14 +826,26 @@ export class TelemetryStore {
     const labels = frame.labels!;
     const carIndex = labels.carIndex;
     if (carIndex === null || carIndex === undefined) {
-      if (kind === "session") fillFrom(sessionChannels, frame.session!, session.values, 0);
+      if (kind === "session") fillFrom(sessionChannels, frame.session!, session.values, 0, undefined, undefined, session.masks?.session);
       return session;
     }
     const car = this.car(session, carIndex, labels, nowMs);
-    if (kind === "telemetry") fillFrom(telemetryChannels, frame.telemetry!, car.values, CAR_GROUPS.telemetry);
-    else if (kind === "motion") fillFrom(motionChannels, frame.motion!, car.values, CAR_GROUPS.motion);
-    else if (kind === "lap") fillFrom(lapChannels, frame.lap!, car.values, CAR_GROUPS.lap);
-    else if (kind === "status") fillFrom(statusChannels, frame.status!, car.values, CAR_GROUPS.status);
+    const masks = session.masks;
+    // What the insights read is kept too: the live view shows them without a collector.
+    if (kind === "telemetry") {
+      fillFrom(telemetryChannels, frame.telemetry!, car.values, CAR_GROUPS.telemetry, undefined, undefined, masks?.car);
+      if (masks === undefined || masks.wheels) fillWheelsFrom(telemetryWheelChannels, frame.telemetry!, car.wheels, WHEEL_GROUPS.telemetry);
+    } else if (kind === "motion") fillFrom(motionChannels, frame.motion!, car.values, CAR_GROUPS.motion, undefined, undefined, masks?.car);
+    else if (kind === "lap") {
+      fillFrom(lapChannels, frame.lap!, car.values, CAR_GROUPS.lap, undefined, undefined, masks?.car);
+      const rt = frame.receiveTimeUnixNano;
+      const t = rt === null || rt === undefined ? nowMs * 1e6 : toNumber(rt as number);
+      this.insightsOf(session, car)?.sample(car.values, car.wheels, session.values, t > 0 ? t : nowMs * 1e6);
+    } else if (kind === "status") fillFrom(statusChannels, frame.status!, car.values, CAR_GROUPS.status, undefined, undefined, masks?.car);
+    else if (kind === "damage") {
+      fillFrom(damageChannels, frame.damage!, car.values, CAR_GROUPS.damage);
+      fillWheelsFrom(damageWheelChannels, frame.damage!, car.wheels, WHEEL_GROUPS.damage);
+    } else if (kind === "event" && eventName(frame.event!.type) === "retirement") car.insights?.retire();
     return session;
   }
 

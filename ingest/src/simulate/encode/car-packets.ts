@@ -72,7 +72,7 @@ export function writeCarStatus(w: PacketWriter, model: RaceModel): void {
     const lapsLeft = Math.max(0, model.laps - car.completedLaps);
     const deploying = car.throttle >= 1 && car.speed > 40 && car.ersStore > 0;
     w.u8(0).u8(0).u8(1).u8(56).u8(car.inPitLane ? 1 : 0)
-      .f32(car.fuel).f32(110).f32(car.fuel / 1.7 - lapsLeft)
+      .f32(car.fuel).f32(110).f32(car.fuel / model.fuelPerLap - lapsLeft)
       .u16(12500).u16(4000).u8(8).u8(car.drsAllowed ? 1 : 0).u16(0)
       .u8(compound.actual).u8(compound.visual).u8(car.tyreAgeLaps).i8(car.resultStatus === 2 ? 1 : 0)
       .f32(car.throttle * 560000).f32(deploying ? 120000 : 0).f32(car.ersStore).u8(1)
@@ -93,7 +93,7 @@ export function writeCarDamage(w: PacketWriter, model: RaceModel, format: Packet
     if (format >= 2025) for (let k = 0; k < 4; k++) w.u8(Math.max(0, (car.tyreWear[k] as number) - 20) / 2);
     const engineWear = 5 + car.completedLaps;
     const retired = car.resultStatus === RESULT_RETIRED;
-    w.u8(0).u8(0).u8(0).u8(0).u8(0).u8(0) // wings, floor, diffuser, sidepod
+    w.u8(car.frontLeftWingDamage).u8(0).u8(0).u8(0).u8(0).u8(0) // wings, floor, diffuser, sidepod
       .u8(0).u8(retired ? 1 : 0) // drsFault, ersFault
       .u8(3 + car.completedLaps).u8(retired ? 100 : engineWear) // gearbox, engine damage
       .u8(engineWear).u8(engineWear).u8(engineWear).u8(engineWear).u8(engineWear).u8(engineWear)
