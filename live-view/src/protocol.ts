@@ -63,6 +63,30 @@ export interface CarView {
   /** Track-map position: world x and z in metres (racetel.v1 axis convention: y is up). */
   x: number | null;
   z: number | null;
+  // Race-engineer insights rpc computes (docs/insights.md); null until known.
+  /** Fuel used per racing lap (fuelUnit). */
+  fuelPerLap: number | null;
+  /** Laps of fuel spare at the finish (negative: short). */
+  fuelSpareLaps: number | null;
+  /** Laps a stop makes sense on: [first, last]; null when none is needed or not yet known. */
+  pitWindow: [number, number] | null;
+  /** Laps until each tyre reaches the wear limit. */
+  tyreLapsToLimit: Wheels | null;
+  /** Each tyre against its compound's temperature window: -1 cold, 0 in it, 1 hot. */
+  tyreWindow: Wheels | null;
+  /** Channels anomalous now (speed, brake or tyre temperature against the car's own laps). */
+  anomalies: number | null;
+}
+
+/** The insights of one car as rpc hands them to the live view: numbers, NaN when unknown. */
+export interface InsightReading {
+  fuelPerLap: number;
+  fuelSpareLaps: number;
+  pitOpen: number;
+  pitClose: number;
+  lapsToLimit: ArrayLike<number>;
+  temperatureState: ArrayLike<number>;
+  anomalies: number;
 }
 
 export interface SessionSummary {

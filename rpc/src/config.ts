@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { isLoopback } from "@racetel/live-view";
 import { DEFAULT_NEW_SESSIONS_PER_MINUTE } from "@racetel/proto";
+import { defaultInsightOptions, insightProblems, type InsightOptions } from "./insights/options.js";
 import { DEFAULT_TRACE_CHANNELS, TRACEABLE_CHANNELS } from "./metrics/catalogue.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -47,6 +48,8 @@ export interface RpcConfig {
    */
   transport: "grpc" | "kafka";
   kafka: { brokers: string[]; topic: string; group: string; partitions: number; sessionTimeoutMs: number };
+  /** Race-engineer insights (docs/insights.md). */
+  insights: InsightOptions;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +81,7 @@ export function defaultConfig(): RpcConfig {
     instance: hostname(),
     transport: "grpc",
     kafka: { brokers: [], topic: "racetel.frames", group: "racetel-rpc", partitions: 12, sessionTimeoutMs: 10_000 },
+    insights: defaultInsightOptions(),
   };
 }
 
@@ -121,6 +125,7 @@ export function validate(c: RpcConfig): string[] {
     if (!Number.isInteger(c.kafka.partitions) || c.kafka.partitions < 1 || c.kafka.partitions > 10_000) problems.push(`--kafka-partitions must be 1..10000, got ${c.kafka.partitions}`);
     if (!(c.kafka.sessionTimeoutMs >= 6000 && c.kafka.sessionTimeoutMs <= 300_000)) problems.push(`--kafka-session-timeout must be 6s..300s (the broker's group limits), got ${c.kafka.sessionTimeoutMs / 1000} s`);
   }
+  if (c.insights.enabled) problems.push(...insightProblems(c.insights));
   return problems;
 }
 
@@ -157,6 +162,13 @@ export const rpcFlagOptions = {
   "kafka-group": { type: "string" },
   "kafka-partitions": { type: "string" },
   "kafka-session-timeout": { type: "string" },
+  insights: { type: "string" },
+  "insight-tyre-wear-limit": { type: "string" },
+  "insight-fuel-margin-laps": { type: "string" },
+  "insight-tyre-window-seconds": { type: "string" },
+  "insight-damage-step": { type: "string" },
+  "insight-anomaly-threshold": { type: "string" },
+  "insight-anomaly-bin": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -198,7 +210,15 @@ export const rpcFlagUsage = `Flags (environment variable in brackets):
   --kafka-topic NAME      topic ingest produces to (RACETEL_KAFKA_TOPIC, default racetel.frames)
   --kafka-group NAME      consumer group of the rpc instances (RACETEL_KAFKA_GROUP, default racetel-rpc)
   --kafka-partitions N    partitions when rpc creates the topic (RACETEL_KAFKA_PARTITIONS, default 12)
-  --kafka-session-timeout DUR  a silent instance's partitions move after this (RACETEL_KAFKA_SESSION_TIMEOUT, default 10s)`;
+  --kafka-session-timeout DUR  a silent instance's partitions move after this (RACETEL_KAFKA_SESSION_TIMEOUT, default 10s)
+  --insights on|off       race-engineer insights: predictions, windows, anomalies (RACETEL_INSIGHTS, default on;
+                          docs/insights.md)
+  --insight-tyre-wear-limit X     wear (0..1) the tyre predictions count laps to (default 0.7)
+  --insight-fuel-margin-laps N    short of fuel below this many laps spare at the finish (default 0)
+  --insight-tyre-window-seconds N seconds out of the temperature window before it is raised (default 20)
+  --insight-damage-step X         damage rise (0..1) raised as a damage event (default 0.1)
+  --insight-anomaly-threshold Z   robust z-score beyond which a channel is anomalous (default 5)
+  --insight-anomaly-bin M         metres per lap-distance bin of the anomaly baseline (default 50)`;
 
 type Env = Record<string, string | undefined>;
 
@@ -273,6 +293,23 @@ export function configFromArgs(argv: string[], env: Env = process.env): RpcConfi
   if (v((s = pick(flags["kafka-group"], "RACETEL_KAFKA_GROUP")))) c.kafka.group = s;
   if (v((s = pick(flags["kafka-partitions"], "RACETEL_KAFKA_PARTITIONS")))) c.kafka.partitions = integer(problems, "--kafka-partitions", s);
   if (v((s = pick(flags["kafka-session-timeout"], "RACETEL_KAFKA_SESSION_TIMEOUT")))) c.kafka.sessionTimeoutMs = duration(problems, "--kafka-session-timeout", s, 1000);
+  if (v((s = pick(flags.insights, "RACETEL_INSIGHTS")))) {
+    if (s !== "on" && s !== "off") problems.push(`--insights must be on or off, got "${s}"`);
+    c.insights.enabled = s === "on";
+  }
+  const number = (flag: string | undefined, what: string): number | undefined => {
+    if (flag === undefined) return undefined;
+    const n = Number(flag.trim());
+    if (flag.trim() === "" || !Number.isFinite(n)) problems.push(`${what} must be a number, got "${flag}"`);
+    return n;
+  };
+  const i = c.insights;
+  i.tyreWearLimit = number(flags["insight-tyre-wear-limit"], "--insight-tyre-wear-limit") ?? i.tyreWearLimit;
+  i.fuelMarginLaps = number(flags["insight-fuel-margin-laps"], "--insight-fuel-margin-laps") ?? i.fuelMarginLaps;
+  i.tyreWindowSeconds = number(flags["insight-tyre-window-seconds"], "--insight-tyre-window-seconds") ?? i.tyreWindowSeconds;
+  i.damageStep = number(flags["insight-damage-step"], "--insight-damage-step") ?? i.damageStep;
+  i.anomalyThreshold = number(flags["insight-anomaly-threshold"], "--insight-anomaly-threshold") ?? i.anomalyThreshold;
+  i.anomalyBinM = number(flags["insight-anomaly-bin"], "--insight-anomaly-bin") ?? i.anomalyBinM;
   if (problems.length === 0) problems.push(...validate(c));
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
   return c;

@@ -7,6 +7,7 @@ import type { RpcCounters } from "./counters.js";
 import type { RateLimitedLog } from "./log.js";
 import type { TelemetryStore } from "./metrics/store.js";
 import type { LiveModel } from "@racetel/live-view";
+import { showInsights } from "./insights/live-reading.js";
 import type { SubscriberHub } from "./subscribers.js";
 import type { TokenCheck } from "./auth.js";
 import { AckStream, type AckTracker } from "./acks.js";
@@ -107,7 +108,11 @@ export function handleBatch(ctx: PublishContext, req: racetel.v1.PublishRequest,
       const t = store.lastFrameNs;
       if (!(t <= (touched.get(session) ?? -Infinity))) touched.set(session, t);
     }
-    ctx.live?.apply(frame, nowMs);
+    if (ctx.live !== undefined) {
+      ctx.live.apply(frame, nowMs);
+      const car = frame.labels?.carIndex;
+      if (frame.payload === "lap" && car !== null && car !== undefined) showInsights(ctx.live, session, car);
+    }
     // Subscribers get frames as they were sent, or nothing: a frame that lost a value is not passed on.
     if (fanOut && counters.valuesDroppedTotal === droppedBefore) hub.publish(frame);
   }

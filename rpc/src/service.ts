@@ -68,10 +68,12 @@ export class RpcService {
       maxSessions: config.maxSessions,
       newSessionsPerMinute: config.newSessionsPerMinute,
       recording: { enabled: config.otlpEndpoint !== "" || options.exporter !== undefined, traceSlots: traceSlots(config.traceChannels), stateIntervalMs: config.stateIntervalMs, heartbeatMs: config.heartbeatMs, latenessMs: config.latenessMs },
+      insights: config.insights,
     });
     this.hub = new SubscriberHub({ maxSubscribers: config.maxSubscribers, bufferFrames: config.subscriberBufferFrames, bufferBytes: SUBSCRIBER_BUFFER_BYTES }, this.counters);
     if (config.live.port !== null) {
-      this.live = new LiveModel({ ...defaultLiveModelOptions(), carTimeoutMs: config.carTimeoutMs });
+      const live = (this.live = new LiveModel({ ...defaultLiveModelOptions(), carTimeoutMs: config.carTimeoutMs }));
+      this.store.onInsight = (session, car, name, detail, value) => live.insightEvent(session.id, car.carIndex, name, detail, value, Date.now());
       this.liveServer = new LiveViewServer(this.live, {
         ...defaultLiveViewOptions(), host: config.live.host, port: config.live.port, token: config.live.token,
         ...(options.liveSetup !== undefined ? { setup: options.liveSetup } : {}),

@@ -4,4 +4,4 @@ export type { LiveModelOptions } from "./model.js";
 export { LiveViewServer, LiveViewCounters, defaultLiveViewOptions, isLoopback, WEB_ROOT } from "./server.js";
 export type { LiveViewOptions } from "./server.js";
 export { newToken } from "./token.js";
-export type { SetupHints } from "../protocol.js";
+export type { InsightReading, SetupHints } from "../protocol.js";

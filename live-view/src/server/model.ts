@@ -2,7 +2,7 @@
 // per car and one SessionInfoView per session out. apply() only overwrites fields of objects built once
 // per car: it runs on rpc's packet path. Traces are kept only for sessions a browser watches.
 import { racetel } from "@racetel/proto";
-import type { CarView, EventView, SessionInfoView, SessionSummary, Wheels } from "../protocol.js";
+import type { CarView, EventView, InsightReading, SessionInfoView, SessionSummary, Wheels } from "../protocol.js";
 import { TraceRing } from "./trace-ring.js";
 import { TrackOutline } from "./track-outline.js";
 
@@ -65,7 +65,36 @@ export function emptyCarView(index: number): CarView {
     drsOpen: false, drsAllowed: false, ersStoreMj: null, ersMode: "", fuel: null, fuelUnit: "", fuelLaps: null,
     tyreSurfaceC: null, tyreInnerC: null, tyrePressureKpa: null, brakeC: null, tyreWear: null, damage: null,
     x: null, z: null,
+    fuelPerLap: null, fuelSpareLaps: null, pitWindow: null, tyreLapsToLimit: null, tyreWindow: null, anomalies: null,
   };
+}
+
+const orNull = (v: number, round: (x: number) => number): number | null => (Number.isFinite(v) ? round(v) : null);
+
+/** Wheels from four numbers (rounded), or null when the first is unknown; reuses `out`. */
+function wheelsOf(w: ArrayLike<number>, out: Wheels | null, round: (x: number) => number): Wheels | null {
+  if (!Number.isFinite(w[0])) return null;
+  const target = out ?? ([0, 0, 0, 0] as Wheels);
+  for (let i = 0; i < 4; i++) target[i] = Number.isFinite(w[i]) ? round(w[i]!) : 0;
+  return target;
+}
+
+const WHEEL_WORDS = { front_left: "front left", front_right: "front right", rear_left: "rear left", rear_right: "rear right" } as Record<string, string>;
+
+/** An insight in words, for the events list. */
+function describeInsight(name: string, detail: string, value: number): string {
+  const where = WHEEL_WORDS[detail] ?? detail.replace(/_/g, " ");
+  switch (name) {
+    case "fuel_short": return `fuel short: ${Math.abs(value).toFixed(1)} laps too little to finish`;
+    case "tyre_wear_limit": return `${where} tyre at the wear limit (${Math.round(value * 100)}%)`;
+    case "tyre_hot": return `${where} tyre above its window (${Math.round(value)} °C)`;
+    case "tyre_cold": return `${where} tyre below its window (${Math.round(value)} °C)`;
+    case "damage": return `damage: ${where} ${Math.round(value * 100)}%`;
+    case "anomaly_speed": return `slow where it is usually fast (${value.toFixed(1)} σ): off, or damage?`;
+    case "anomaly_brake_temperature": return `${where} brake hotter than usual here (+${value.toFixed(1)} σ)`;
+    case "anomaly_tyre_temperature": return `${where} tyre hotter than usual here (+${value.toFixed(1)} σ)`;
+    default: return name.replace(/_/g, " ");
+  }
 }
 
 function emptyInfo(): SessionInfoView {
@@ -351,6 +380,30 @@ export class LiveModel {
     if (!SHOWN_EVENTS.has(type) && type !== "pit_entry" && type !== "pit_exit" && type !== "retirement") return;
     const driver = car?.view.driver ?? "";
     s.addEvent({ atMs: nowMs, type, car: car?.view.index ?? null, driver, text: describe(type, e, s) });
+  }
+
+  /** The car's insights as rpc computed them (after each lap sample): a few number writes. */
+  noteInsights(sessionId: string, carIndex: number, r: InsightReading): void {
+    const v = this.sessions.get(sessionId)?.cars.get(carIndex)?.view;
+    if (v === undefined) return;
+    v.fuelPerLap = orNull(r.fuelPerLap, round3);
+    v.fuelSpareLaps = orNull(r.fuelSpareLaps, round1);
+    if (Number.isFinite(r.pitOpen) && Number.isFinite(r.pitClose)) {
+      const w = v.pitWindow ?? (v.pitWindow = [0, 0]);
+      w[0] = r.pitOpen;
+      w[1] = r.pitClose;
+    } else v.pitWindow = null;
+    v.tyreLapsToLimit = wheelsOf(r.lapsToLimit, v.tyreLapsToLimit, round1);
+    v.tyreWindow = wheelsOf(r.temperatureState, v.tyreWindow, Math.round);
+    v.anomalies = orNull(r.anomalies, Math.round);
+  }
+
+  /** An insight rpc raised, into the session's events. */
+  insightEvent(sessionId: string, carIndex: number, name: string, detail: string, value: number, nowMs: number): void {
+    const s = this.sessions.get(sessionId);
+    if (s === undefined) return;
+    const driver = s.cars.get(carIndex)?.view.driver ?? "";
+    s.addEvent({ atMs: nowMs, type: `insight_${name}`, car: carIndex, driver, text: describeInsight(name, detail, value) });
   }
 
   /** Drops silent cars and sessions; returns the removed car indices per session still listed. */

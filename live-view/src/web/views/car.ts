@@ -4,7 +4,8 @@ import type { LiveStore } from "../store.js";
 import { num } from "../format.js";
 
 const DAMAGE_PARTS = ["front left wing", "front right wing", "rear wing", "floor", "diffuser", "sidepod", "gearbox", "engine"];
-const WHEEL_ROWS = ["tyreSurfaceC", "tyreInnerC", "tyrePressureKpa", "brakeC", "tyreWear"] as const;
+const WHEEL_ROWS = ["tyreSurfaceC", "tyreInnerC", "tyrePressureKpa", "brakeC", "tyreWear", "tyreLapsToLimit"] as const;
+const WHEEL_NAMES = ["front left", "front right", "rear left", "rear right"];
 
 function byId(id: string): HTMLElement {
   return document.getElementById(id)!;
@@ -24,6 +25,7 @@ export class CarPanelView {
   private readonly brake = byId("car-brake");
   private readonly steering = byId("car-steering");
   private readonly damage = byId("car-damage");
+  private readonly engineer = byId("car-engineer");
   private readonly wheelCells = new Map<string, HTMLElement[]>();
   private readonly written = new Map<HTMLElement, string>();
 
@@ -67,8 +69,19 @@ export class CarPanelView {
     for (const key of WHEEL_ROWS) {
       const w = c[key] as Wheels | null;
       const cells = this.wheelCells.get(key)!;
-      for (let i = 0; i < 4; i++) this.text(cells[i]!, w === null ? "-" : w[i]!.toFixed(key === "tyrePressureKpa" ? 1 : 0));
+      for (let i = 0; i < 4; i++) this.text(cells[i]!, w === null ? "-" : w[i]!.toFixed(key === "tyrePressureKpa" || key === "tyreLapsToLimit" ? 1 : 0));
     }
+    // The engineer's line: the insights rpc computed (docs/insights.md).
+    const cells = this.wheelCells.get("tyreInnerC")!;
+    for (let i = 0; i < 4; i++) cells[i]!.className = c.tyreWindow === null ? "" : c.tyreWindow[i] === 1 ? "hot" : c.tyreWindow[i] === -1 ? "cold" : "";
+    const notes: string[] = [];
+    if (c.fuelPerLap !== null) notes.push(`Fuel ${c.fuelPerLap.toFixed(2)} ${c.fuelUnit}/lap`);
+    if (c.fuelSpareLaps !== null) notes.push(c.fuelSpareLaps < 0 ? `SHORT by ${(-c.fuelSpareLaps).toFixed(1)} laps` : `${c.fuelSpareLaps.toFixed(1)} laps spare at the flag`);
+    if (c.pitWindow !== null) notes.push(`Pit window laps ${c.pitWindow[0]}-${c.pitWindow[1]}`);
+    const outOfWindow = c.tyreWindow === null ? [] : c.tyreWindow.map((s, i) => (s === 1 ? `${WHEEL_NAMES[i]} hot` : s === -1 ? `${WHEEL_NAMES[i]} cold` : "")).filter((x) => x !== "");
+    if (outOfWindow.length > 0) notes.push(`Tyres: ${outOfWindow.join(", ")}`);
+    if (c.anomalies !== null && c.anomalies > 0) notes.push(`${c.anomalies} anomal${c.anomalies === 1 ? "y" : "ies"} now`);
+    this.text(this.engineer, notes.join(" · "));
     const parts = c.damage === null ? [] : c.damage.map((d, i) => (d > 0 ? `${DAMAGE_PARTS[i]} ${Math.round(d * 100)}%` : "")).filter((x) => x !== "");
     this.text(this.damage, c.damage === null ? "" : parts.length === 0 ? "No damage" : `Damage: ${parts.join(", ")}`);
   }
