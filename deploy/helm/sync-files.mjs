@@ -2,7 +2,7 @@
 // reads nothing outside the chart directory (and a symlink would not survive `helm package`):
 //   deploy/collector/config.yaml -> deploy/helm/racetel/files/collector/config.yaml
 //   grafana/dashboards/*.json     -> deploy/helm/racetel/files/dashboards/
-//   grafana/provisioning/{datasources,dashboards}/racetel.yaml -> deploy/helm/racetel/files/provisioning/
+//   grafana/provisioning/{datasources,dashboards,alerting}/racetel.yaml -> deploy/helm/racetel/files/provisioning/
 // The copies are generated, never committed (files/.gitignore): `make helm-sync`, `make up` and the
 // Tiltfile run this; the tests run it into a temporary copy of the chart.
 // `--check` changes nothing and exits 1 listing what is out of date.
@@ -23,7 +23,7 @@ function plan() {
   const pairs = [];
   const collector = join(repo, "deploy", "collector", "config.yaml");
   if (existsSync(collector)) pairs.push([collector, join(chartFiles, "collector", "config.yaml")]);
-  for (const kind of ["datasources", "dashboards"]) {
+  for (const kind of ["datasources", "dashboards", "alerting"]) {
     const file = join(repo, "grafana", "provisioning", kind, "racetel.yaml");
     if (existsSync(file)) pairs.push([file, join(chartFiles, "provisioning", kind, "racetel.yaml")]);
   }

@@ -454,6 +454,7 @@ test("Grafana's provisioning is grafana/provisioning/ byte for byte, as compose 
   const cm = find(byDefault, "ConfigMap", name("grafana-provisioning"));
   assert.equal(cm.data!["datasources.yaml"], readFileSync(path.join(repoRoot, "grafana/provisioning/datasources/racetel.yaml"), "utf8"));
   assert.equal(cm.data!["dashboards.yaml"], readFileSync(path.join(repoRoot, "grafana/provisioning/dashboards/racetel.yaml"), "utf8"));
+  assert.equal(cm.data!["alerting.yaml"], readFileSync(path.join(repoRoot, "grafana/provisioning/alerting/racetel.yaml"), "utf8"));
   const provider = parse(cm.data!["dashboards.yaml"]!).providers[0];
   const grafana = find(byDefault, "Deployment", name("grafana"));
   const mounts = container(grafana).volumeMounts as { name: string; mountPath: string }[];

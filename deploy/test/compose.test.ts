@@ -84,7 +84,7 @@ test("collector: the repository's config.yaml, and only env names that config re
 
 test("grafana: the shared provisioning files and dashboards, with every variable they read set, reading with the read user", () => {
   const g = service("grafana");
-  const provisioning = ["datasources", "dashboards"].map((kind) => `./grafana/provisioning/${kind}/racetel.yaml:/etc/grafana/provisioning/${kind}/racetel.yaml:ro`);
+  const provisioning = ["datasources", "dashboards", "alerting"].map((kind) => `./grafana/provisioning/${kind}/racetel.yaml:/etc/grafana/provisioning/${kind}/racetel.yaml:ro`);
   for (const p of provisioning) assert.ok(g.volumes!.includes(p), `compose mounts ${p}`);
   const provider = parse(readFileSync(path.join(repoRoot, "grafana/provisioning/dashboards/racetel.yaml"), "utf8")).providers[0];
   assert.ok(g.volumes!.includes(`./grafana/dashboards:${provider.options.path}:ro`), "the dashboards are where the provider reads them");

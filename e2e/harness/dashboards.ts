@@ -9,7 +9,7 @@ export const dashboardsDir = path.join(repoRoot, "grafana/dashboards");
 
 export interface DashboardTarget { refId: string; query: string }
 export interface DashboardPanel { id: number; type: string; title: string; targets?: DashboardTarget[] }
-export interface DashboardVariable { name: string; query: string; regex?: string; sort?: number; includeAll?: boolean }
+export interface DashboardVariable { name: string; type?: string; query: string; regex?: string; sort?: number; includeAll?: boolean }
 export interface DashboardJson { uid: string; title: string; panels: DashboardPanel[]; templating: { list: DashboardVariable[] } }
 
 export function loadDashboards(): { file: string; json: DashboardJson }[] {
@@ -87,6 +87,12 @@ export async function resolveVariables(influx: InfluxDb, dashboard: DashboardJso
   const optionsOf: Record<string, VariableOption[]> = {};
   const empty: string[] = [];
   for (const v of dashboard.templating.list) {
+    if (v.type === "textbox") {
+      // A value typed on the dashboard: its default, unless preferred otherwise.
+      values[v.name] = prefer[v.name]?.([v.query], values) ?? v.query;
+      optionsOf[v.name] = [{ text: v.query, value: v.query }];
+      continue;
+    }
     const results = await influx.query(interpolate(v.query, values));
     if (results[0]?.error !== undefined) throw new Error(`variable ${v.name}: ${results[0].error}`);
     const options = variableOptions(variableStrings(results[0]), v.regex ?? "", v.sort ?? 0);

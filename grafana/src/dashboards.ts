@@ -1,6 +1,7 @@
 // racetel's six Grafana dashboards (InfluxQL on the "prometheus" measurement; metric names and
 // attributes from docs/metrics.md). `npm run`-free: `node --import tsx grafana/src/build.ts` writes the JSON.
 import type { Dashboard, DataTransformerConfig } from "@grafana/schema";
+import { liveCarInsightRow, thresholdVariables, towerInsightRow } from "./insights.js";
 import { CAR, M, SESSION, dashboard, enumMapping, tyreTemperatureSteps, type AnnotationSpec, type DashboardSpec, type PanelSpec, type Threshold, type VariableSpec } from "./panels.js";
 
 // Pickers read rpc's label rows (docs/metrics.md): one row per session / car / measured lap whose tag names
@@ -96,7 +97,7 @@ const liveCar: DashboardSpec = {
   title: "racetel / Live car",
   description: "One car, live: driver inputs, engine, tyres, brakes, fuel and ERS.",
   tags: ["live"],
-  variables: [sessionVar, carVar],
+  variables: [sessionVar, carVar, ...thresholdVariables],
   timeFrom: "now-2m",
   refresh: "1s",
   annotations: raceAnnotations,
@@ -161,6 +162,7 @@ const liveCar: DashboardSpec = {
     { type: "timeseries", title: "ERS store", w: 12, h: 7, unit: "joule", targets: [{ query: trace("racetel.car.ers.store"), alias: "store" }] },
     { type: "timeseries", title: "Fuel", w: 12, h: 7, targets: [{ query: trace("racetel.car.fuel.mass"), alias: "fuel (kg)" }, { query: trace("racetel.car.fuel.volume"), alias: "fuel (L)" }],
       overrides: [{ matcher: { id: "byName", options: "fuel (kg)" }, properties: [{ id: "unit", value: "masskg" }] }, { matcher: { id: "byName", options: "fuel (L)" }, properties: [{ id: "unit", value: "litre" }] }] },
+    ...liveCarInsightRow,
   ],
 };
 
@@ -195,7 +197,7 @@ const timingTower: DashboardSpec = {
   title: "racetel / Timing tower",
   description: "Every car of the session, ordered by position, and the session state.",
   tags: ["live"],
-  variables: [sessionVar],
+  variables: [sessionVar, ...thresholdVariables],
   timeFrom: "now-5m",
   refresh: "1s",
   links: [{ title: "Race analysis", uid: "racetel-race-analysis" }, { title: "Track map", uid: "racetel-track-map" }],
@@ -237,6 +239,7 @@ const timingTower: DashboardSpec = {
       ],
     },
     eventsTable,
+    ...towerInsightRow,
   ],
 };
 

@@ -58,6 +58,8 @@ export interface VariableSpec {
   sort?: 1 | 2 | 3 | 4 | 5;
   /** Several values and an "All" option; queries then match with =~ /^$name$/. */
   multi?: boolean;
+  /** A value typed on the dashboard (a threshold) instead of a query: `query` is then its default. */
+  textbox?: boolean;
 }
 
 /** A dashboard annotation from an InfluxQL query (marks on every time-series panel). */
@@ -94,6 +96,9 @@ export function tyreTemperatureSteps(optimalFrom: number, hotFrom: number): Thre
 }
 
 export function variable(spec: VariableSpec): VariableModel {
+  if (spec.textbox === true) {
+    return { name: spec.name, label: spec.label, type: "textbox", query: spec.query, current: { text: spec.query, value: spec.query }, hide: 0, options: [] };
+  }
   return {
     name: spec.name,
     label: spec.label,

@@ -38,6 +38,8 @@ const S_TIME_LEFT = session("racetel.session.time_left");
 const S_SAFETY_CAR = session("racetel.session.safety_car");
 const S_TRACK_LENGTH = session("racetel.session.track_length");
 const DAMAGE_NAMES = damageChannels.map((c) => c.name.replace("racetel.car.damage.", ""));
+/** Bodywork parts (wings, floor, diffuser, sidepod): gearbox and engine "damage" in F1 is wear that climbs every lap. */
+const BODYWORK = DAMAGE_NAMES.filter((n) => n !== "gearbox" && n !== "engine").length;
 const ON_TRACK = racetel.v1.PitStatus.PIT_STATUS_ON_TRACK;
 const ACTIVE = racetel.v1.ResultStatus.RESULT_STATUS_ACTIVE;
 const SAFETY_CAR_NONE = racetel.v1.SafetyCarStatus.SAFETY_CAR_STATUS_NONE;
@@ -223,7 +225,7 @@ export class CarInsights {
     for (let i = 0; i < this.damageSeen.length; i++) {
       const d = v[CAR_GROUPS.damage + i]!;
       if (d !== d) continue;
-      if (!(d <= max)) max = d;
+      if (i < BODYWORK && !(d <= max)) max = d;
       const before = this.damageSeen[i]!;
       this.damageSeen[i] = d;
       if (before === before && d - before >= this.options.damageStep) this.sink("damage", DAMAGE_NAMES[i]!, d, tNs);

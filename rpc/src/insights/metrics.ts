@@ -10,7 +10,7 @@ export const INSIGHT_CAR_METRICS = [
   { name: "racetel.insight.tyre.limit_laps", unit: "{lap}", description: "Laps completed when the first tyre reaches the wear limit (fractional)" },
   { name: "racetel.insight.pit.window_open", unit: "{lap}", description: "First lap a stop makes sense: a new set from here reaches the finish" },
   { name: "racetel.insight.pit.window_close", unit: "{lap}", description: "Last lap to stop on: the tyres (and, where refuelling is allowed, the fuel) last that long" },
-  { name: "racetel.insight.damage.max", unit: "1", description: "The most damaged component's damage 0..1 (wings, floor, diffuser, sidepod, gearbox, engine)" },
+  { name: "racetel.insight.damage.max", unit: "1", description: "The most damaged bodywork part's damage 0..1 (wings, floor, diffuser, sidepod)" },
   { name: "racetel.insight.anomaly.speed", unit: "1", description: "Speed against the car's own laps at this place, robust z-score (negative: slower)" },
   { name: "racetel.insight.anomaly.brake_temperature", unit: "1", description: "Hottest brake against the car's own laps at this place, robust z-score" },
   { name: "racetel.insight.anomaly.tyre_temperature", unit: "1", description: "Hottest tyre surface against the car's own laps at this place, robust z-score" },
