@@ -16,6 +16,7 @@ import { decodeCapture, raceCapturePath, type DecodedCapture } from "./harness/c
 import { hasData, interpolate, loadDashboards, resolveVariables, type DashboardJson } from "./harness/dashboards.js";
 import type { InfluxSeries } from "./harness/influxdb.js";
 import { decodeSimulatedRace, simulateArgs, simulatedRace, type DecodedRace } from "./harness/simulated.js";
+import { filledByTheInsightRaces } from "./harness/insight-panels.js";
 import { racetel as racetelCli, startStack, type Stack } from "./harness/stack.js";
 
 /**
@@ -25,6 +26,7 @@ import { racetel as racetelCli, startStack, type Stack } from "./harness/stack.j
 const noDataInEither: Record<string, string> = {
   "racetel-live-car/Tyre core temperature/A": "F1 games send tyre surface and inner temperatures only; core comes from ACC",
   "racetel-live-car/Fuel/B": "fuel volume in litres is ACC's; F1 games measure fuel in kg (Fuel/A)",
+  ...filledByTheInsightRaces,
 };
 
 /** Panels the 17 s real capture cannot fill (no car completes a lap live, pits or finishes): the simulated race must. */
