@@ -4,6 +4,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { METRIC_NAMES } from "@racetel/rpc/metrics/catalogue";
+import { INSIGHT_EVENTS } from "../src/insights/metrics.js";
+import { WINDOW_TABLE } from "../src/insights/windows.js";
+import { rpcFlagOptions } from "../src/config.js";
 
 const doc = readFileSync(new URL("../../docs/metrics.md", import.meta.url), "utf8");
 
@@ -21,5 +24,20 @@ describe("docs/metrics.md", () => {
     for (const m of doc.matchAll(/`(racetel\.[a-z0-9_.]+)`/g)) {
       assert.ok(exported.has(m[1]!), `docs/metrics.md lists ${m[1]}, which rpc does not export`);
     }
+  });
+});
+
+describe("docs/insights.md", () => {
+  const insights = readFileSync(new URL("../../docs/insights.md", import.meta.url), "utf8");
+  it("lists every tyre temperature window rpc uses, with its numbers", () => {
+    for (const w of WINDOW_TABLE) {
+      const row = `| ${w.game} | ${w.temperature} | ${w.compound.replace("TYRE_COMPOUND_", "")} | ${w.window.low}-${w.window.high} °C |`;
+      assert.ok(insights.includes(row), `missing: ${row}`);
+    }
+  });
+
+  it("names every insight event and every --insight flag", () => {
+    for (const name of INSIGHT_EVENTS) assert.ok(insights.includes(`\`${name}\``) || insights.includes(`\`anomaly_*\``), `${name}`);
+    for (const flag of Object.keys(rpcFlagOptions).filter((f) => f.startsWith("insight"))) assert.ok(insights.includes(`--${flag}`), `--${flag}`);
   });
 });
