@@ -173,6 +173,39 @@ describe("live view in a real browser", () => {
     await page.close();
   });
 
+  test("insights: a race with wing damage shows the engineer's line, the laps to the wear limit and the damage event", async () => {
+    const up = await startUp();
+    cleanups.push(() => up.stop());
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(up.liveUrl);
+    await page.waitForSelector("#empty:not([hidden])", { timeout: 10_000 });
+    // A car that stops late (its first laps are clean, so fuel and wear rates are known from the line that
+    // starts lap 3) has its front wing damaged on lap 2.
+    const model = new RaceModel({ track: trackByName("monza"), cars: 20, laps: 5, seed: sessionSeed(3, 0) });
+    const car = model.cars.find((c) => c.pitLap >= 4 && c.retireLap === 0)!;
+    const driver = car.driver.name;
+    const sim: ChildProcess = spawnCli(["simulate", "--format", "2024", "--laps", "5", "--track", "monza", "--rate", "20", "--seed", "3",
+      "--speed", "15", "--scenario", `damage:${car.index}:2`, "--to", `127.0.0.1:${up.f1Port}`]);
+    cleanups.push(() => { if (sim.exitCode === null) sim.kill("SIGKILL"); });
+    const simDone = collect(sim, 300_000);
+    await waitForRows(page, 20);
+    await page.waitForFunction((name) => [...document.querySelectorAll("#tower tbody td.driver")].some((td) => td.textContent === name), driver, { timeout: 20_000 });
+    await page.locator("#tower tbody td.driver", { hasText: driver }).first().click();
+    // The events list keeps the latest 50 (overtakes are many): watch for the damage while it is there.
+    const damageShown = page.waitForFunction((name) => [...document.querySelectorAll("#events li")].some((li) => (li.textContent ?? "").includes(`${name}: damage: front left wing 45%`)),
+      driver, { timeout: 120_000, polling: 100 }).then(() => screenshot(page, "insights-01-damage-event"));
+    await page.waitForFunction(() => /Fuel \d+\.\d\d kg\/lap/.test(document.getElementById("car-engineer")?.textContent ?? ""), undefined, { timeout: 120_000 });
+    const line = (await page.textContent("#car-engineer")) ?? "";
+    assert.match(line, /laps spare at the flag|SHORT by/, line);
+    const toLimit = await page.$$eval('td[data-w="tyreLapsToLimit"]', (tds) => tds.map((td) => Number(td.textContent)));
+    assert.ok(toLimit.every((n) => n > 5 && n < 40), `laps to the wear limit per tyre: ${toLimit.join(", ")}`);
+    await screenshot(page, "insights-02-engineer");
+    await damageShown;
+    sim.kill("SIGINT");
+    await simDone;
+    await page.close();
+  });
+
   test("the real F1 23 race capture: the capture's drivers in its running order, then connection lost", async () => {
     const up = await startUp();
     cleanups.push(() => up.stop());
