@@ -42,6 +42,19 @@ describe("rpc config", () => {
     assert.throws(() => configFromArgs(["--transport", "carrier-pigeon"], {}), /--transport must be grpc or kafka/);
   });
 
+  it("insights: on by default with the documented thresholds, set by flags, bad values refused by name", () => {
+    const d = configFromArgs([], {})!.insights;
+    assert.deepEqual(d, { enabled: true, tyreWearLimit: 0.7, fuelMarginLaps: 0, tyreWindowSeconds: 20, damageStep: 0.1, anomalyThreshold: 5, anomalyBinM: 50 });
+    const c = configFromArgs(["--insight-tyre-wear-limit", "0.6", "--insight-fuel-margin-laps", "0.5", "--insight-anomaly-threshold", "4", "--insight-anomaly-bin", "25"], {})!.insights;
+    assert.deepEqual([c.tyreWearLimit, c.fuelMarginLaps, c.anomalyThreshold, c.anomalyBinM], [0.6, 0.5, 4, 25]);
+    assert.equal(configFromArgs([], { RACETEL_INSIGHTS: "off" })!.insights.enabled, false);
+    assert.throws(() => configFromArgs(["--insights", "maybe"], {}), /--insights must be on or off/);
+    assert.throws(() => configFromArgs(["--insight-tyre-wear-limit", "70"], {}), /--insight-tyre-wear-limit must be above 0 and at most 1/);
+    assert.throws(() => configFromArgs(["--insight-anomaly-threshold", "NaN"], {}), /--insight-anomaly-threshold must be a number/);
+    assert.throws(() => configFromArgs(["--insight-anomaly-bin", "1"], {}), /--insight-anomaly-bin must be 10 to 500 m/);
+    assert.throws(() => configFromArgs(["--insight-damage-step", "0"], {}), /--insight-damage-step/);
+  });
+
   it("racetel-rpc exits with 2 and one clear line on bad flags", () => {
     const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
     const r = spawnSync(process.execPath, ["--conditions=racetel-src", "--import", "tsx", main, "--export-interval", "soon"], { encoding: "utf8" });

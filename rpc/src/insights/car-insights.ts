@@ -114,7 +114,7 @@ export class CarInsights {
   sample(v: Float64Array, w: Float64Array, s: Float64Array, tNs: number): void {
     const lap = v[LAP_NUMBER]!;
     const distance = v[LAP_DISTANCE]!;
-    if (lap !== lap || distance !== distance) return;
+    if (!Number.isFinite(lap) || !Number.isFinite(distance)) return;
     const status = v[RESULT_STATUS]!;
     const racing = !this.retired && (status !== status || status === ACTIVE || status === 0);
     const pit = v[PIT_STATUS]!;
@@ -135,9 +135,9 @@ export class CarInsights {
     const followsOn = lap === this.lap + 1;
     if (followsOn && this.lapClean && this.lap >= 1) {
       const used = this.lapStartFuel - fuel;
-      if (used > 0) this.fuelUsed[this.fuelLaps++ % RATE_LAPS] = used;
+      if (used > 0 && used < Infinity) this.fuelUsed[this.fuelLaps++ % RATE_LAPS] = used;
       let wornAll = true;
-      for (let k = 0; k < 4; k++) if (!(w[W_WEAR + k]! - this.lapStartWear[k]! >= 0)) wornAll = false;
+      for (let k = 0; k < 4; k++) if (!(w[W_WEAR + k]! - this.lapStartWear[k]! >= 0 && w[W_WEAR + k]! <= 1)) wornAll = false;
       if (wornAll) {
         const at = (this.wearLaps++ % RATE_LAPS) * 4;
         for (let k = 0; k < 4; k++) this.wearUsed[at + k] = w[W_WEAR + k]! - this.lapStartWear[k]!;
@@ -161,7 +161,7 @@ export class CarInsights {
     const out = this.values;
     // Fuel.
     const fuelN = Math.min(this.fuelLaps, RATE_LAPS);
-    if (fuelN >= PREDICT_AFTER_LAPS && fuel === fuel) {
+    if (fuelN >= PREDICT_AFTER_LAPS && Number.isFinite(fuel)) {
       let sum = 0;
       for (let i = 0; i < fuelN; i++) sum += this.fuelUsed[i]!;
       const perLap = sum / fuelN;
@@ -194,7 +194,7 @@ export class CarInsights {
         this.wheels[IW_LAPS_TO_LIMIT * 4 + k] = toLimit;
         if (toLimit < firstLimit) firstLimit = toLimit;
         if (rate > fastest) fastest = rate;
-        if (wear >= this.options.tyreWearLimit && !this.wearLimitRaised && !this.retired) {
+        if (Number.isFinite(wear) && wear >= this.options.tyreWearLimit && !this.wearLimitRaised && !this.retired) {
           this.wearLimitRaised = true;
           this.sink("tyre_wear_limit", WHEELS[k]!, wear, tNs);
         }
@@ -224,7 +224,7 @@ export class CarInsights {
     let max = Number.NaN;
     for (let i = 0; i < this.damageSeen.length; i++) {
       const d = v[CAR_GROUPS.damage + i]!;
-      if (d !== d) continue;
+      if (!Number.isFinite(d)) continue;
       if (i < BODYWORK && !(d <= max)) max = d;
       const before = this.damageSeen[i]!;
       this.damageSeen[i] = d;
@@ -242,7 +242,7 @@ export class CarInsights {
     const holdNs = this.options.tyreWindowSeconds * 1e9;
     for (let k = 0; k < 4; k++) {
       const t = w[base + k]!;
-      if (t !== t) continue;
+      if (!Number.isFinite(t)) continue;
       const state = t < window.low ? -1 : t > window.high ? 1 : 0;
       this.wheels[IW_TEMPERATURE_STATE * 4 + k] = state;
       // Judged on track after the first lap: tyres on the grid and in the pit lane are cold by design.
@@ -294,7 +294,7 @@ export class CarInsights {
     let worstAt = 0;
     for (let k = 0; k < count; k++) {
       const x = from[at + k]!;
-      if (x !== x) continue;
+      if (!Number.isFinite(x)) continue;
       const baseline = a.baselines[k]!;
       if (judged) {
         const z = baseline.score(bin, x, a.floor[0] + a.floor[1] * Math.abs(x));
