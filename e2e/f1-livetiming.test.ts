@@ -9,6 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { sharedDir } from "./harness/capture.js";
 import { hasData, interpolate, loadDashboards, resolveVariables } from "./harness/dashboards.js";
 import { decodeSimulatedRace, simulateArgs, type DecodedRace } from "./harness/simulated.js";
+import { insightPanelKeys } from "./harness/insight-panels.js";
 import { racetel, startStack, type Stack } from "./harness/stack.js";
 
 const archive = path.join(sharedDir(), "captures", "f1-livetiming", "2025-mexico-q");
@@ -23,7 +24,9 @@ const NOT_IN_THE_FEED: Record<string, string> = Object.fromEntries(Object.entrie
   "tyre and brake temperatures and pressures: not published": ["Tyre surface temperature/A", "Tyre inner temperature/A", "Tyre core temperature/A", "Brake temperature/A", "Tyre pressure/A"],
   "tyre wear and car damage: not published": ["Tyre wear/A", "Tyre damage/A", "Damage/A"],
   "g-forces, steering: not published (the feed has speed, rpm, gear, throttle, brake, DRS)": ["G-forces (lateral against longitudinal)/A", "Steering/A"],
-}).flatMap(([why, panels]) => panels.map((p) => [`racetel-live-car/${p}`, why])));
+}).flatMap(([why, panels]) => panels.map((p) => [`racetel-live-car/${p}`, why])).concat(
+  // Insights need fuel, tyre and damage data, and anomalies a track length: the feed carries none (docs/insights.md).
+  insightPanelKeys().map((k) => [k, "race-engineer insights: the feed carries no fuel, tyres, damage or track length"])));
 
 /** Final classification of the 2025 Mexico City GP qualifying (the feed's final TimingData, checked in ingest's tests). */
 const FINAL_ORDER = [4, 16, 44, 63, 1, 12, 55, 81, 6, 87, 22, 31, 27, 14, 30, 5, 23, 10, 18, 43];

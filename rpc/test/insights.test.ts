@@ -49,6 +49,14 @@ describe("race-engineer insights on simulated races", () => {
     }
   });
 
+  it("clean races on the other tracks (Silverstone, Spa; 20 cars, 8 laps, other seeds) raise no insight either", () => {
+    for (const [track, seed] of [["silverstone", 12], ["spa", 13]] as const) {
+      const race = runInsightRace({ ...CLEAN, track, seed });
+      console.log(`clean race (${track}, seed ${seed}, retired: ${race.retired.join(",") || "none"}): ${race.raised.length} false positives`);
+      assert.deepEqual(race.raised, [], track);
+    }
+  });
+
   it("fuel and tyre predictions after 3 laps are within 1 lap of the simulator's truth, for every car", () => {
     const fuelErrors: number[] = [];
     const tyreErrors: number[] = [];
