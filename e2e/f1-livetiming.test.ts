@@ -20,6 +20,7 @@ const SESSION = "f1lt-9873";
  */
 const NOT_IN_THE_FEED: Record<string, string> = Object.fromEntries(Object.entries({
   "fuel: teams do not publish it": ["Fuel/A", "Fuel/B", "Laps of fuel left/A"],
+  "a game's own pit window for its player: a real session has no player": ["Pit window (laps)/C", "Pit window (laps)/D"],
   "ERS: not published": ["ERS store/A", "ERS mode/A"],
   "tyre and brake temperatures and pressures: not published": ["Tyre surface temperature/A", "Tyre inner temperature/A", "Tyre core temperature/A", "Brake temperature/A", "Tyre pressure/A"],
   "tyre wear and car damage: not published": ["Tyre wear/A", "Tyre damage/A", "Damage/A"],

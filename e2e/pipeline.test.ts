@@ -36,6 +36,9 @@ const onlyTheSimulatedRaceFills = [
   // A live delta needs a reference lap measured whole by rpc: no car finishes a lap in the capture.
   "racetel-live-car/Live delta (negative = ahead)/A",
   "racetel-live-car/Live delta (negative = ahead)/B",
+  // The game's pit window for its player: 0 (none) throughout the captured race.
+  "racetel-live-car/Pit window (laps)/C",
+  "racetel-live-car/Pit window (laps)/D",
 ];
 /**
  * Dashboards whose pickers offer only laps rpc measured whole (lap marks): the capture has none, so their

@@ -163,6 +163,9 @@ export const sessionChannels: Channel<Session>[] = [
   ch("racetel.session.active_cars", "{car}", "Cars in the session", (s) => num(s.activeCars)),
   ch("racetel.session.pit_speed_limit", "m/s", "Pit speed limit", (s) => num(s.pitSpeedLimitMps)),
   ch("racetel.session.part", "{part}", "Part of a split session: qualifying Q1 = 1, Q2 = 2, Q3 = 3 (F1 live timing)", (s) => num(s.sessionPart)),
+  // The game's own pit window for the player's car (F1); 0 means none, so it is not a value.
+  ch("racetel.session.pit_window_ideal_lap", "{lap}", "The game's ideal pit lap for the player's car (F1)", (s) => (s.pitWindowIdealLap ? s.pitWindowIdealLap : Number.NaN)),
+  ch("racetel.session.pit_window_latest_lap", "{lap}", "The game's latest pit lap for the player's car (F1)", (s) => (s.pitWindowLatestLap ? s.pitWindowLatestLap : Number.NaN)),
 ];
 
 type TimeTrial = racetel.v1.IF1TimeTrial;
