@@ -65,9 +65,11 @@ console.log(`insights cost: +${(perFrame("on") - perFrame("off")).toFixed(0)} ns
 
 // Memory: the same cars with and without their insight state (baselines, rates, windows).
 for (const st of Object.values(stores)) for (const session of st.sessions.values()) session.pending.length = 0;
+// Typed arrays keep their bytes outside the JS heap: count both.
+const used = (): number => { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers; };
 gc();
-const withInsights = process.memoryUsage().heapUsed;
+const withInsights = used();
 for (const session of stores.on.sessions.values()) for (const car of session.cars.values()) car.insights = undefined;
 gc();
-const without = process.memoryUsage().heapUsed;
+const without = used();
 console.log(`insight state held: ${((withInsights - without) / 1024 / race.cars).toFixed(1)} KiB per car, ${((withInsights - without) / 1024 / 1024).toFixed(2)} MiB per console of ${race.cars} cars`);
