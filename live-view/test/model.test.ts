@@ -241,3 +241,24 @@ test("a real Formula 1 session (F1 live timing, the 2025 Mexico City GP qualifyi
   assert.ok(byPosition.every((v) => v.speedKmh !== null && v.x !== null), "speed and a position on the map for every car");
   assert.ok(s.events.some((e) => e.type === "chequered_flag"), "the chequered flag");
 });
+
+test("insights rpc hands over: rounded into the car's view, NaN as null, the pit window as a pair, raised ones in the events", () => {
+  const model = new LiveModel();
+  const labels = { sessionId: "s-ins", carIndex: 2, driver: "Driver Two", game: racetel.v1.Game.GAME_F1 };
+  model.apply(racetel.v1.Frame.create({ labels, receiveTimeUnixNano: T0_NS, lap: { lapNumber: 3, position: 4 } }), 1_000);
+  const reading = { fuelPerLap: 1.91234, fuelSpareLaps: -1.2345, pitOpen: 12, pitClose: 15, lapsToLimit: [16.04, 16.04, 18.87, 18.87], temperatureState: [1, 0, 0, -1], anomalies: 1 };
+  model.noteInsights("s-ins", 2, reading);
+  const v = model.sessions.get("s-ins")!.cars.get(2)!.view;
+  assert.deepEqual([v.fuelPerLap, v.fuelSpareLaps, v.pitWindow, v.tyreLapsToLimit, v.tyreWindow, v.anomalies], [1.912, -1.2, [12, 15], [16, 16, 18.9, 18.9], [1, 0, 0, -1], 1]);
+  model.noteInsights("s-ins", 2, { ...reading, fuelPerLap: Number.NaN, pitOpen: Number.NaN, lapsToLimit: [Number.NaN, 0, 0, 0] });
+  assert.deepEqual([v.fuelPerLap, v.pitWindow, v.tyreLapsToLimit], [null, null, null]);
+  // Unknown session or car: nothing happens.
+  model.noteInsights("nope", 2, reading);
+  model.insightEvent("s-ins", 2, "damage", "front_left_wing", 0.45, 2_000);
+  model.insightEvent("s-ins", 2, "tyre_hot", "front_left", 128, 2_100);
+  const events = model.sessions.get("s-ins")!.events;
+  assert.deepEqual(events.slice(0, 2).map((e) => [e.type, e.driver, e.text]), [
+    ["insight_tyre_hot", "Driver Two", "front left tyre above its window (128 °C)"],
+    ["insight_damage", "Driver Two", "damage: front left wing 45%"],
+  ]);
+});
