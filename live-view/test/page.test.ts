@@ -87,14 +87,19 @@ describe("live view in a real browser", () => {
     await browser?.close();
   });
 
-  test("a simulated 20-car race: empty state, the simulator's order, an overtake, the selected car, the map", async () => {
-    const up: RunningUp = await startUp();
+  /** `racetel up` and a page on its live view, showing its empty state (both stopped after the tests). */
+  async function openLiveView(): Promise<{ up: RunningUp; page: Page }> {
+    const up = await startUp();
     cleanups.push(() => up.stop());
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(up.liveUrl);
-
-    // Before the first packet: what to set in the game, with this machine's port.
     await page.waitForSelector("#empty:not([hidden])", { timeout: 10_000 });
+    return { up, page };
+  }
+
+  test("a simulated 20-car race: empty state, the simulator's order, an overtake, the selected car, the map", async () => {
+    // Before the first packet: what to set in the game, with this machine's port.
+    const { up, page } = await openLiveView();
     assert.equal(await page.textContent("#setup-f1-port"), String(up.f1Port));
     assert.match(await page.textContent("#empty") ?? "", /UDP IP Address/);
     await screenshot(page, "simulated-01-empty");
@@ -174,11 +179,7 @@ describe("live view in a real browser", () => {
   });
 
   test("insights: a race with wing damage shows the engineer's line, the laps to the wear limit and the damage event", async () => {
-    const up = await startUp();
-    cleanups.push(() => up.stop());
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(up.liveUrl);
-    await page.waitForSelector("#empty:not([hidden])", { timeout: 10_000 });
+    const { up, page } = await openLiveView();
     // A car that stops late (its first laps are clean, so fuel and wear rates are known from the line that
     // starts lap 3) has its front wing damaged on lap 2.
     const model = new RaceModel({ track: trackByName("monza"), cars: 20, laps: 5, seed: sessionSeed(3, 0) });
@@ -207,11 +208,7 @@ describe("live view in a real browser", () => {
   });
 
   test("the real F1 23 race capture: the capture's drivers in its running order, then connection lost", async () => {
-    const up = await startUp();
-    cleanups.push(() => up.stop());
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(up.liveUrl);
-    await page.waitForSelector("#empty:not([hidden])", { timeout: 10_000 });
+    const { up, page } = await openLiveView();
 
     // What the capture says, read by another decoder: names from Participants, order from the last LapData.
     const names: string[] = [];

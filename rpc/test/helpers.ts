@@ -92,10 +92,14 @@ export async function collectOnce(rpc: TestRpc): Promise<MetricData[]> {
   return all.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics));
 }
 
+/**
+ * Every point of `name` in a collection. A large collection goes out as several requests, each with its
+ * own entry for the metric: their points are merged (taking only the first entry would miss the rest).
+ */
 export function metric(metrics: MetricData[], name: string): GaugeMetricData {
-  const m = metrics.find((x) => x.descriptor.name === name);
-  if (m === undefined) throw new Error(`metric ${name} not exported; got ${metrics.map((x) => x.descriptor.name).join(", ")}`);
-  return m as GaugeMetricData;
+  const all = metrics.filter((x) => x.descriptor.name === name) as GaugeMetricData[];
+  if (all.length === 0) throw new Error(`metric ${name} not exported; got ${metrics.map((x) => x.descriptor.name).join(", ")}`);
+  return all.length === 1 ? all[0]! : { ...all[0]!, dataPoints: all.flatMap((m) => m.dataPoints) };
 }
 
 /** The value of `name` for the latest point (by time) whose attributes include `match`. */

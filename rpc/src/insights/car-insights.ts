@@ -3,7 +3,7 @@
 // damage steps and lap-distance anomalies at every lap sample. sample() runs on rpc's packet path: it
 // reads numbers, writes numbers, allocates nothing after the first lap.
 import { racetel } from "@racetel/proto";
-import { CAR_CHANNELS, CAR_GROUPS, WHEELS, WHEEL_CHANNELS, damageChannels, sessionChannels } from "../metrics/channels.js";
+import { CAR_GROUPS, WHEELS, carSlot as car, damageChannels, sessionSlot as session, wheelSlot as wheel } from "../metrics/channels.js";
 import { LapDistanceBaseline } from "./baseline.js";
 import {
   I_ANOMALY_ACTIVE, I_ANOMALY_BRAKE, I_ANOMALY_SPEED, I_ANOMALY_TYRE, I_DAMAGE_MAX, I_FUEL_LAPS_LEFT, I_FUEL_PER_LAP, I_FUEL_SHORT,
@@ -16,9 +16,6 @@ import { windowsFor, type GameWindows } from "./windows.js";
 /** Where raised insights go (the store's pending rows, the live view). */
 export type InsightSink = (name: InsightEventName, detail: string, value: number, tNs: number) => void;
 
-const car = (name: string): number => CAR_CHANNELS.findIndex((c) => c.name === name);
-const wheel = (name: string): number => WHEEL_CHANNELS.findIndex((c) => c.name === name) * 4;
-const session = (name: string): number => sessionChannels.findIndex((c) => c.name === name);
 const SPEED = car("racetel.car.speed");
 const LAP_NUMBER = car("racetel.car.lap.number");
 const LAP_DISTANCE = car("racetel.car.lap.distance");
@@ -56,8 +53,11 @@ const ANOMALY_BINS = 2;
 const SPEED_FLOOR = [2, 0.02] as const;
 const BRAKE_FLOOR = [30, 0.05] as const;
 const TYRE_FLOOR = [3, 0.02] as const;
-/** The longest lap the baseline covers (bins beyond it are not judged). */
-const MAX_TRACK_M = 25_000;
+/**
+ * The longest lap the baseline covers: twice the longest track of the games racetel reads (Spa, 7 km). A
+ * spoofed track length cannot make a car's baselines larger than this makes them (~65 KiB at 50 m bins).
+ */
+const MAX_TRACK_M = 15_000;
 
 /** An anomaly channel: its baseline(s), the run of bins beyond the threshold, and whether it is raised. */
 class AnomalyChannel {

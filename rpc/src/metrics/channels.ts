@@ -215,6 +215,24 @@ export const WHEEL_CHANNELS: WheelChannel<never>[] = [
   ...(damageWheelChannels as WheelChannel<never>[]),
 ];
 
+/** The slot of a car channel in a car's values (CAR_CHANNELS order); throws on a name that is none. */
+export function carSlot(name: string): number {
+  return slotOf(CAR_CHANNELS, name);
+}
+/** The slot of a session channel (sessionChannels order). */
+export function sessionSlot(name: string): number {
+  return slotOf(sessionChannels, name);
+}
+/** Where a per-wheel channel's four values start in a car's wheel array (channel-major, 4 wheels each). */
+export function wheelSlot(name: string): number {
+  return slotOf(WHEEL_CHANNELS, name) * 4;
+}
+function slotOf(channels: readonly { name: string }[], name: string): number {
+  const i = channels.findIndex((c) => c.name === name);
+  if (i < 0) throw new Error(`no channel ${name}`);
+  return i;
+}
+
 /** F1 tyre sets still available to a car, by compound (attribute set: car + compound). */
 export const TYRE_SETS_METRIC = { name: "racetel.car.tyre_sets.available", unit: "{set}", description: "Tyre sets still available to the car, by compound (F1)" };
 

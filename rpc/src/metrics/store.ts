@@ -10,7 +10,7 @@ import { NewSessionBudget, racetel } from "@racetel/proto";
 import { toNumber } from "../int64.js";
 import {
   CAR_CHANNELS, CAR_GROUPS, LAP_METRICS, WHEELS, WHEEL_CHANNELS, WHEEL_GROUPS,
-  LAP_HISTORY_METRICS, damageChannels, damageWheelChannels, lapChannels, motionChannels, readFinishedLap, resultChannels, sessionChannels,
+  LAP_HISTORY_METRICS, carSlot, damageChannels, damageWheelChannels, lapChannels, motionChannels, readFinishedLap, resultChannels, sessionChannels, sessionSlot,
   statusChannels, telemetryChannels, telemetryWheelChannels, timeTrialChannels,
 } from "./channels.js";
 import type { Channel, WheelChannel } from "./channels.js";
@@ -81,7 +81,6 @@ const LIVE_LAPS_REMEMBERED = 4;
 const HISTORY_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_HISTORY;
 const LIVE_ORIGIN = racetel.v1.FinishedLapOrigin.FINISHED_LAP_ORIGIN_LIVE;
 const LAP_POSITION_SLOT = LAP_METRICS.findIndex((m) => m.name === "racetel.lap.position");
-const carSlot = (name: string): number => CAR_CHANNELS.findIndex((c) => c.name === name);
 const LAP_NUMBER_SLOT = carSlot("racetel.car.lap.number");
 const LAP_DISTANCE_SLOT = carSlot("racetel.car.lap.distance");
 const LAP_TIME_SLOT = carSlot("racetel.car.lap.current_time");
@@ -89,8 +88,8 @@ const LAST_LAP_SLOT = carSlot("racetel.car.lap.last_time");
 const LAP_INVALID_SLOT = carSlot("racetel.car.lap.invalid");
 const DELTA_PB_SLOT = carSlot("racetel.car.lap.delta_to_personal_best");
 const DELTA_SB_SLOT = carSlot("racetel.car.lap.delta_to_session_best");
-const SESSION_TYPE_SLOT = sessionChannels.findIndex((c) => c.name === "racetel.session.type");
-const TRACK_LENGTH_SLOT = sessionChannels.findIndex((c) => c.name === "racetel.session.track_length");
+const SESSION_TYPE_SLOT = sessionSlot("racetel.session.type");
+const TRACK_LENGTH_SLOT = sessionSlot("racetel.session.track_length");
 const MARK_METRICS: MarkMetrics = { distance: M_LAP_MARK, time: M_LAP_MARK + 1, fraction: M_LAP_MARK + 2, fractionTime: M_LAP_MARK + 3 };
 /** racetel.v1.SessionType numbers in words, for session labels. */
 const SESSION_TYPE_WORDS = ["session", "Practice", "Qualifying", "Sprint shootout", "Sprint", "Race", "Time trial", "Hotlap", "Warm-up", "Superpole"];
@@ -183,6 +182,22 @@ function diffInto(values: Float64Array, baseline: Float64Array, metricBase: numb
       group.values.push(v);
     }
     baseline[i] = v;
+  }
+}
+
+/**
+ * diffInto() for wheel `w` of channel-major per-wheel values (4 per channel): appends what changed (all
+ * of it at a heartbeat) when `emit`, and the baseline takes the values either way.
+ */
+function wheelDiffInto(values: Float64Array, baseline: Float64Array, metricBase: number, w: number, emit: boolean, heartbeat: boolean, group: PointGroup): void {
+  for (let at = w, c = 0; at < values.length; at += 4, c++) {
+    const v = values[at]!;
+    if (v !== v) continue;
+    if (emit && (heartbeat || v !== baseline[at])) {
+      group.metrics.push(metricBase + c);
+      group.values.push(v);
+    }
+    baseline[at] = v;
   }
 }
 
@@ -282,28 +297,10 @@ export class CarState {
     if (emit && heartbeat) out.push({ t, attrs: this.infoAttrs, metrics: [M_CAR_INFO], values: [this.carIndex] });
     for (let w = 0; w < 4; w++) {
       const g: PointGroup = { t, attrs: this.wheelAttrs[w]!, metrics: [], values: [] };
-      for (let c = 0; c < WHEEL_CHANNELS.length; c++) {
-        const at = c * 4 + w;
-        const v = this.wheels[at]!;
-        if (v !== v) continue;
-        if (emit && (heartbeat || v !== this.wheelBaseline[at])) {
-          g.metrics.push(M_WHEEL + c);
-          g.values.push(v);
-        }
-        this.wheelBaseline[at] = v;
-      }
+      wheelDiffInto(this.wheels, this.wheelBaseline, M_WHEEL, w, emit, heartbeat, g);
       if (insights !== undefined) {
         const base = (this.insightWheelBaseline ??= new Float64Array(insights.wheels.length).fill(Number.NaN));
-        for (let c = 0; c * 4 < insights.wheels.length; c++) {
-          const at = c * 4 + w;
-          const v = insights.wheels[at]!;
-          if (v !== v) continue;
-          if (emit && (heartbeat || v !== base[at])) {
-            g.metrics.push(M_INSIGHT_WHEEL + c);
-            g.values.push(v);
-          }
-          base[at] = v;
-        }
+        wheelDiffInto(insights.wheels, base, M_INSIGHT_WHEEL, w, emit, heartbeat, g);
       }
       if (g.metrics.length > 0) out.push(g);
     }
@@ -754,7 +751,7 @@ export class TelemetryStore {
       }
     }
     const kind = (frame as racetel.v1.Frame).payload;
-    if (!this.options.recording.enabled) return this.applyLiveOnly(session, frame, kind, nowMs);
+    if (!this.options.recording.enabled) return this.applyLiveOnly(session, frame, kind, t, nowMs);
     this.advance(session, t);
     const carIndex = labels.carIndex;
     if (carIndex === null || carIndex === undefined) {
@@ -822,7 +819,7 @@ export class TelemetryStore {
   }
 
   /** Without a collector: the live values only (subscribers, /metrics), nothing kept for storage. */
-  private applyLiveOnly(session: SessionState, frame: Frame, kind: string | undefined, nowMs: number): SessionState {
+  private applyLiveOnly(session: SessionState, frame: Frame, kind: string | undefined, t: number, nowMs: number): SessionState {
     const labels = frame.labels!;
     const carIndex = labels.carIndex;
     if (carIndex === null || carIndex === undefined) {
@@ -838,9 +835,7 @@ export class TelemetryStore {
     } else if (kind === "motion") fillFrom(motionChannels, frame.motion!, car.values, CAR_GROUPS.motion, undefined, undefined, masks?.car);
     else if (kind === "lap") {
       fillFrom(lapChannels, frame.lap!, car.values, CAR_GROUPS.lap, undefined, undefined, masks?.car);
-      const rt = frame.receiveTimeUnixNano;
-      const t = rt === null || rt === undefined ? nowMs * 1e6 : toNumber(rt as number);
-      this.insightsOf(session, car)?.sample(car.values, car.wheels, session.values, t > 0 ? t : nowMs * 1e6);
+      this.insightsOf(session, car)?.sample(car.values, car.wheels, session.values, t);
     } else if (kind === "status") fillFrom(statusChannels, frame.status!, car.values, CAR_GROUPS.status, undefined, undefined, masks?.car);
     else if (kind === "damage") {
       fillFrom(damageChannels, frame.damage!, car.values, CAR_GROUPS.damage);
